@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+// sdsim: a deterministic discrete-event simulator of distributed web systems.
+// Dependencies point one way: SDEngine <- SDMetrics <- SDModels <- SDScenario <- SDReports <- sdsim.
+import PackageDescription
+
+let package = Package(
+    name: "sdsim",
+    products: [
+        .executable(name: "sdsim", targets: ["sdsim"]),
+        .executable(name: "sdsim-bench", targets: ["sdsim-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // Time, events, random streams and distributions. No I/O.
+        .target(name: "SDEngine", dependencies: [
+            "CGSL",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // Tallies, batch means, confidence intervals, histograms, queueing theory.
+        .target(name: "SDMetrics", dependencies: [
+            "SDEngine", "CGSL",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // The components of a web architecture, built on the engine.
+        .target(name: "SDModels", dependencies: ["SDEngine", "SDMetrics"]),
+        // YAML scenario files: units, validation, compiler-style diagnostics.
+        .target(name: "SDScenario", dependencies: [
+            "SDModels", "SDEngine",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Text, JSON and SQLite reports of a run.
+        .target(name: "SDReports", dependencies: ["SDModels", "SDMetrics", "CSQLite"]),
+        // The thin command-line front end: the only code touching files, environment and clocks.
+        .executableTarget(name: "sdsim", dependencies: [
+            "SDScenario", "SDReports", "SDModels",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDModels", "SDEngine"]),
+        .testTarget(name: "SDEngineTests", dependencies: ["SDEngine"]),
+        .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics"]),
+        .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDMetrics", "SDEngine"]),
+        .testTarget(name: "SDScenarioTests", dependencies: ["SDScenario", "SDModels"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SDReportsTests", dependencies: ["SDReports", "SDModels", "CSQLite"]),
+        .testTarget(name: "SDCLITests", dependencies: ["sdsim"]),
+    ]
+)

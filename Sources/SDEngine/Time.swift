@@ -1,0 +1,85 @@
+/// A point in simulated time, in integer nanoseconds since the start of the run.
+///
+/// Integer time makes "at the same time" mean "equal" and keeps a 30-day run exact.
+/// A point is not a span: subtracting two points gives a ``SimDuration``.
+public struct SimTime: Comparable, Hashable, Sendable, CustomStringConvertible {
+    /// Nanoseconds since the start of the run.
+    public var ns: Int64
+
+    /// The start of every run.
+    public static let zero = SimTime(ns: 0)
+    /// A point later than any event a run can schedule.
+    public static let never = SimTime(ns: .max)
+
+    /// A point `ns` nanoseconds after the start of the run.
+    @inlinable public init(ns: Int64) { self.ns = ns }
+
+    /// The point in seconds, for reports.
+    @inlinable public var seconds: Double { Double(ns) / 1e9 }
+
+    @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.ns < b.ns }
+    @inlinable public static func + (a: SimTime, d: SimDuration) -> SimTime { SimTime(ns: a.ns &+ d.ns) }
+    @inlinable public static func - (a: SimTime, b: SimTime) -> SimDuration { SimDuration(ns: a.ns - b.ns) }
+
+    public var description: String { SimDuration(ns: ns).description }
+}
+
+/// A span of simulated time in integer nanoseconds. (Not `Duration`, which would shadow `Swift.Duration`.)
+public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertible {
+    /// Length in nanoseconds; never negative for spans the engine schedules.
+    public var ns: Int64
+
+    /// No time at all.
+    public static let zero = SimDuration(ns: 0)
+
+    /// A span of `ns` nanoseconds.
+    @inlinable public init(ns: Int64) { self.ns = ns }
+
+    /// Converts seconds to a span, rounding to the nearest nanosecond.
+    /// This is the one place where floating-point samples become simulated time;
+    /// negative and non-finite inputs become zero, and huge ones saturate.
+    @inlinable public init(seconds: Double) {
+        let x = seconds * 1e9
+        if !(x > 0) { self.ns = 0 } else if x >= 9.2e18 { self.ns = Int64.max / 4 } else { self.ns = Int64(x.rounded()) }
+    }
+
+    /// The span in seconds, for reports.
+    @inlinable public var seconds: Double { Double(ns) / 1e9 }
+
+    @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.ns < b.ns }
+    @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration { SimDuration(ns: a.ns + b.ns) }
+    @inlinable public static func - (a: SimDuration, b: SimDuration) -> SimDuration { SimDuration(ns: a.ns - b.ns) }
+
+    /// A compact human form such as `250us`, `1.5s` or `2h`.
+    public var description: String {
+        let units: [(Int64, String)] = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "m"),
+                                        (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
+        for (size, name) in units where ns >= size || ns <= -size {
+            if ns % size == 0 { return "\(ns / size)\(name)" }
+            return "\(formatTrimmed(Double(ns) / Double(size)))\(name)"
+        }
+        return "\(ns)ns"
+    }
+}
+
+/// Formats with at most 6 significant decimals and no trailing zeros.
+func formatTrimmed(_ x: Double) -> String {
+    var s = String(format6: x)
+    if s.contains(".") {
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s
+}
+
+extension String {
+    /// `x` with six digits after the point, without Foundation.
+    init(format6 x: Double) {
+        let scaled = (abs(x) * 1e6).rounded()
+        let whole = Int64(scaled / 1e6)
+        let frac = Int64(scaled) - whole * 1_000_000
+        var f = String(frac)
+        while f.count < 6 { f = "0" + f }
+        self = (x < 0 ? "-" : "") + "\(whole).\(f)"
+    }
+}

@@ -1,0 +1,128 @@
+/// A two-sided interval for a mean, at the stated confidence.
+public struct ConfidenceInterval: Sendable, Equatable {
+    /// Lower bound.
+    public var low: Double
+    /// Upper bound.
+    public var high: Double
+    /// An interval.
+    public init(low: Double, high: Double) { self.low = low; self.high = high }
+    /// Whether `x` lies inside.
+    public func contains(_ x: Double) -> Bool { low <= x && x <= high }
+    /// Half the width.
+    public var halfWidth: Double { (high - low) / 2 }
+}
+
+/// Latency statistics of one workload, in seconds, over the measured part of the run.
+public struct LatencySummary: Sendable, Equatable {
+    /// Completed requests measured.
+    public var count: Int
+    /// Mean end-to-end latency.
+    public var mean: Double
+    /// 95% confidence interval of the mean (batch means within a run, or across replications).
+    public var meanCI95: ConfidenceInterval
+    /// Percentiles from an HdrHistogram (3 significant digits).
+    public var p50: Double, p90: Double, p99: Double, p999: Double
+    /// Largest latency observed.
+    public var max: Double
+    /// Latencies beyond the histogram's range: counted here, not dropped silently.
+    public var outOfRange: Int
+
+    /// A summary.
+    public init(count: Int, mean: Double, meanCI95: ConfidenceInterval, p50: Double, p90: Double,
+                p99: Double, p999: Double, max: Double, outOfRange: Int) {
+        self.count = count; self.mean = mean; self.meanCI95 = meanCI95; self.p50 = p50; self.p90 = p90
+        self.p99 = p99; self.p999 = p999; self.max = max; self.outOfRange = outOfRange
+    }
+}
+
+/// What happened to one workload's requests that arrived after the warm-up.
+public struct WorkloadResult: Sendable, Equatable {
+    /// Workload name.
+    public var name: String
+    /// Requests that arrived after the warm-up.
+    public var arrived: Int
+    /// Of those, requests whose response reached the client before the end.
+    public var completed: Int
+    /// Of those, requests that failed (rejected by a full queue).
+    public var failed: Int
+    /// Latency of the completed requests.
+    public var latency: LatencySummary
+
+    /// A workload result.
+    public init(name: String, arrived: Int, completed: Int, failed: Int, latency: LatencySummary) {
+        self.name = name; self.arrived = arrived; self.completed = completed; self.failed = failed; self.latency = latency
+    }
+
+    /// Requests still in flight when the run ended.
+    public var inFlight: Int { arrived - completed - failed }
+}
+
+/// Statistics of one component instance or of a replicated group, over the measured window.
+public struct ComponentResult: Sendable, Equatable {
+    /// Instance name (`app-2`) or group name (`app`).
+    public var name: String
+    /// `server`, `load-balancer` or `cache`.
+    public var kind: String
+    /// For an instance of a replicated group, the group's name.
+    public var group: String?
+    /// True for the row that sums up a replicated group.
+    public var isGroup: Bool
+    /// Workers per instance (0 for components without workers).
+    public var workers: Int
+    /// Mean fraction of workers busy (for a group: the mean over replicas).
+    public var utilization: Double
+    /// Requests completed per second.
+    public var throughput: Double
+    /// Time-average number of requests waiting (not in service).
+    public var queueLengthMean: Double
+    /// Mean time from arrival to start of service, in seconds.
+    public var waitMean: Double
+    /// Mean time from arrival to end of service, in seconds.
+    public var responseMean: Double
+    /// Fraction of lookups that hit (caches only).
+    public var hitRatio: Double?
+    /// Requests that arrived in the window.
+    public var arrived: Int
+    /// Requests that finished service in the window.
+    public var completed: Int
+    /// Arrivals turned away by a full waiting room.
+    public var rejected: Int
+
+    /// A component result.
+    public init(name: String, kind: String, group: String?, isGroup: Bool, workers: Int, utilization: Double,
+                throughput: Double, queueLengthMean: Double, waitMean: Double, responseMean: Double,
+                hitRatio: Double?, arrived: Int, completed: Int, rejected: Int) {
+        self.name = name; self.kind = kind; self.group = group; self.isGroup = isGroup; self.workers = workers
+        self.utilization = utilization; self.throughput = throughput; self.queueLengthMean = queueLengthMean
+        self.waitMean = waitMean; self.responseMean = responseMean; self.hitRatio = hitRatio
+        self.arrived = arrived; self.completed = completed; self.rejected = rejected
+    }
+}
+
+/// Everything a run (or a set of replications) measured. Rows are in declaration order, never hash order.
+public struct RunResult: Sendable, Equatable {
+    /// Scenario name.
+    public var scenario: String
+    /// The seed of the run (of the first replication).
+    public var seed: UInt64
+    /// Simulated seconds, warm-up included.
+    public var simulatedSeconds: Double
+    /// Warm-up seconds excluded from the statistics.
+    public var warmupSeconds: Double
+    /// Events handled (summed over replications).
+    public var events: Int
+    /// Number of independent replications behind the figures (1 for a single run).
+    public var replications: Int
+    /// Per-workload results, in declaration order.
+    public var workloads: [WorkloadResult]
+    /// Per-component results: for each group in declaration order, its instances then (if replicated) the group row.
+    public var components: [ComponentResult]
+
+    /// A run result.
+    public init(scenario: String, seed: UInt64, simulatedSeconds: Double, warmupSeconds: Double, events: Int,
+                replications: Int, workloads: [WorkloadResult], components: [ComponentResult]) {
+        self.scenario = scenario; self.seed = seed; self.simulatedSeconds = simulatedSeconds
+        self.warmupSeconds = warmupSeconds; self.events = events; self.replications = replications
+        self.workloads = workloads; self.components = components
+    }
+}

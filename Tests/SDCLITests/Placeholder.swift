@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderSDCLITests: XCTestCase { func testNothing() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderSDReportsTests: XCTestCase { func testNothing() {} }

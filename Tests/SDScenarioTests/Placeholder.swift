@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderSDScenarioTests: XCTestCase { func testNothing() {} }
