@@ -1,0 +1,59 @@
+import SDEngine
+
+/// Event kinds every node understands; component-specific kinds start at ``NodeEvent/firstPrivate``.
+public enum NodeEvent {
+    /// A request arrives over the network (arg: request id).
+    public static let deliverRequest: Int32 = 0
+    /// A reply arrives over the network (arg: request id).
+    public static let deliverReply: Int32 = 1
+    /// The first kind a subclass may use for its own events.
+    public static let firstPrivate: Int32 = 2
+}
+
+/// A component instance in the running model: a server, a cache, a load balancer or a client.
+///
+/// Subclasses override ``receive(_:)`` (a request arrives), ``reply(_:)`` (the response from a
+/// downstream call comes back) and ``handlePrivate(kind:arg:)`` (their own timers).
+open class Node: EventHandler {
+    /// Handler id in the simulation, also the index in ``Model/nodes``.
+    public internal(set) var id: Int32 = -1
+    /// Instance name (`app-2`).
+    public let name: String
+    /// The group it belongs to (`app`); equal to `name` when not replicated.
+    public let group: String
+    /// The model it is part of. Unowned: the model owns its nodes.
+    /// Unowned(unsafe) because the model outlives its nodes, and the per-event reference counting
+    /// of a safe reference cost a third of the run time.
+    public unowned(unsafe) let model: Model
+    /// The model's simulation, cached for the same reason.
+    public unowned(unsafe) let sim: Simulation
+    /// The model's request table, cached for the same reason.
+    public unowned(unsafe) let requests: RequestTable
+
+    /// A node; the model registers it.
+    public init(name: String, group: String, model: Model) {
+        self.name = name; self.group = group; self.model = model
+        self.sim = model.sim; self.requests = model.requests
+    }
+
+    /// A request arrives; the node's frame is already on top of the request's stack.
+    open func receive(_ request: Int32) { model.finish(request, at: self) }
+
+    /// The response of a call this node made comes back; its own frame is on top again.
+    open func reply(_ request: Int32) { model.unwind(request, from: self) }
+
+    /// A private event scheduled by this node.
+    open func handlePrivate(kind: Int32, arg: Int64) {}
+
+    /// Engine entry point: dispatches network deliveries and private events.
+    public final func handle(kind: Int32, arg: Int64, sim: Simulation) {
+        switch kind {
+        case NodeEvent.deliverRequest: receive(Int32(truncatingIfNeeded: arg))
+        case NodeEvent.deliverReply: reply(Int32(truncatingIfNeeded: arg))
+        default: handlePrivate(kind: kind, arg: arg)
+        }
+    }
+
+    /// Statistics of this node over the measured window; nil for nodes that report nothing (clients).
+    open func result(window: SimDuration, end: SimTime) -> ComponentResult? { nil }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSDModelsTests: XCTestCase { func testNothing() {} }
