@@ -1,0 +1,113 @@
+/// Locale-free number formatting for the text report. Everything here is pure arithmetic on
+/// the value, so equal inputs give equal text on every machine.
+enum Format {
+    /// `1234567` as `1,234,567`.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        return (n < 0 ? "-" : "") + group(digits)
+    }
+
+    /// Inserts a comma every three digits from the right of a string of digits.
+    static func group(_ digits: String) -> String {
+        guard digits.count > 3 else { return digits }
+        var out = ""
+        out.reserveCapacity(digits.count + digits.count / 3)
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// `x` with exactly `decimals` digits after the point (rounded half away from zero), the
+    /// integer part grouped by thousands. Non-finite values give `n/a`.
+    static func fixed(_ x: Double, decimals: Int, grouping: Bool = true) -> String {
+        guard x.isFinite else { return "n/a" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (x.magnitude * scale).rounded()
+        // Beyond 2^63 the digits are meaningless for a terminal report anyway.
+        guard scaled < 9.2e18 else { return x.description }
+        let n = UInt64(scaled)
+        let unit = UInt64(scale)
+        let intPart = String(n / unit)
+        var text = grouping ? group(intPart) : intPart
+        if decimals > 0 {
+            let frac = String(n % unit)
+            text += "." + String(repeating: "0", count: decimals - frac.count) + frac
+        }
+        return (x < 0 && n != 0 ? "-" : "") + text
+    }
+
+    /// A fraction as a percentage with one decimal: `0.7512` → `75.1%`.
+    static func percent(_ f: Double) -> String {
+        f.isFinite ? fixed(f * 100, decimals: 1) + "%" : "n/a"
+    }
+
+    /// A count of seconds with up to three decimals and no trailing zeros: `120`, `0.5`, `1,800`.
+    static func seconds(_ s: Double) -> String {
+        var text = fixed(s, decimals: 3)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    private static let units: [(scale: Double, name: String)] = [
+        (1e-9, "ns"), (1e-6, "us"), (1e-3, "ms"), (1, "s"),
+    ]
+
+    /// A duration in seconds in a human unit chosen by magnitude (ns, us, ms, s) with three
+    /// significant digits: `0.0176` → `17.6 ms`, `2.5e-7` → `250 ns`, `3` → `3.00 s`.
+    /// Zero is `0`; seconds beyond 999 keep their integer digits (`1,234 s`).
+    static func duration(_ s: Double) -> String {
+        guard s.isFinite else { return "n/a" }
+        if s == 0 { return "0" }
+        if s < 0 { return "-" + duration(-s) }
+        var u = units.lastIndex { s >= $0.scale } ?? 0
+        while true {
+            let v = s / units[u].scale
+            var d = v >= 100 ? 0 : v >= 10 ? 1 : 2
+            // Rounding can add a digit (99.96 → 100.0): drop a decimal, or move up a unit.
+            while d > 0 && fixed(v, decimals: d, grouping: false).count > 4 { d -= 1 }
+            let text = fixed(v, decimals: d)
+            if d == 0 && (v * 1).rounded() >= 1000 && u + 1 < units.count {
+                u += 1
+                continue
+            }
+            return text + " " + units[u].name
+        }
+    }
+}
+
+/// A plain-text table: columns aligned by padding with spaces, two spaces between columns,
+/// no trailing blanks.
+struct TextTable {
+    /// How a column's cells line up.
+    enum Alignment { case left, right }
+
+    var headers: [String]
+    var alignments: [Alignment]
+    var rows: [[String]] = []
+
+    func render() -> String {
+        let all = [headers] + rows
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in all {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        var out = ""
+        for row in all {
+            var line = ""
+            for i in 0..<headers.count {
+                let cell = i < row.count ? row[i] : ""
+                let gap = String(repeating: " ", count: widths[i] - cell.count)
+                if i > 0 { line += "  " }
+                line += alignments[i] == .left ? cell + gap : gap + cell
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}

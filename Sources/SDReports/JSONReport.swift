@@ -1,0 +1,79 @@
+import SDModels
+
+/// The machine-readable report of a run: one pretty-printed JSON document.
+///
+/// Shape (keys in this order; times in seconds as floating-point numbers):
+/// ```
+/// { "scenario", "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
+///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
+///       "latency": { "count", "mean", "mean_ci95": [lo, hi], "p50", "p90", "p99", "p999", "max",
+///                    "out_of_range" } } },
+///   "components": { "<name>": { "kind", "group" (instances of a replicated group only),
+///       "is_group": true (group rows only), "workers", "utilization", "throughput",
+///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
+///       "arrived", "completed", "rejected" } } }
+/// ```
+/// Workloads and components appear in the order of the `RunResult` arrays. Non-finite numbers
+/// are written as `null`. Equal inputs give byte-identical output.
+public enum JSONReport {
+    /// The report of `r` as one JSON document followed by a newline.
+    public static func render(_ r: RunResult) -> String {
+        value(r).rendered(indent: 2) + "\n"
+    }
+
+    /// The report of `r` as a JSON value, for callers that embed it in a larger document.
+    public static func value(_ r: RunResult) -> JSONValue {
+        .object([
+            ("scenario", .string(r.scenario)),
+            ("seed", .uint(r.seed)),
+            ("simulated_seconds", .double(r.simulatedSeconds)),
+            ("warmup_seconds", .double(r.warmupSeconds)),
+            ("events", .integer(r.events)),
+            ("replications", .integer(r.replications)),
+            ("workload", .object(r.workloads.map { ($0.name, workload($0)) })),
+            ("components", .object(r.components.map { ($0.name, component($0)) })),
+        ])
+    }
+
+    static func workload(_ w: WorkloadResult) -> JSONValue {
+        let l = w.latency
+        return .object([
+            ("arrived", .integer(w.arrived)),
+            ("completed", .integer(w.completed)),
+            ("failed", .integer(w.failed)),
+            ("in_flight", .integer(w.inFlight)),
+            ("latency", .object([
+                ("count", .integer(l.count)),
+                ("mean", .double(l.mean)),
+                ("mean_ci95", .array([.double(l.meanCI95.low), .double(l.meanCI95.high)])),
+                ("p50", .double(l.p50)),
+                ("p90", .double(l.p90)),
+                ("p99", .double(l.p99)),
+                ("p999", .double(l.p999)),
+                ("max", .double(l.max)),
+                ("out_of_range", .integer(l.outOfRange)),
+            ])),
+        ])
+    }
+
+    static func component(_ c: ComponentResult) -> JSONValue {
+        var members: [(String, JSONValue)] = [("kind", .string(c.kind))]
+        if let g = c.group { members.append(("group", .string(g))) }
+        if c.isGroup { members.append(("is_group", .bool(true))) }
+        members += [
+            ("workers", .integer(c.workers)),
+            ("utilization", .double(c.utilization)),
+            ("throughput", .double(c.throughput)),
+            ("queue_length_mean", .double(c.queueLengthMean)),
+            ("wait_mean", .double(c.waitMean)),
+            ("response_mean", .double(c.responseMean)),
+        ]
+        if let h = c.hitRatio { members.append(("hit_ratio", .double(h))) }
+        members += [
+            ("arrived", .integer(c.arrived)),
+            ("completed", .integer(c.completed)),
+            ("rejected", .integer(c.rejected)),
+        ]
+        return .object(members)
+    }
+}

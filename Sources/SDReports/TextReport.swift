@@ -1,0 +1,90 @@
+import SDModels
+
+/// The human-readable report of a run, for a terminal: a header line, a workload table, a
+/// component table and the bottleneck. Plain text (no colours), columns aligned, latencies in
+/// ns/us/ms/s with three significant digits, thousands separated by commas whatever the locale.
+public enum TextReport {
+    /// The report of `r`, ending with a newline.
+    public static func render(_ r: RunResult) -> String {
+        var out = header(r) + "\n"
+        if !r.workloads.isEmpty {
+            out += "\n" + workloadTable(r.workloads)
+            for w in r.workloads where w.latency.outOfRange > 0 {
+                out += "Note: \(w.name) had \(Format.grouped(w.latency.outOfRange)) latencies beyond the "
+                    + "histogram's range; its percentiles do not include them.\n"
+            }
+        }
+        if !r.components.isEmpty {
+            out += "\n" + componentTable(r.components)
+        }
+        if let b = bottleneck(r.components) {
+            out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
+        }
+        return out
+    }
+
+    static func header(_ r: RunResult) -> String {
+        var parts = ["sdsim — \(r.scenario)", "seed \(r.seed)"]
+        var simulated = "simulated \(Format.seconds(r.simulatedSeconds)) s"
+        if r.warmupSeconds > 0 { simulated += " (warm-up \(Format.seconds(r.warmupSeconds)) s)" }
+        parts.append(simulated)
+        parts.append("\(Format.grouped(r.events)) events")
+        if r.replications > 1 { parts.append("\(Format.grouped(r.replications)) replications") }
+        return parts.joined(separator: "   ")
+    }
+
+    static func workloadTable(_ workloads: [WorkloadResult]) -> String {
+        var t = TextTable(
+            headers: ["Workload", "arrived", "completed", "failed", "mean", "95% CI",
+                      "p50", "p90", "p99", "p99.9", "max"],
+            alignments: [.left] + Array(repeating: .right, count: 10))
+        for w in workloads {
+            let l = w.latency
+            let d = Format.duration
+            t.rows.append([
+                w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed),
+                d(l.mean), "[\(d(l.meanCI95.low)), \(d(l.meanCI95.high))]",
+                d(l.p50), d(l.p90), d(l.p99), d(l.p999), d(l.max),
+            ])
+        }
+        return t.render()
+    }
+
+    static func componentTable(_ components: [ComponentResult]) -> String {
+        let showRejected = components.contains { $0.rejected > 0 }
+        var headers = ["Component", "kind", "util", "thruput/s", "queue", "wait", "response"]
+        var alignments: [TextTable.Alignment] = [.left, .left, .right, .right, .right, .right, .right]
+        if showRejected { headers.append("rejected"); alignments.append(.right) }
+        headers.append("hit"); alignments.append(.right)
+        var t = TextTable(headers: headers, alignments: alignments)
+        for c in components {
+            var kind = c.kind
+            if c.isGroup {
+                let n = components.filter { !$0.isGroup && $0.group == c.name }.count
+                kind = n > 0 ? "(\(n) replicas)" : "(group)"
+            }
+            var row = [
+                c.name, kind,
+                c.workers == 0 ? "-" : Format.percent(c.utilization),
+                Format.fixed(c.throughput, decimals: 1),
+                Format.fixed(c.queueLengthMean, decimals: 2),
+                Format.duration(c.waitMean),
+                Format.duration(c.responseMean),
+            ]
+            if showRejected { row.append(Format.grouped(c.rejected)) }
+            row.append(c.hitRatio.map(Format.percent) ?? "")
+            t.rows.append(row)
+        }
+        return t.render()
+    }
+
+    /// The instance (never a group row) with workers and the highest utilization; the first one
+    /// in declaration order on a tie. Nil when no instance has workers.
+    static func bottleneck(_ components: [ComponentResult]) -> ComponentResult? {
+        var best: ComponentResult?
+        for c in components where !c.isGroup && c.workers > 0 && c.utilization.isFinite {
+            if best == nil || c.utilization > best!.utilization { best = c }
+        }
+        return best
+    }
+}

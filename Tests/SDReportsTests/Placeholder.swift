@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSDReportsTests: XCTestCase { func testNothing() {} }

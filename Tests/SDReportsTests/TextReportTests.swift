@@ -1,0 +1,115 @@
+import SDModels
+import XCTest
+@testable import SDReports
+
+final class TextReportTests: XCTestCase {
+    func testGoldenText() {
+        let expected = #"""
+        sdsim — three-tier   seed 7   simulated 120 s (warm-up 10 s)   1,234,567 events
+
+        Workload    arrived  completed  failed     mean              95% CI      p50      p90      p99    p99.9      max
+        feed-read   264,000    263,990       0  17.6 ms  [17.4 ms, 17.8 ms]  15.2 ms  30.1 ms  62.3 ms  99.9 ms   250 ms
+        post-write   12,000     11,900      95   1.50 s    [1.25 s, 1.75 s]   850 us   250 ns   3.00 s   12.5 s  1,235 s
+        Note: post-write had 3 latencies beyond the histogram's range; its percentiles do not include them.
+
+        Component  kind            util  thruput/s     queue     wait  response  rejected    hit
+        lb         load-balancer      -    2,400.0      0.00        0         0         0
+        app-1      server         75.1%      600.2      0.25  2.10 ms   12.5 ms         0
+        app-2      server         74.9%      599.8      0.25  2.10 ms   12.5 ms        12
+        app        (2 replicas)   75.0%    1,200.0      0.25  2.10 ms   12.5 ms         0
+        cache      cache          10.0%    1,200.0      0.01  1.50 us    500 us         0  80.0%
+        db         server         75.3%      240.5  1,234.57  45.6 ms   78.9 ms         0
+
+        Bottleneck: db (utilization 75.3%)
+        """# + "\n"
+        let actual = TextReport.render(Fixtures.threeTier())
+        XCTAssertEqual(actual, expected)
+        if actual != expected { print(actual) }
+    }
+
+    func testNoColoursNoTrailingBlanks() {
+        let text = TextReport.render(Fixtures.threeTier())
+        XCTAssertFalse(text.contains("\u{1B}"))
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            XCTAssertFalse(line.hasSuffix(" "), String(line))
+        }
+    }
+
+    func testHeaderWithReplicationsAndNoWarmup() {
+        var r = Fixtures.threeTier()
+        r.replications = 5
+        r.warmupSeconds = 0
+        r.simulatedSeconds = 0.5
+        XCTAssertEqual(TextReport.header(r), "sdsim — three-tier   seed 7   simulated 0.5 s   1,234,567 events   5 replications")
+    }
+
+    func testBottleneckIsAnInstanceNeverAGroupRow() {
+        var r = Fixtures.threeTier()
+        r.components[3].utilization = 0.99   // the `app` group row
+        r.components[0].utilization = 1.5    // the load balancer: no workers
+        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "db")
+        r.components[5].utilization = 0.5
+        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "app-1")
+        r.components[2].utilization = 0.7512  // tie: the first in order wins
+        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "app-1")
+    }
+
+    func testNoBottleneckLineWithoutWorkers() {
+        var r = Fixtures.threeTier()
+        r.components = [r.components[0]]
+        let text = TextReport.render(r)
+        XCTAssertFalse(text.contains("Bottleneck"))
+        XCTAssertTrue(text.contains("lb         load-balancer     -    2,400.0"), text)
+    }
+
+    func testEmptyResultIsJustTheHeader() {
+        let r = RunResult(scenario: "empty", seed: 1, simulatedSeconds: 10, warmupSeconds: 0, events: 0,
+                          replications: 1, workloads: [], components: [])
+        XCTAssertEqual(TextReport.render(r), "sdsim — empty   seed 1   simulated 10 s   0 events\n")
+    }
+
+    func testNoRejectedColumnWhenNothingWasRejected() {
+        var r = Fixtures.threeTier()
+        r.components[2].rejected = 0
+        XCTAssertFalse(TextReport.render(r).contains("rejected"))
+    }
+}
+
+final class FormatTests: XCTestCase {
+    func testGrouped() {
+        XCTAssertEqual(Format.grouped(0), "0")
+        XCTAssertEqual(Format.grouped(999), "999")
+        XCTAssertEqual(Format.grouped(1000), "1,000")
+        XCTAssertEqual(Format.grouped(1_234_567), "1,234,567")
+        XCTAssertEqual(Format.grouped(-1_234_567), "-1,234,567")
+        XCTAssertEqual(Format.grouped(Int.min), "-9,223,372,036,854,775,808")
+    }
+
+    func testFixed() {
+        XCTAssertEqual(Format.fixed(2400, decimals: 1), "2,400.0")
+        XCTAssertEqual(Format.fixed(0.005, decimals: 2), "0.01")
+        XCTAssertEqual(Format.fixed(1.05, decimals: 0), "1")
+        XCTAssertEqual(Format.fixed(-0.001, decimals: 2), "0.00")
+        XCTAssertEqual(Format.fixed(-12.345, decimals: 1), "-12.3")
+        XCTAssertEqual(Format.fixed(.nan, decimals: 1), "n/a")
+        XCTAssertEqual(Format.fixed(1234.5, decimals: 0, grouping: false), "1235")
+    }
+
+    func testPercentAndSeconds() {
+        XCTAssertEqual(Format.percent(0.7512), "75.1%")
+        XCTAssertEqual(Format.percent(1), "100.0%")
+        XCTAssertEqual(Format.seconds(120), "120")
+        XCTAssertEqual(Format.seconds(0.25), "0.25")
+        XCTAssertEqual(Format.seconds(3600), "3,600")
+    }
+
+    func testDurations() {
+        let cases: [(Double, String)] = [
+            (0, "0"), (1e-12, "0.00 ns"), (2.5e-7, "250 ns"), (1.5e-6, "1.50 us"), (0.0176, "17.6 ms"),
+            (0.000_999_4, "999 us"), (0.000_999_6, "1.00 ms"), (0.099_96, "100 ms"), (0.009_996, "10.0 ms"),
+            (0.9996, "1.00 s"), (3, "3.00 s"), (12.5, "12.5 s"), (999.4, "999 s"), (1234.5, "1,235 s"),
+            (-0.0176, "-17.6 ms"), (.infinity, "n/a"),
+        ]
+        for (seconds, text) in cases { XCTAssertEqual(Format.duration(seconds), text, "\(seconds)") }
+    }
+}
