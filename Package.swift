@@ -54,7 +54,7 @@ let package = Package(
         ]),
         .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDModels", "SDEngine"]),
         .testTarget(name: "SDEngineTests", dependencies: ["SDEngine"]),
-        .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics"]),
+        .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics", "SDEngine"]),
         .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDMetrics", "SDEngine"]),
         .testTarget(name: "SDScenarioTests", dependencies: ["SDScenario", "SDModels"],
                     resources: [.copy("Fixtures")]),

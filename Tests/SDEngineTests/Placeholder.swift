@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSDEngineTests: XCTestCase { func testNothing() {} }

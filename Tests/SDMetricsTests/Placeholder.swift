@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSDMetricsTests: XCTestCase { func testNothing() {} }
