@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "SDScenarioTests", dependencies: ["SDScenario", "SDModels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SDReportsTests", dependencies: ["SDReports", "SDModels", "CSQLite"]),
-        .testTarget(name: "SDCLITests", dependencies: ["sdsim"]),
+        .testTarget(name: "SDCLITests", dependencies: ["sdsim", "CSQLite"]),
     ]
 )

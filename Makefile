@@ -1,0 +1,39 @@
+# sdsim: two commands on a fresh Debian machine.
+#   make demo   installs what is missing, builds in release mode, runs the main demo
+#   make test   installs what is missing, builds the tests in release mode, runs them all
+# Long statistical tests need a release build (-enable-testing lets tests see internals);
+# debug Swift is many times slower.
+
+SWIFT      ?= swift
+RELEASE    := -c release
+TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
+BIN        := .build/release
+
+.PHONY: demo test bench bench-peers build deps clean
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(RELEASE) --product sdsim
+
+demo: build
+	@echo "== An M/M/1 queue: theory says W = 1/(mu - lambda) = 2 s"
+	$(BIN)/sdsim run scenarios/mm1.yaml --quiet
+	@echo
+	@echo "== Three tiers: load balancer, 4 app servers, a cache in front of a database"
+	$(BIN)/sdsim run scenarios/three-tier.yaml --quiet
+
+test: deps
+	$(SWIFT) build $(TESTFLAGS) --build-tests
+	$(SWIFT) test $(TESTFLAGS) --skip-build
+
+bench: deps
+	$(SWIFT) build $(RELEASE) --product sdsim-bench
+	$(BIN)/sdsim-bench
+
+bench-peers:
+	tools/bench-peers.sh
+
+clean:
+	rm -rf .build

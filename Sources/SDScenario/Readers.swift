@@ -1,0 +1,163 @@
+import SDEngine
+import SDModels
+import Yams
+
+/// Readers for the mappings and lists of the format, built on ``Schema``'s tables.
+extension Validator {
+    /// Reads the whole document into a draft.
+    func readScenario(_ root: YAMLNode) -> ScenarioDraft {
+        var draft = ScenarioDraft()
+        guard case .mapping(let mapping) = root else {
+            error("a scenario must be a mapping with keys such as 'name', 'duration', 'workload' and 'components', found \(Validator.describe(root))", at: root)
+            return draft
+        }
+        let allowed = Schema.topLevelFields.map(\.key)
+        readFields(mapping, into: &draft, fields: Schema.topLevelFields, place: "", anchor: root) { key in
+            Validator.unknownKeyMessage(key, place: "", allowed: allowed, listLabel: "top-level keys")
+        }
+        if let warmupNode = draft.warmupNode, let duration = draft.duration, let durationNode = draft.durationNode,
+           draft.warmup >= duration {
+            error("'warmup' (\(Validator.text(warmupNode))) must be shorter than 'duration' (\(Validator.text(durationNode)))",
+                  at: warmupNode)
+        }
+        return draft
+    }
+
+    /// The value of `key` in `mapping`, compared as plain text.
+    static func value(of key: String, in mapping: YAMLNode.Mapping) -> YAMLNode? {
+        mapping.first { $0.key.scalar?.string == key }?.value
+    }
+
+    /// The scalar text of a node, for quoting in messages.
+    static func text(_ node: YAMLNode) -> String { node.scalar?.string ?? describe(node) }
+
+    /// Reads `network:`.
+    func readNetwork(_ node: YAMLNode, into network: inout NetworkConfig) {
+        guard case .mapping(let mapping) = node else {
+            if Validator.isNull(node) { return }
+            error("'network' must be a mapping with keys such as 'latency', found \(Validator.describe(node))", at: node)
+            return
+        }
+        let allowed = Schema.networkFields.map(\.key)
+        readFields(mapping, into: &network, fields: Schema.networkFields, place: " in 'network'", anchor: node) { key in
+            Validator.unknownKeyMessage(key, place: " in 'network'", allowed: allowed, listLabel: "keys")
+        }
+    }
+
+    /// Reads `workload:`, a non-empty list of workloads with unique names.
+    func readWorkloads(_ node: YAMLNode) -> [WorkloadDraft] {
+        guard case .sequence(let seq) = node else {
+            var hint = ""
+            if case .mapping = node { hint = "; start each workload with '- '" }
+            error("'workload' must be a list of workloads, found \(Validator.describe(node))\(hint)", at: node)
+            return []
+        }
+        guard !seq.isEmpty else {
+            error("'workload' must list at least one workload with 'name', 'arrival' and 'route'", at: node)
+            return []
+        }
+        var drafts: [WorkloadDraft] = []
+        for (index, item) in seq.enumerated() {
+            guard case .mapping(let mapping) = item else {
+                error("each workload must be a mapping with 'name', 'arrival' and 'route', found \(Validator.describe(item))", at: item)
+                continue
+            }
+            var draft = WorkloadDraft(node: item)
+            let givenName = Validator.value(of: "name", in: mapping)?.scalar?.string
+            let place = givenName.map { " in workload '\($0)'" } ?? " in workload \(index + 1)"
+            let allowed = Schema.workloadFields.map(\.key)
+            readFields(mapping, into: &draft, fields: Schema.workloadFields, place: place, anchor: item) { key in
+                Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys")
+            }
+            drafts.append(draft)
+        }
+        var firstUse: [String: YAMLNode] = [:]
+        for d in drafts {
+            guard let name = d.name, let nameNode = d.nameNode else { continue }
+            if let first = firstUse[name] {
+                error("duplicate workload name '\(name)'; it is already used at line \(first.mark?.line ?? 1)", at: nameNode)
+            } else {
+                firstUse[name] = nameNode
+            }
+        }
+        return drafts
+    }
+
+    /// Reads `components:`, a non-empty mapping from names to components.
+    func readComponents(_ node: YAMLNode) -> [ComponentDraft] {
+        guard case .mapping(let mapping) = node else {
+            error("'components' must be a mapping from component names to components, found \(Validator.describe(node))", at: node)
+            return []
+        }
+        guard !mapping.isEmpty else {
+            error("'components' must define at least one component", at: node)
+            return []
+        }
+        var drafts: [ComponentDraft] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let k) = keyNode, !Validator.isNull(keyNode) else {
+                error("component names must be plain names, found \(Validator.describe(keyNode))", at: keyNode)
+                continue
+            }
+            let name = k.string
+            if !Validator.isValidName(name) {
+                error("invalid component name '\(name)'; use letters, digits, '-' and '_', starting with a letter", at: keyNode)
+            }
+            drafts.append(readComponent(name: name, keyNode: keyNode, value: value))
+        }
+        return drafts
+    }
+
+    /// Whether `name` is a valid component name: ASCII letters, digits, `-` and `_`, starting with a letter.
+    static func isValidName(_ name: String) -> Bool {
+        let s = Array(name.unicodeScalars)
+        func letter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+        guard let first = s.first, letter(first) else { return false }
+        return s.allSatisfy { letter($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+
+    /// Reads one component: its kind first, then its keys with that kind's table.
+    func readComponent(name: String, keyNode: YAMLNode, value: YAMLNode) -> ComponentDraft {
+        let place = " in component '\(name)'"
+        guard case .mapping(let mapping) = value else {
+            error("component '\(name)' must be a mapping with keys such as 'kind' and 'service', found \(Validator.describe(value))", at: value)
+            // Keep the name known, so routes naming it are not reported as well.
+            return ComponentDraft(name: name, keyNode: keyNode)
+        }
+        var draft = ComponentDraft(name: name, keyNode: keyNode)
+        let kinds = Schema.kindNames
+        let kindList = "(kinds: \(kinds.joined(separator: ", ")))"
+        if let kindNode = Validator.value(of: "kind", in: mapping) {
+            if let text = scalarText(kindNode, key: "kind", expected: "one of \(listing(kinds))") {
+                if let spec = Schema.kinds.first(where: { $0.name == text }) {
+                    draft.kind = spec
+                } else {
+                    let hint = Suggestions.didYouMean(text, among: kinds)
+                    error("unknown kind '\(text)'\(place)\(hint) \(kindList)", at: kindNode)
+                }
+            }
+        } else {
+            error("missing required key 'kind'\(place) \(kindList)", at: keyNode)
+        }
+
+        guard let spec = draft.kind else {
+            // Unknown kind: still check every key and value against all kinds.
+            let fields = Schema.allComponentFields
+            let allowed = fields.map(\.key)
+            readFields(mapping, into: &draft, fields: fields, place: place, anchor: keyNode, checkRequired: false) { key in
+                Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys")
+            }
+            return draft
+        }
+        let allowed = spec.fields.map(\.key)
+        readFields(mapping, into: &draft, fields: spec.fields, place: place, anchor: keyNode) { key in
+            let owners = Schema.kinds.filter { $0.name != spec.name && $0.fields.contains { $0.key == key } }
+            if !owners.isEmpty {
+                let names = owners.map { "'\($0.name)'" }
+                return "key '\(key)' does not apply to kind '\(spec.name)'\(place); it is used by kind\(names.count > 1 ? "s" : "") \(listing(names, conjunction: "and"))"
+            }
+            return Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys of \(spec.article)")
+        }
+        return draft
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SDEngine
+import SDModels
+import Yams
+
+/// Reads scenario files into a ``ModelConfig``, reporting every problem at once as
+/// compiler-style diagnostics.
+public enum ScenarioLoader {
+    /// Reads and validates the scenario file at `path`. Diagnostics name the file as `path`.
+    ///
+    /// - Throws: ``ScenarioErrors`` with every problem found, sorted by position; a file that
+    ///   cannot be read gives one diagnostic at 1:1.
+    public static func load(path: String) throws(ScenarioErrors) -> ModelConfig {
+        switch readFile(path) {
+        case .success(let text): return try load(text: text, file: path)
+        case .failure(let failure):
+            throw ScenarioErrors([Diagnostic(file: path, line: 1, column: 1, message: "cannot read file: \(failure.message)")])
+        }
+    }
+
+    /// Validates scenario `text`; diagnostics name the file as `file`.
+    ///
+    /// - Throws: ``ScenarioErrors`` with every problem found, sorted by position.
+    public static func load(text: String, file: String) throws(ScenarioErrors) -> ModelConfig {
+        let source = SourceText(text)
+        let v = Validator(file: file, source: source)
+        let root: YAMLNode?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            v.reportYAMLError(error)
+            throw ScenarioErrors(v.diagnostics)
+        }
+        guard let root else {
+            v.error("the scenario file is empty; it needs at least 'name', 'duration', 'workload' and 'components'",
+                    line: 1, column: 1)
+            throw ScenarioErrors(v.diagnostics)
+        }
+        let draft = v.readScenario(root)
+        v.checkGraph(components: draft.components, workloads: draft.workloads)
+        guard v.diagnostics.isEmpty, let config = assemble(draft) else {
+            if v.diagnostics.isEmpty {
+                v.error("internal error: the scenario was accepted but could not be assembled", line: 1, column: 1)
+            }
+            throw ScenarioErrors(v.diagnostics)
+        }
+        return config
+    }
+
+    /// The configuration of a draft without errors; nil if something is missing.
+    static func assemble(_ d: ScenarioDraft) -> ModelConfig? {
+        guard let name = d.name, let duration = d.duration else { return nil }
+        var workloads: [WorkloadConfig] = []
+        for w in d.workloads {
+            guard let wname = w.name, let arrival = w.arrival, let route = w.route else { return nil }
+            workloads.append(WorkloadConfig(name: wname, arrival: arrival, route: route.map(\.name)))
+        }
+        var components: [ComponentConfig] = []
+        for c in d.components {
+            guard let kind = c.kind?.build(c) else { return nil }
+            components.append(ComponentConfig(name: c.name, replicas: c.replicas, kind: kind))
+        }
+        guard !workloads.isEmpty, !components.isEmpty else { return nil }
+        return ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
+                           warmup: d.warmup, network: d.network, workloads: workloads, components: components)
+    }
+
+    /// Why a file could not be read.
+    struct ReadFailure: Error { var message: String }
+
+    /// The whole file as UTF-8 text, or the reason it cannot be read (as `strerror` words it).
+    static func readFile(_ path: String) -> Result<String, ReadFailure> {
+        guard let f = fopen(path, "rb") else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            bytes.append(contentsOf: chunk[0..<n])
+            if n < chunk.count {
+                if ferror(f) != 0 { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+                break
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(ReadFailure(message: "the file is not valid UTF-8 text"))
+        }
+        return .success(text)
+    }
+}
+
+extension Validator {
+    /// Turns an error from Yams into a diagnostic.
+    func reportYAMLError(_ error: any Error) {
+        guard let e = error as? YamlError else {
+            self.error("invalid YAML: \(error)", line: 1, column: 1)
+            return
+        }
+        switch e {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let line = source.line(mark.line)
+            let scalars = line.map { Array($0.unicodeScalars) } ?? []
+            let atTab = mark.column - 1 < scalars.count && mark.column >= 1 && scalars[mark.column - 1] == "\t"
+            var message = "invalid YAML: \(problem)"
+            if problem == "but found another document" {
+                message = "invalid YAML: a scenario file holds one document, but a second one starts here"
+            } else if atTab {
+                message = "invalid YAML: tab characters cannot be used for indentation; indent with spaces"
+            } else if let context {
+                let here = context.mark.line == mark.line && context.mark.column == mark.column
+                message += " \(context.text)" + (here ? "" : " started at line \(context.mark.line), column \(context.mark.column)")
+            }
+            self.error(message, line: mark.line, column: mark.column)
+        case .reader(let problem, let offset, _, let yaml):
+            var line = 1, column = 1
+            if let offset {
+                for ch in yaml.prefix(offset) {
+                    if ch == "\n" { line += 1; column = 1 } else { column += ch.unicodeScalars.count }
+                }
+            }
+            self.error("invalid YAML: \(problem)", line: line, column: column)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }
+            let first = context.mark
+            if let name = duplicates.first, let second = source.repeatedKey(name, after: first.line, column: first.column) {
+                let col = (source.line(second).map { Array($0.unicodeScalars) } ?? []).firstIndex { $0 != " " }.map { $0 + 1 } ?? 1
+                self.error("duplicate key '\(name)'; it is already set at line \(first.line), and a key may appear only once in a mapping",
+                           line: second, column: col)
+            } else {
+                self.error("duplicate key\(keys.count > 1 ? "s" : "") \(listing(keys, conjunction: "and")) in this mapping; a key may appear only once",
+                           line: first.line, column: first.column)
+            }
+        default:
+            self.error("invalid YAML: \(e)", line: 1, column: 1)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import SDEngine
+import SDModels
+import Yams
+
+/// What has been read of the whole file so far.
+struct ScenarioDraft {
+    var name: String?
+    var description = ""
+    var seed: UInt64 = 1
+    var duration: SimDuration?
+    var durationNode: YAMLNode?
+    var warmup: SimDuration = .zero
+    var warmupNode: YAMLNode?
+    var network = NetworkConfig()
+    var workloads: [WorkloadDraft] = []
+    var components: [ComponentDraft] = []
+}
+
+/// What has been read of one workload.
+struct WorkloadDraft {
+    /// The workload's mapping node.
+    var node: YAMLNode
+    var name: String?
+    var nameNode: YAMLNode?
+    var arrival: ArrivalProcess?
+    var route: [Reference]?
+}
+
+/// What has been read of one component group. Fields not used by its kind keep their defaults.
+struct ComponentDraft {
+    let name: String
+    /// The key naming the component, where component-level errors point.
+    let keyNode: YAMLNode
+    var kind: ComponentKindSpec?
+    var replicas = 1
+    var workers = 1
+    var service: Distribution?
+    var queueLimit: Int?
+    var policy: LoadBalancerPolicy = .roundRobin
+    var targets: Reference?
+    var hitRatio: Double?
+    var onMiss: Reference?
+}
+
+/// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
+struct ComponentKindSpec: Sendable {
+    /// The kind as written after `kind:`.
+    let name: String
+    /// The kind with an article, for messages ("a server").
+    let article: String
+    /// Whether this kind spreads requests over the replicas of its target group.
+    let isLoadBalancer: Bool
+    /// The allowed keys, in the order they are listed in messages.
+    let fields: [FieldSpec<ComponentDraft>]
+    /// Where requests may go next besides the route: (key, reference) pairs.
+    let edges: @Sendable (ComponentDraft) -> [(key: String, ref: Reference)]
+    /// The finished kind, or nil when a required value is missing (already reported).
+    let build: @Sendable (ComponentDraft) -> ComponentKind?
+}
+
+/// The tables that define the scenario format. Everything is an array, so messages and
+/// results follow declaration order.
+enum Schema {
+    // MARK: Limits
+
+    static let replicas = 1...10_000
+    static let workers = 1...1_000_000
+    static let queueLimit = 0...1_000_000_000
+
+    // MARK: Component keys
+
+    /// `kind` itself; read before the other keys.
+    static let kind = FieldSpec<ComponentDraft>("kind", required: true) { _, _, _ in }
+    static let workersField = FieldSpec<ComponentDraft>("workers") { d, n, v in
+        if let x = v.count(n, key: "workers", range: workers) { d.workers = x }
+    }
+    static let service = FieldSpec<ComponentDraft>("service", required: true, example: "service: exponential(10ms)") { d, n, v in
+        d.service = v.distribution(n, key: "service", of: .duration)
+    }
+    static let queueLimitField = FieldSpec<ComponentDraft>("queue-limit") { d, n, v in
+        d.queueLimit = v.count(n, key: "queue-limit", range: queueLimit)
+    }
+    static let replicasField = FieldSpec<ComponentDraft>("replicas") { d, n, v in
+        if let x = v.count(n, key: "replicas", range: replicas) { d.replicas = x }
+    }
+    static let policy = FieldSpec<ComponentDraft>("policy") { d, n, v in
+        let options = LoadBalancerPolicy.allCases.map { (name: $0.rawValue, value: $0) }
+        if let p = v.choice(n, key: "policy", noun: "policy", plural: "policies", options: options, place: " in component '\(d.name)'") {
+            d.policy = p
+        }
+    }
+    static let targets = FieldSpec<ComponentDraft>("targets", required: true, example: "targets: app") { d, n, v in
+        d.targets = v.reference(n, key: "targets")
+    }
+    static let hitRatio = FieldSpec<ComponentDraft>("hit-ratio", required: true, example: "hit-ratio: 0.8") { d, n, v in
+        d.hitRatio = v.fraction(n, key: "hit-ratio")
+    }
+    static let onMiss = FieldSpec<ComponentDraft>("on-miss") { d, n, v in
+        d.onMiss = v.reference(n, key: "on-miss")
+    }
+
+    // MARK: Kinds
+
+    /// Every component kind, in the order they are listed in messages.
+    static let kinds: [ComponentKindSpec] = [
+        ComponentKindSpec(
+            name: "server", article: "a server", isLoadBalancer: false,
+            fields: [kind, workersField, service, queueLimitField, replicasField],
+            edges: { _ in [] },
+            build: { d in
+                guard let service = d.service else { return nil }
+                return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit))
+            }),
+        ComponentKindSpec(
+            name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
+            fields: [kind, policy, targets, replicasField],
+            edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
+            build: { d in
+                guard let targets = d.targets else { return nil }
+                return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name))
+            }),
+        ComponentKindSpec(
+            name: "cache", article: "a cache", isLoadBalancer: false,
+            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField],
+            edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
+            build: { d in
+                guard let hitRatio = d.hitRatio, let service = d.service else { return nil }
+                return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
+                                          queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
+            }),
+    ]
+
+    /// The names of all kinds.
+    static var kindNames: [String] { kinds.map(\.name) }
+
+    /// Every component key of any kind, each once, for components whose kind is unknown.
+    static var allComponentFields: [FieldSpec<ComponentDraft>] {
+        var out: [FieldSpec<ComponentDraft>] = []
+        for k in kinds { for f in k.fields where !out.contains(where: { $0.key == f.key }) { out.append(f) } }
+        return out
+    }
+
+    // MARK: Workloads and network
+
+    static let workloadFields: [FieldSpec<WorkloadDraft>] = [
+        FieldSpec("name", required: true, example: "name: reads") { d, n, v in
+            d.name = v.string(n, key: "name"); d.nameNode = n
+        },
+        FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)") { d, n, v in d.arrival = v.arrival(n, key: "arrival") },
+        FieldSpec("route", required: true, example: "route: [app]") { d, n, v in d.route = v.references(n, key: "route") },
+    ]
+
+    static let networkFields: [FieldSpec<NetworkConfig>] = [
+        FieldSpec("latency") { d, n, v in d.latency = v.distribution(n, key: "latency", of: .duration) },
+    ]
+
+    // MARK: Top level
+
+    static let topLevelFields: [FieldSpec<ScenarioDraft>] = [
+        FieldSpec("name", required: true, example: "name: my-scenario") { d, n, v in d.name = v.string(n, key: "name") },
+        FieldSpec("description") { d, n, v in
+            if Validator.isNull(n) { return }
+            if let s = v.scalarText(n, key: "description", expected: "a string") { d.description = s }
+        },
+        FieldSpec("seed") { d, n, v in if let s = v.seed(n, key: "seed") { d.seed = s } },
+        FieldSpec("duration", required: true, example: "duration: 60s") { d, n, v in
+            d.duration = v.duration(n, key: "duration", positive: true); d.durationNode = n
+        },
+        FieldSpec("warmup") { d, n, v in
+            if let w = v.duration(n, key: "warmup", positive: false) { d.warmup = w; d.warmupNode = n }
+        },
+        FieldSpec("network") { d, n, v in v.readNetwork(n, into: &d.network) },
+        FieldSpec("workload", required: true) { d, n, v in d.workloads = v.readWorkloads(n) },
+        FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
+    ]
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import SDModels
+import SDReports
+import SDScenario
+
+/// Output formats of `sdsim run`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `sdsim run FILE`: simulate a scenario and report.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario and print its report.",
+        discussion: """
+            Statistics exclude the scenario's warm-up. Each mean comes with a 95% confidence \
+            interval: by batch means within one run, or across independent replications with \
+            --replications N (the replications run in parallel on --jobs threads; the result does \
+            not depend on --jobs).
+
+            Every run is also stored in an SQLite database (default results/sdsim.db) in one \
+            transaction: tables runs, workload_stats and component_stats.
+
+            Examples:
+              sdsim run scenarios/mm1.yaml
+              sdsim run scenarios/three-tier.yaml --format json | jq '.workload'
+              sdsim run scenarios/mm1.yaml --seed 42 --replications 10 --jobs 2
+            """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: "Seed for every random stream; overrides the file's 'seed'.")
+    var seed: UInt64?
+
+    @Option(help: "Output format: text (a readable summary) or json (one document on stdout).")
+    var format: OutputFormat = .text
+
+    @Option(help: "SQLite results database to append the run to.")
+    var db: String = "results/sdsim.db"
+
+    @Flag(help: "Do not write the results database.")
+    var noDb = false
+
+    @Option(help: "Independent replications; their means give the confidence intervals.")
+    var replications: Int = 1
+
+    @Option(help: "Threads for replications (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "No progress display, even on a terminal.")
+    var quiet = false
+
+    func validate() throws {
+        guard replications >= 1 && replications <= 100_000 else {
+            throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
+        }
+        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024 (found \(jobs))") }
+    }
+
+    func run() throws {
+        let config = try loadScenario(file)
+        let progress = Progress(label: config.name, enabled: !quiet && Console.standardError.isTerminal)
+        var onProgress: (@Sendable (Double) -> Void)? = nil
+        if progress.enabled { onProgress = { progress.update($0) } }
+        let result = Runner.run(config, seed: seed, replications: replications, jobs: jobs, progress: onProgress)
+        progress.finish()
+        let report = format == .json ? JSONReport.render(result) : TextReport.render(result)
+        Console.standardOutput.write(report)
+        if !noDb { try store(result) }
+    }
+
+    private func store(_ result: RunResult) throws {
+        let directory = (db as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        do {
+            let store = try ResultsStore(path: db)
+            defer { store.close() }
+            let text = try? String(contentsOfFile: file, encoding: .utf8)
+            try store.record(result, scenarioFile: file, configText: text)
+        } catch {
+            Console.standardError.write("sdsim: error: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Loads a scenario, or prints every diagnostic and exits with status 2.
+func loadScenario(_ path: String) throws -> ModelConfig {
+    do {
+        return try ScenarioLoader.load(path: path)
+    } catch {
+        Console.standardError.write(error.rendered())
+        let n = error.diagnostics.count
+        Console.standardError.write("\(n) error\(n == 1 ? "" : "s") in \(path)\n")
+        throw ExitCode(2)
+    }
+}

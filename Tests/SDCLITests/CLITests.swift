@@ -1,0 +1,145 @@
+import CSQLite
+import Foundation
+import XCTest
+
+final class CLITests: XCTestCase {
+    /// `run --format json` prints one JSON document with the promised shape, and exit status 0.
+    func testRunJSONHasPromisedShape() throws {
+        let out = try sdsim(["run", "scenarios/three-tier.yaml", "--format", "json", "--no-db"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["scenario"] as? String, "three-tier")
+        XCTAssertEqual(json["seed"] as? Int, 7)
+        XCTAssertEqual(json["simulated_seconds"] as? Double, 120)
+        XCTAssertGreaterThan(json["events"] as? Int ?? 0, 0)
+        let workload = try XCTUnwrap((json["workload"] as? [String: Any])?["feed-read"] as? [String: Any])
+        for key in ["arrived", "completed", "failed"] { XCTAssertNotNil(workload[key] as? Int, key) }
+        let latency = try XCTUnwrap(workload["latency"] as? [String: Any])
+        for key in ["mean", "p50", "p90", "p99", "p999", "max"] { XCTAssertNotNil(latency[key] as? Double, key) }
+        XCTAssertEqual((latency["mean_ci95"] as? [Double])?.count, 2)
+        let components = try XCTUnwrap(json["components"] as? [String: Any])
+        for name in ["lb", "app-1", "app-2", "app-3", "app-4", "app", "cache", "db"] {
+            let c = try XCTUnwrap(components[name] as? [String: Any], name)
+            for key in ["utilization", "throughput", "queue_length_mean", "wait_mean", "response_mean"] {
+                XCTAssertNotNil(c[key] as? Double, "\(name).\(key)")
+            }
+        }
+        XCTAssertNotNil((components["cache"] as? [String: Any])?["hit_ratio"] as? Double)
+        XCTAssertNil((components["db"] as? [String: Any])?["hit_ratio"])
+    }
+
+    /// The text report names the scenario, the workload and the bottleneck.
+    func testRunTextReport() throws {
+        let out = try sdsim(["run", "scenarios/mm1.yaml", "--no-db"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("mm1"))
+        XCTAssertTrue(out.stdout.contains("jobs"))
+        XCTAssertTrue(out.stdout.contains("Bottleneck: station"))
+        XCTAssertEqual(out.stderr, "", "no progress output when stderr is not a terminal")
+    }
+
+    /// Same scenario and seed: byte-identical JSON, for every shipped scenario; another seed differs.
+    func testEveryScenarioIsDeterministic() throws {
+        for file in try shippedScenarios() {
+            let a = try sdsim(["run", file, "--format", "json", "--no-db"])
+            let b = try sdsim(["run", file, "--format", "json", "--no-db"])
+            XCTAssertEqual(a.status, 0, "\(file): \(a.stderr)")
+            XCTAssertEqual(a.stdout, b.stdout, "\(file) is not deterministic")
+            let c = try sdsim(["run", file, "--format", "json", "--no-db", "--seed", "12345"])
+            XCTAssertNotEqual(a.stdout, c.stdout, "\(file): a different seed gave the same result")
+            XCTAssertTrue(c.stdout.contains("\"seed\": 12345"))
+        }
+    }
+
+    /// Replications give the same bytes whatever the number of threads.
+    func testReplicationsDoNotDependOnJobs() throws {
+        let args = ["run", "scenarios/three-tier.yaml", "--format", "json", "--no-db", "--replications", "4"]
+        let one = try sdsim(args + ["--jobs", "1"])
+        let two = try sdsim(args + ["--jobs", "2"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(one.stdout, two.stdout)
+        XCTAssertTrue(one.stdout.contains("\"replications\": 4"))
+    }
+
+    /// A broken file: every error on stderr in compiler style, nothing on stdout, exit status 2.
+    func testBadScenarioExitsWithStatus2() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("broken.yaml")
+        try """
+            name: broken
+            duration: 10s
+            workload:
+              - name: w
+                arrival: poisson(5/s)
+                route: [app]
+            components:
+              app:
+                kind: server
+                workers: 0
+                servce: exponential(1ms)
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let out = try sdsim(["run", file.path, "--no-db"])
+        XCTAssertEqual(out.status, 2)
+        XCTAssertEqual(out.stdout, "")
+        XCTAssertTrue(out.stderr.contains("\(file.path):10:14: error: "), out.stderr)
+        XCTAssertTrue(out.stderr.contains("did you mean 'service'?"), out.stderr)
+        XCTAssertFalse(out.stderr.contains("Fatal"), out.stderr)
+        let validate = try sdsim(["validate", file.path])
+        XCTAssertEqual(validate.status, 2)
+        XCTAssertEqual(validate.stderr, out.stderr)
+    }
+
+    func testMissingFileAndBadOptions() throws {
+        let missing = try sdsim(["run", "no/such/file.yaml", "--no-db"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("no/such/file.yaml:"), missing.stderr)
+        let badFormat = try sdsim(["run", "scenarios/mm1.yaml", "--format", "xml"])
+        XCTAssertEqual(badFormat.status, 2)
+        let badReps = try sdsim(["run", "scenarios/mm1.yaml", "--replications", "0"])
+        XCTAssertEqual(badReps.status, 2)
+        let help = try sdsim(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("run"))
+    }
+
+    func testValidateGoodFiles() throws {
+        let out = try sdsim(["validate"] + (try shippedScenarios()))
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("scenarios/mm1.yaml: ok"))
+    }
+
+    /// The run lands in the results database: one row in runs, one per workload and component.
+    func testResultsDatabaseHoldsTheRun() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("nested/results.db").path
+        for _ in 0..<2 {
+            let out = try sdsim(["run", "scenarios/three-tier.yaml", "--db", db, "--format", "json"])
+            XCTAssertEqual(out.status, 0, out.stderr)
+        }
+        var handle: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(db, &handle), SQLITE_OK)
+        defer { sqlite3_close(handle) }
+        func count(_ sql: String) -> Int {
+            var stmt: OpaquePointer?
+            sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+            defer { sqlite3_finalize(stmt) }
+            return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
+        }
+        XCTAssertEqual(count("SELECT COUNT(*) FROM runs WHERE scenario = 'three-tier' AND seed = 7"), 2)
+        XCTAssertEqual(count("SELECT COUNT(*) FROM workload_stats"), 2)
+        XCTAssertEqual(count("SELECT COUNT(*) FROM component_stats"), 16)
+    }
+
+    /// A results database that cannot be written is an error (status 1), and a file that is not a
+    /// database is left as it was.
+    func testUnwritableDatabaseFailsWithoutDamage() throws {
+        let dir = try temporaryDirectory()
+        let notADatabase = dir.appendingPathComponent("notes.db")
+        try "my notes\n".write(to: notADatabase, atomically: true, encoding: .utf8)
+        let out = try sdsim(["run", "scenarios/mm1.yaml", "--db", notADatabase.path])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("error"), out.stderr)
+        XCTAssertEqual(try String(contentsOf: notADatabase, encoding: .utf8), "my notes\n")
+    }
+}

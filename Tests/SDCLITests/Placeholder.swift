@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSDCLITests: XCTestCase { func testNothing() {} }
