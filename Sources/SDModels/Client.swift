@@ -1,68 +1,160 @@
 import SDEngine
 import SDMetrics
 
-/// The clients of one workload: they create requests by the workload's arrival process, send each
-/// along its route, and measure the time until its response comes back.
+/// The clients of one workload: they create requests by the workload's arrival process, give each
+/// a class (type, route, size) and a key, send it along its route, and measure the time until its
+/// response comes back. With a timeout they stop waiting; with a retry policy they try again after
+/// a backoff, and the end-to-end latency then runs from the first attempt to the answered one.
 public final class Client: Node {
     /// Index of the workload in the configuration.
     public let workload: Int32
-    /// Handler ids of the route's groups when each has a single instance, or -1 where a load
-    /// balancer before it picks the replica.
-    let firstHop: Int32
-    private let arrival: ArrivalProcess
+    private let config: WorkloadConfig
+    /// Route ids (in the model) of the request classes, and their request-type indices.
+    private let classRoutes: [Int32]
+    private let classTypes: [Int32]
+    /// Cumulative normalised shares of the classes.
+    private let cumulativeShares: [Double]
     private let stream: RandomStream
+    private let keySampler: KeySampler?
+    private let sizeStream: RandomStream
     /// End-to-end latencies of measured requests.
     public private(set) var latency = LatencyRecorder()
-    /// Requests created after the warm-up.
+    /// Requests created after the warm-up (logical requests, not attempts).
     public private(set) var arrived = 0
     /// Measured requests whose response came back.
     public private(set) var completed = 0
-    /// Measured requests that failed.
-    public private(set) var failed = 0
+    /// Measured requests that failed, by reason (indexed by `FailureReason.rawValue`).
+    public private(set) var failedBy = [Int](repeating: 0, count: FailureReason.allCases.count)
+    /// Retries sent for measured requests (attempts after the first).
+    public private(set) var retries = 0
+    /// Replies that came back after the client had given up on them.
+    public private(set) var lateReplies = 0
+    /// Measured requests per request type (indexed like ``ModelConfig/requestTypes``).
+    public private(set) var arrivedByType: [Int]
+    /// Bytes carried by measured requests.
+    public private(set) var bytes: Double = 0
 
     static let arrive: Int32 = NodeEvent.firstPrivate
+    static let timeout: Int32 = NodeEvent.firstPrivate + 1
+    static let send: Int32 = NodeEvent.firstPrivate + 2
 
-    init(workload: Int32, config: WorkloadConfig, firstHop: Int32, model: Model) {
+    init(workload: Int32, config: WorkloadConfig, classRoutes: [Int32], classTypes: [Int32], typeCount: Int, model: Model) {
         self.workload = workload
-        self.arrival = config.arrival
-        self.firstHop = firstHop
+        self.config = config
+        self.classRoutes = classRoutes
+        self.classTypes = classTypes
+        let total = config.mix.reduce(0) { $0 + $1.share }
+        var running = 0.0
+        cumulativeShares = config.mix.map { running += $0.share / total; return running }
         self.stream = model.stream(for: "workload:" + config.name)
+        self.sizeStream = model.stream(for: "workload:" + config.name + "#size")
+        self.keySampler = config.keys.map { KeySampler($0) }
+        self.arrivedByType = [Int](repeating: 0, count: typeCount)
         super.init(name: config.name, group: config.name, model: model)
     }
+
+    /// Measured requests that failed, for any reason.
+    public var failed: Int { failedBy.reduce(0, +) }
 
     /// Schedules the first arrival.
     func start() { sim.schedule(after: nextGap(), to: id, kind: Client.arrive) }
 
     private func nextGap() -> SimDuration {
-        switch arrival {
+        switch config.arrival {
         case .poisson(let rate): return Distribution.exponential(mean: 1 / rate).sampleDuration(stream)
         case .interarrival(let d): return d.sampleDuration(stream)
         }
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
-        let now = sim.now
-        let measured = now >= model.warmupEnd
-        if measured { arrived += 1 }
-        let request = requests.allocate(workload: workload, created: now.ns, measured: measured)
-        requests.records[Int(request)].frames.append(
-            Frame(node: id, isSubcall: false, phase: 0, arrivedAt: now.ns))
-        sim.schedule(after: nextGap(), to: id, kind: Client.arrive)
-        model.forward(request, from: self, to: firstHop)
+        switch kind {
+        case Client.arrive: arrive()
+        case Client.timeout: timedOut(Int32(truncatingIfNeeded: arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
+        case Client.send: send(Int32(truncatingIfNeeded: arg))
+        default: preconditionFailure("unknown client event \(kind)")
+        }
     }
 
-    /// The response is back: record it and recycle the request.
-    public override func reply(_ request: Int32) {
-        let (measured, failed, created) = (requests.records[Int(request)].measured,
-                                           requests.records[Int(request)].failed,
-                                           requests.records[Int(request)].created)
+    private func arrive() {
+        let now = sim.now
+        let measured = now >= model.warmupEnd
+        let request = requests.allocate(workload: workload, created: now.ns, measured: measured)
+        var c = 0
+        if cumulativeShares.count > 1 {
+            let u = stream.uniform()
+            while c < cumulativeShares.count - 1 && u >= cumulativeShares[c] { c += 1 }
+        }
+        let r = requests.records + Int(request)
+        r.pointee.route = classRoutes[c]
+        r.pointee.type = classTypes[c]
+        if let keySampler { r.pointee.key = keySampler.next(stream) }
+        if let size = config.mix[c].size { r.pointee.size = size.sample(sizeStream) }
         if measured {
-            if failed {
-                self.failed += 1
-            } else {
-                completed += 1
-                latency.record(SimDuration(ns: sim.now.ns - created))
-            }
+            arrived += 1
+            arrivedByType[Int(classTypes[c])] += 1
+            bytes += r.pointee.size
+        }
+        sim.schedule(after: nextGap(), to: id, kind: Client.arrive)
+        send(request)
+    }
+
+    /// Sends an attempt on its way and starts its timer.
+    private func send(_ request: Int32) {
+        let r = requests.records + Int(request)
+        r.pointee.frames.append(Frame(node: id, isSubcall: false, arrivedAt: sim.now.ns))
+        if let timeout = config.timeout {
+            let arg = Int64(request) << 32 | Int64(r.pointee.generation)
+            sim.schedule(after: timeout, to: id, kind: Client.timeout, arg: arg)
+        }
+        model.start(request, from: self)
+    }
+
+    /// The timer of an attempt fired: if the attempt is still out, give up on it and maybe retry.
+    private func timedOut(_ request: Int32, generation: UInt32) {
+        let r = requests.records + Int(request)
+        guard r.pointee.generation == generation, !r.pointee.abandoned, r.pointee.workload == workload,
+              r.pointee.frames.count > 1 else { return }   // answered already, or recycled
+        r.pointee.abandoned = true
+        giveUpOrRetry(request, reason: .timedOut)
+    }
+
+    /// Retries the logical request of `request` if the policy allows, else counts it as failed.
+    private func giveUpOrRetry(_ request: Int32, reason: FailureReason) {
+        let old = requests.records[Int(request)]
+        if let retry = config.retry, Int(old.attempt) < retry.maxRetries {
+            let next = requests.allocate(workload: workload, created: old.created, measured: old.measured)
+            let r = requests.records + Int(next)
+            r.pointee.route = old.route
+            r.pointee.type = old.type
+            r.pointee.key = old.key
+            r.pointee.size = old.size
+            r.pointee.attempt = old.attempt + 1
+            if old.measured { retries += 1 }
+            sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.send, arg: Int64(next))
+        } else if old.measured {
+            failedBy[Int(reason.rawValue)] += 1
+        }
+    }
+
+    private func backoff(_ policy: RetryPolicy, attempt: Int) -> SimDuration {
+        let wait = policy.delay(beforeRetry: attempt)
+        switch policy.jitter {
+        case .none: return wait
+        case .full: return SimDuration(seconds: wait.seconds * stream.uniform())
+        case .equal: return SimDuration(seconds: wait.seconds * (0.5 + 0.5 * stream.uniform()))
+        }
+    }
+
+    /// The response is back: record it and recycle the attempt.
+    public override func reply(_ request: Int32) {
+        let r = requests.records + Int(request)
+        if r.pointee.abandoned {
+            if r.pointee.measured { lateReplies += 1 }
+        } else if r.pointee.failed {
+            giveUpOrRetry(request, reason: r.pointee.failure)
+        } else if r.pointee.measured {
+            completed += 1
+            latency.record(SimDuration(ns: sim.now.ns - r.pointee.created))
         }
         requests.release(request)
     }

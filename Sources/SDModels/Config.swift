@@ -1,4 +1,7 @@
 import SDEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything a run needs, resolved from a scenario file: names checked, units converted to
 /// base units (seconds, bytes, per-second rates). The scenario loader builds it; tests may too.
@@ -20,6 +23,13 @@ public struct ModelConfig: Sendable, Equatable {
     /// The component groups, in declaration order. A group with `replicas > 1` becomes
     /// `name-1 … name-N` at run time.
     public var components: [ComponentConfig]
+
+    /// Every request type used by any workload, in order of first appearance.
+    public var requestTypes: [String] {
+        var out: [String] = []
+        for w in workloads { for c in w.mix where !out.contains(c.type) { out.append(c.type) } }
+        return out
+    }
 
     /// A configuration with the given parts; `network` defaults to zero-latency hops.
     public init(name: String, description: String = "", seed: UInt64, duration: SimDuration,
@@ -56,18 +66,94 @@ public enum ArrivalProcess: Sendable, Equatable {
     }
 }
 
-/// One kind of traffic: requests that arrive by `arrival` and visit `route` in order.
+/// One kind of traffic: requests that arrive by `arrival`, each of one request class drawn by share,
+/// and visit that class's route in order.
 public struct WorkloadConfig: Sendable, Equatable {
     /// The workload's name in reports.
     public var name: String
     /// The arrival process.
     public var arrival: ArrivalProcess
-    /// Component group names, visited in order; the response then travels back to the client.
-    public var route: [String]
+    /// The request classes (type, share, route, size). A workload without `mix:` has one.
+    public var mix: [RequestClass]
+    /// Which keys requests read or write (nil: requests carry no key).
+    public var keys: KeyDistribution?
+    /// How long the client waits for a response before giving up on an attempt (nil: forever).
+    public var timeout: SimDuration?
+    /// What the client does after a timeout or a rejection (nil: nothing; the request fails).
+    public var retry: RetryPolicy?
 
-    /// A workload.
-    public init(name: String, arrival: ArrivalProcess, route: [String]) {
-        self.name = name; self.arrival = arrival; self.route = route
+    /// A workload with a single request class of type `type`.
+    public init(name: String, arrival: ArrivalProcess, route: [String], type: String = "read",
+                size: Distribution? = nil, keys: KeyDistribution? = nil, timeout: SimDuration? = nil,
+                retry: RetryPolicy? = nil) {
+        self.init(name: name, arrival: arrival, mix: [RequestClass(type: type, share: 1, route: route, size: size)],
+                  keys: keys, timeout: timeout, retry: retry)
+    }
+
+    /// A workload mixing several request classes.
+    public init(name: String, arrival: ArrivalProcess, mix: [RequestClass], keys: KeyDistribution? = nil,
+                timeout: SimDuration? = nil, retry: RetryPolicy? = nil) {
+        self.name = name; self.arrival = arrival; self.mix = mix; self.keys = keys
+        self.timeout = timeout; self.retry = retry
+    }
+
+    /// The route of the first request class (the only one for workloads without `mix:`).
+    public var route: [String] { mix[0].route }
+}
+
+/// One class of requests within a workload: a type that components react to, its share of the
+/// workload's arrivals, its own route, and the size of its payload.
+public struct RequestClass: Sendable, Equatable {
+    /// The request type (`read`, `write`, `upload`, …).
+    public var type: String
+    /// Fraction of the workload's arrivals (shares are normalised to sum to 1).
+    public var share: Double
+    /// Component group names, visited in order.
+    public var route: [String]
+    /// Payload size in bytes (nil: no payload).
+    public var size: Distribution?
+
+    /// A request class.
+    public init(type: String, share: Double, route: [String], size: Distribution? = nil) {
+        self.type = type; self.share = share; self.route = route; self.size = size
+    }
+}
+
+/// Retries after a timeout or a rejection: exponential backoff with jitter.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Retries after the first attempt (so at most `maxRetries + 1` attempts).
+    public var maxRetries: Int
+    /// Wait before the first retry.
+    public var backoff: SimDuration
+    /// Each further retry waits this many times longer.
+    public var multiplier: Double
+    /// Longest wait between attempts.
+    public var maxBackoff: SimDuration
+    /// How the wait is randomised, so that clients do not retry in lockstep.
+    public var jitter: Jitter
+
+    /// Jitter strategies (see "Exponential Backoff And Jitter").
+    public enum Jitter: String, Sendable, Equatable, CaseIterable {
+        /// Exactly the computed wait.
+        case none
+        /// Uniform between 0 and the computed wait.
+        case full
+        /// Half the computed wait plus a uniform share of the other half.
+        case equal
+    }
+
+    /// A retry policy.
+    public init(maxRetries: Int, backoff: SimDuration, multiplier: Double = 2, maxBackoff: SimDuration? = nil,
+                jitter: Jitter = .full) {
+        self.maxRetries = maxRetries; self.backoff = backoff; self.multiplier = multiplier
+        self.maxBackoff = maxBackoff ?? SimDuration(ns: backoff.ns.multipliedReportingOverflow(by: 64).overflow ? .max / 4 : backoff.ns * 64)
+        self.jitter = jitter
+    }
+
+    /// The wait before retry number `retry` (1 for the first), before jitter.
+    public func delay(beforeRetry retry: Int) -> SimDuration {
+        let base = backoff.seconds * pow(multiplier, Double(max(retry - 1, 0)))
+        return min(SimDuration(seconds: base), maxBackoff)
     }
 }
 
@@ -118,11 +204,27 @@ public struct ServerConfig: Sendable, Equatable {
     public var service: Distribution
     /// Places in the waiting room; nil is unlimited, 0 rejects any arrival that finds all workers busy.
     public var queueLimit: Int?
+    /// Whether a worker is freed when its own work is done (`tandem`) or only when the request
+    /// leaves for good, after every downstream call and hop has answered (`threadPerRequest`).
+    public var mode: ServerMode
+    /// Components called in order after the service time, each answering before the next is
+    /// called; then the request continues along its route.
+    public var calls: [String]
 
     /// A server.
-    public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil) {
-        self.workers = workers; self.service = service; self.queueLimit = queueLimit
+    public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,
+                calls: [String] = []) {
+        self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.mode = mode; self.calls = calls
     }
+}
+
+/// How a server's workers relate to the requests they serve.
+public enum ServerMode: String, Sendable, Equatable, CaseIterable {
+    /// A worker serves a request, then takes the next one; downstream work happens without it.
+    case tandem
+    /// A worker (a thread) stays with its request until the response leaves the server, so a slow
+    /// downstream component keeps this server's workers busy and can exhaust its pool.
+    case threadPerRequest = "thread-per-request"
 }
 
 /// How a load balancer picks a target replica.
@@ -131,6 +233,17 @@ public enum LoadBalancerPolicy: String, Sendable, Equatable, CaseIterable {
     case roundRobin = "round-robin"
     /// A uniformly random replica.
     case random
+    /// The replica with the fewest requests outstanding (ties: the first).
+    case leastConnections = "least-connections"
+    /// Two random replicas; the one with fewer outstanding requests ("the power of two choices").
+    case powerOfTwo = "power-of-two"
+    /// The request's key modulo the number of replicas: most keys move when a replica is added.
+    case hash
+    /// A hash ring with `vnodes` virtual nodes per replica: about 1/(n+1) of keys move when one is added.
+    case consistentHash = "consistent-hash"
+
+    /// Whether the policy routes by the request's key.
+    public var usesKey: Bool { self == .hash || self == .consistentHash }
 }
 
 /// A load balancer in front of a replicated group. It adds no service time.
@@ -139,9 +252,13 @@ public struct LoadBalancerConfig: Sendable, Equatable {
     public var policy: LoadBalancerPolicy
     /// The group whose replicas receive the requests.
     public var targets: String
+    /// Virtual nodes per replica on the hash ring (`consistent-hash` only).
+    public var vnodes: Int
 
     /// A load balancer.
-    public init(policy: LoadBalancerPolicy, targets: String) { self.policy = policy; self.targets = targets }
+    public init(policy: LoadBalancerPolicy, targets: String, vnodes: Int = 100) {
+        self.policy = policy; self.targets = targets; self.vnodes = vnodes
+    }
 }
 
 /// A cache in its simple form: a hit ratio and a service time; misses go to `onMiss`.

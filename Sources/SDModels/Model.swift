@@ -55,8 +55,7 @@ public final class Model {
             for name in c.instanceNames {
                 let node: Node
                 switch c.kind {
-                case .server(let s):
-                    node = Server(name: name, group: c.name, model: self, workers: s.workers, service: s.service, queueLimit: s.queueLimit)
+                case .server(let s): node = Server(name: name, group: c.name, model: self, config: s)
                 case .cache(let s): node = Cache(name: name, group: c.name, model: self, config: s)
                 case .loadBalancer(let s): node = LoadBalancer(name: name, group: c.name, model: self, config: s)
                 }
@@ -68,7 +67,13 @@ public final class Model {
         for (i, c) in config.components.enumerated() {
             for node in groups[i] {
                 if case .loadBalancer(let s) = c.kind, let lb = node as? LoadBalancer {
-                    lb.targets = groups[groupIndex[s.targets]!].map(\.id)
+                    lb.setTargets(groups[groupIndex[s.targets]!].map(\.id))
+                }
+                if case .server(let s) = c.kind, let server = node as? Server {
+                    server.callTargets = s.calls.map { name in
+                        precondition(groups[groupIndex[name]!].count == 1, "call target must not be replicated")
+                        return groups[groupIndex[name]!][0].id
+                    }
                 }
                 if case .cache(let s) = c.kind, let cache = node as? Cache, let miss = s.onMiss {
                     precondition(groups[groupIndex[miss]!].count == 1, "on-miss target must not be replicated")
@@ -76,17 +81,36 @@ public final class Model {
                 }
             }
         }
+        let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
-            let route: [Int32] = workload.route.map { name in
-                let g = groups[groupIndex[name]!]
-                return g.count == 1 ? g[0].id : -1
+            var classRoutes: [Int32] = []
+            for requestClass in workload.mix {
+                let route: [Int32] = requestClass.route.map { name in
+                    let g = groups[groupIndex[name]!]
+                    return g.count == 1 ? g[0].id : -1
+                }
+                precondition(route.first.map { $0 >= 0 } ?? false, "a route must start at a single instance")
+                classRoutes.append(Int32(routes.count))
+                routes.append(route)
             }
-            precondition(route.first.map { $0 >= 0 } ?? false, "a route must start at a single instance")
-            routes.append(route)
-            let client = Client(workload: Int32(w), config: workload, firstHop: route[0], model: self)
+            let client = Client(workload: Int32(w), config: workload, classRoutes: classRoutes,
+                                classTypes: workload.mix.map { Int32(types.firstIndex(of: $0.type)!) },
+                                typeCount: types.count, model: self)
             register(client)
             clients.append(client)
         }
+    }
+
+    /// The handler id of the single instance of group `name`, or nil if it is replicated or unknown.
+    public func singleInstance(of name: String) -> Int32? {
+        guard let i = config.components.firstIndex(where: { $0.name == name }), groups[i].count == 1 else { return nil }
+        return groups[i][0].id
+    }
+
+    /// The handler ids of the instances of group `name` (empty if unknown).
+    public func instances(of name: String) -> [Int32] {
+        guard let i = config.components.firstIndex(where: { $0.name == name }) else { return [] }
+        return groups[i].map(\.id)
     }
 
     // MARK: Moving requests
@@ -129,10 +153,10 @@ public final class Model {
     /// request to the next hop of the route, or, at the end of the route, starts the response back.
     public func finish(_ request: Int32, at node: Node) {
         let top = requests.top(request)
-        let workload = requests.records[Int(request)].workload, routeIndex = requests.records[Int(request)].routeIndex
+        let routeIndex = requests.records[Int(request)].routeIndex
         precondition(top.node == node.id, "a node finished a request it does not hold")
         if top.isSubcall { return unwind(request, from: node) }
-        let route = routes[Int(workload)]
+        let route = routes[Int(requests.records[Int(request)].route)]
         let next = Int(routeIndex) + 1
         guard next < route.count else { return unwind(request, from: node) }
         advance(request, from: node, to: route[next])
@@ -145,8 +169,14 @@ public final class Model {
         forward(request, from: node, to: instance)
     }
 
+    /// A client sends a new attempt to the first hop of its route.
+    public func start(_ request: Int32, from client: Client) {
+        forward(request, from: client, to: routes[Int(requests.records[Int(request)].route)][0])
+    }
+
     /// Sends the response of `request` from `node` (which must hold it) to the frame below.
     public func unwind(_ request: Int32, from node: Node) {
+        node.departing(request)
         let popped = requests.records[Int(request)].frames.removeLast()
         precondition(popped.node == node.id, "a node answered a request it does not hold")
         let caller = requests.top(request).node
@@ -163,11 +193,23 @@ public final class Model {
         }
     }
 
-    /// `node` refuses `request` (its waiting room is full): the error travels back to the client.
-    public func reject(_ request: Int32, at node: Node) {
+    /// `node` refuses `request` (its waiting room is full, or nothing healthy can take it): the
+    /// error travels back to the client.
+    public func reject(_ request: Int32, at node: Node, reason: FailureReason = .rejected) {
         requests.records[Int(request)].failed = true
+        requests.records[Int(request)].failure = reason
         unwind(request, from: node)
     }
+
+    /// Sets the private value of the top frame (which belongs to the node calling this).
+    public func setAux(_ request: Int32, _ aux: Int32) {
+        let i = requests.records[Int(request)].frames.count - 1
+        requests.records[Int(request)].frames[i].aux = aux
+    }
+
+    /// Whether `node` is up as far as `observer` can tell. Everything is up until failures are
+    /// injected; a load balancer asks this before sending.
+    public func isUp(_ node: Int32, seenBy observer: Int32) -> Bool { true }
 
     /// Sets the phase marker of the top frame (which belongs to the node calling this).
     public func setPhase(_ request: Int32, _ phase: UInt8) {

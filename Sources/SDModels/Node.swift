@@ -42,6 +42,10 @@ open class Node: EventHandler {
     /// The response of a call this node made comes back; its own frame is on top again.
     open func reply(_ request: Int32) { model.unwind(request, from: self) }
 
+    /// The request is leaving this node for good: its frame is about to be popped and the reply
+    /// sent to the caller. A node that holds a worker until then releases it here.
+    open func departing(_ request: Int32) {}
+
     /// A private event scheduled by this node.
     open func handlePrivate(kind: Int32, arg: Int64) {}
 

@@ -9,6 +9,38 @@ public struct Frame: Sendable {
     public var phase: UInt8
     /// When the request arrived at this component, in nanoseconds.
     public var arrivedAt: Int64
+    /// Component-private value (a load balancer keeps the index of the replica it chose).
+    public var aux: Int32 = 0
+
+    /// A frame for `node`.
+    public init(node: Int32, isSubcall: Bool, phase: UInt8 = 0, arrivedAt: Int64, aux: Int32 = 0) {
+        self.node = node; self.isSubcall = isSubcall; self.phase = phase; self.arrivedAt = arrivedAt; self.aux = aux
+    }
+}
+
+/// Why a request failed, for the ledger.
+public enum FailureReason: UInt8, Sendable, CaseIterable {
+    /// Not failed.
+    case none = 0
+    /// A full waiting room turned it away.
+    case rejected
+    /// The client gave up waiting for it.
+    case timedOut
+    /// No healthy target could take it.
+    case targetDown
+    /// It was inside a component that crashed.
+    case lostInCrash
+
+    /// The name used in reports.
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .rejected: return "rejected"
+        case .timedOut: return "timed-out"
+        case .targetDown: return "target-down"
+        case .lostInCrash: return "lost-in-crash"
+        }
+    }
 }
 
 /// The state of one request in flight.
@@ -23,6 +55,22 @@ public struct RequestRecord: Sendable {
     public var measured: Bool = false
     /// Set when a component rejected it; the error response travels back like a normal one.
     public var failed: Bool = false
+    /// Why it failed, when `failed`.
+    public var failure: FailureReason = .none
+    /// Index of its route (one per workload and request class).
+    public var route: Int32 = 0
+    /// Index of its request type in ``ModelConfig/requestTypes``.
+    public var type: Int32 = 0
+    /// The key it reads or writes (1...N), or 0 for workloads without keys.
+    public var key: UInt64 = 0
+    /// Payload size in bytes (0 when the workload declares none).
+    public var size: Double = 0
+    /// Which attempt of its logical request this is (0 for the first).
+    public var attempt: Int32 = 0
+    /// Changes every time the record is reused, so that a stale timer can tell it is stale.
+    public var generation: UInt32 = 0
+    /// The client stopped waiting for it (timed out); its reply, if any, is dropped.
+    public var abandoned: Bool = false
     /// The call stack: the client at the bottom, the component holding the request on top.
     /// Its storage is kept when the record is recycled, so steady state allocates nothing.
     public var frames: [Frame] = []
@@ -69,6 +117,14 @@ public final class RequestTable {
         r.pointee.created = created
         r.pointee.measured = measured
         r.pointee.failed = false
+        r.pointee.failure = .none
+        r.pointee.route = 0
+        r.pointee.type = 0
+        r.pointee.key = 0
+        r.pointee.size = 0
+        r.pointee.attempt = 0
+        r.pointee.generation &+= 1
+        r.pointee.abandoned = false
         r.pointee.frames.removeAll(keepingCapacity: true)
         return id
     }

@@ -37,6 +37,14 @@ public struct LatencySummary: Sendable, Equatable {
 
 /// What happened to one workload's requests that arrived after the warm-up.
 public struct WorkloadResult: Sendable, Equatable {
+    public static func == (a: WorkloadResult, b: WorkloadResult) -> Bool {
+        a.name == b.name && a.arrived == b.arrived && a.completed == b.completed && a.failed == b.failed
+            && a.latency == b.latency && a.failedBy.map(\.reason) == b.failedBy.map(\.reason)
+            && a.failedBy.map(\.count) == b.failedBy.map(\.count) && a.retries == b.retries
+            && a.lateReplies == b.lateReplies && a.arrivedByType.map(\.type) == b.arrivedByType.map(\.type)
+            && a.arrivedByType.map(\.count) == b.arrivedByType.map(\.count) && a.bytes == b.bytes
+    }
+
     /// Workload name.
     public var name: String
     /// Requests that arrived after the warm-up.
@@ -47,6 +55,16 @@ public struct WorkloadResult: Sendable, Equatable {
     public var failed: Int
     /// Latency of the completed requests.
     public var latency: LatencySummary
+    /// Failed requests by reason (`rejected`, `timed-out`, …), only reasons that occurred, in a fixed order.
+    public var failedBy: [(reason: String, count: Int)] = []
+    /// Retries sent (attempts after the first).
+    public var retries: Int = 0
+    /// Replies that arrived after the client had given up on their attempt.
+    public var lateReplies: Int = 0
+    /// Arrivals by request type, in the order of the scenario's request types (types with none left out).
+    public var arrivedByType: [(type: String, count: Int)] = []
+    /// Bytes carried by the measured requests (0 when the workload declares no sizes).
+    public var bytes: Double = 0
 
     /// A workload result.
     public init(name: String, arrived: Int, completed: Int, failed: Int, latency: LatencySummary) {
@@ -59,6 +77,16 @@ public struct WorkloadResult: Sendable, Equatable {
 
 /// Statistics of one component instance or of a replicated group, over the measured window.
 public struct ComponentResult: Sendable, Equatable {
+    public static func == (a: ComponentResult, b: ComponentResult) -> Bool {
+        a.name == b.name && a.kind == b.kind && a.group == b.group && a.isGroup == b.isGroup && a.workers == b.workers
+            && a.utilization == b.utilization && a.throughput == b.throughput && a.queueLengthMean == b.queueLengthMean
+            && a.waitMean == b.waitMean && a.responseMean == b.responseMean && a.hitRatio == b.hitRatio
+            && a.arrived == b.arrived && a.completed == b.completed && a.rejected == b.rejected
+            && a.targetShares.map(\.name) == b.targetShares.map(\.name) && a.targetShares.map(\.share) == b.targetShares.map(\.share)
+            && a.keysMovedOnAdd == b.keysMovedOnAdd && a.extra.map(\.name) == b.extra.map(\.name)
+            && a.extra.map(\.value) == b.extra.map(\.value)
+    }
+
     /// Instance name (`app-2`) or group name (`app`).
     public var name: String
     /// `server`, `load-balancer` or `cache`.
@@ -87,6 +115,13 @@ public struct ComponentResult: Sendable, Equatable {
     public var completed: Int
     /// Arrivals turned away by a full waiting room.
     public var rejected: Int
+    /// For a load balancer: each replica's share of the requests sent, in replica order.
+    public var targetShares: [(name: String, share: Double)] = []
+    /// For a hash-based load balancer: the fraction of keys that move to another replica when one
+    /// replica is added (n → n+1), measured on a sample of 100,000 keys.
+    public var keysMovedOnAdd: Double?
+    /// Further per-kind figures (evictions, stale reads, …), in a fixed order, for reports.
+    public var extra: [(name: String, value: Double)] = []
 
     /// A component result.
     public init(name: String, kind: String, group: String?, isGroup: Bool, workers: Int, utilization: Double,

@@ -63,9 +63,18 @@ public enum Runner {
         let config = model.config
         let end = SimTime(ns: config.duration.ns)
         let window = config.duration - config.warmup
+        let types = config.requestTypes
         let workloads = model.clients.map { client in
-            WorkloadResult(name: client.name, arrived: client.arrived, completed: client.completed,
-                           failed: client.failed, latency: summary(client.latency, ci: client.latency.batches.interval()))
+            var w = WorkloadResult(name: client.name, arrived: client.arrived, completed: client.completed,
+                                   failed: client.failed, latency: summary(client.latency, ci: client.latency.batches.interval()))
+            w.failedBy = FailureReason.allCases.compactMap { r in
+                client.failedBy[Int(r.rawValue)] > 0 ? (r.name, client.failedBy[Int(r.rawValue)]) : nil
+            }
+            w.retries = client.retries
+            w.lateReplies = client.lateReplies
+            w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
+            w.bytes = client.bytes
+            return w
         }
         var components: [ComponentResult] = []
         for (i, group) in config.components.enumerated() {
@@ -121,9 +130,15 @@ public enum Runner {
             latency.count = rows.reduce(0) { $0 + $1.latency.count }
             latency.mean = ci.mean
             latency.max = rows.map(\.latency.max).max() ?? 0
-            return WorkloadResult(name: rows[0].name, arrived: rows.reduce(0) { $0 + $1.arrived },
-                                  completed: rows.reduce(0) { $0 + $1.completed },
-                                  failed: rows.reduce(0) { $0 + $1.failed }, latency: latency)
+            var w = WorkloadResult(name: rows[0].name, arrived: rows.reduce(0) { $0 + $1.arrived },
+                                   completed: rows.reduce(0) { $0 + $1.completed },
+                                   failed: rows.reduce(0) { $0 + $1.failed }, latency: latency)
+            w.failedBy = sumByName(rows.map(\.failedBy))
+            w.arrivedByType = sumByName(rows.map(\.arrivedByType))
+            w.retries = rows.reduce(0) { $0 + $1.retries }
+            w.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
+            w.bytes = rows.reduce(0) { $0 + $1.bytes }
+            return w
         }
         let components = first.components.indices.map { c -> ComponentResult in
             let rows = outcomes.map { $0.result.components[c] }
@@ -138,12 +153,29 @@ public enum Runner {
             row.arrived = rows.reduce(0) { $0 + $1.arrived }
             row.completed = rows.reduce(0) { $0 + $1.completed }
             row.rejected = rows.reduce(0) { $0 + $1.rejected }
+            row.targetShares = row.targetShares.indices.map { i in
+                (row.targetShares[i].name, rows.reduce(0) { $0 + $1.targetShares[i].share } / Double(rows.count))
+            }
+            row.extra = row.extra.indices.map { i in
+                (row.extra[i].name, rows.reduce(0) { $0 + $1.extra[i].value } / Double(rows.count))
+            }
             return row
         }
         return RunResult(scenario: first.scenario, seed: seed, simulatedSeconds: first.simulatedSeconds,
                          warmupSeconds: first.warmupSeconds, events: outcomes.reduce(0) { $0 + $1.result.events },
                          replications: outcomes.count, workloads: workloads, components: components)
     }
+}
+
+/// Adds up (name, count) lists by name, keeping the order in which names first appear.
+func sumByName(_ lists: [[(String, Int)]]) -> [(String, Int)] {
+    var out: [(String, Int)] = []
+    for list in lists {
+        for (name, n) in list {
+            if let i = out.firstIndex(where: { $0.0 == name }) { out[i].1 += n } else { out.append((name, n)) }
+        }
+    }
+    return out
 }
 
 /// Write-once slots filled from several threads, read in index order afterwards.

@@ -33,9 +33,13 @@ open class Station: Node {
 
     static let serviceDone: Int32 = NodeEvent.firstPrivate
 
+    /// Whether a worker stays with its request until the request leaves (thread-per-request).
+    public let holdsWorker: Bool
+
     /// A station; its stream is derived from the scenario seed and its instance name.
-    public init(name: String, group: String, model: Model, workers: Int, service: Distribution, queueLimit: Int?) {
-        self.workers = workers; self.service = service; self.queueLimit = queueLimit
+    public init(name: String, group: String, model: Model, workers: Int, service: Distribution, queueLimit: Int?,
+                holdsWorker: Bool = false) {
+        self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.holdsWorker = holdsWorker
         self.stream = model.stream(for: name)
         self.warmupNs = model.warmupEnd.ns
         self.busyAverage = TimeAverage(start: model.warmupEnd)
@@ -61,6 +65,7 @@ open class Station: Node {
     }
 
     private func startService(_ request: Int32, now: SimTime) {
+        if holdsWorker { model.setAux(request, 1) }   // this request holds a worker until it departs
         busy += 1
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
@@ -71,6 +76,12 @@ open class Station: Node {
     open override func handlePrivate(kind: Int32, arg: Int64) {
         precondition(kind == Station.serviceDone)
         let request = Int32(truncatingIfNeeded: arg)
+        if !holdsWorker { release(request) }
+        serviceCompleted(request)
+    }
+
+    /// The request is done with its worker: count it, free the worker and take the next in line.
+    private func release(_ request: Int32) {
         let now = sim.now
         busy -= 1
         busyAverage.set(Double(busy), at: now)
@@ -81,7 +92,11 @@ open class Station: Node {
             queueAverage.set(Double(queue.count), at: now)
             startService(next, now: now)
         }
-        serviceCompleted(request)
+    }
+
+    /// A thread-per-request station frees the worker when the request leaves.
+    open override func departing(_ request: Int32) {
+        if holdsWorker && requests.top(request).aux == 1 { release(request) }
     }
 
     /// Called when a request's service ends. By default it moves on along its route.
@@ -103,5 +118,34 @@ open class Station: Node {
     }
 }
 
-/// `kind: server`: a station that passes each request on when its service ends.
-public final class Server: Station {}
+/// `kind: server`: a station that passes each request on when its service ends, after making its
+/// downstream `calls` one at a time.
+public final class Server: Station {
+    /// Handler ids of the components called after the service time, in order.
+    public var callTargets: [Int32] = []
+
+    /// A server.
+    public init(name: String, group: String, model: Model, config: ServerConfig) {
+        super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
+                   queueLimit: config.queueLimit, holdsWorker: config.mode == .threadPerRequest)
+    }
+
+    public override func serviceCompleted(_ request: Int32) {
+        guard !callTargets.isEmpty else { return model.finish(request, at: self) }
+        model.setPhase(request, 1)
+        model.call(request, target: callTargets[0], from: self)
+    }
+
+    /// A call answered: make the next call, or move on; a failed call fails the request.
+    public override func reply(_ request: Int32) {
+        let phase = Int(requests.top(request).phase)
+        guard phase > 0, !requests.records[Int(request)].failed else { return model.unwind(request, from: self) }
+        if phase < callTargets.count {
+            model.setPhase(request, UInt8(phase + 1))
+            model.call(request, target: callTargets[phase], from: self)
+        } else {
+            model.setPhase(request, 0)
+            model.finish(request, at: self)
+        }
+    }
+}

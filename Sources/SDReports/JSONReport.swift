@@ -6,12 +6,14 @@ import SDModels
 /// ```
 /// { "scenario", "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
 ///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
+///       "failed_by": { "<reason>": n }, "retries", "late_replies", "arrived_by_type": { "<type>": n }, "bytes",
 ///       "latency": { "count", "mean", "mean_ci95": [lo, hi], "p50", "p90", "p99", "p999", "max",
 ///                    "out_of_range" } } },
 ///   "components": { "<name>": { "kind", "group" (instances of a replicated group only),
 ///       "is_group": true (group rows only), "workers", "utilization", "throughput",
 ///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
-///       "arrived", "completed", "rejected" } } }
+///       "arrived", "completed", "rejected", "target_shares": { "<replica>": f } (load balancers),
+///       "keys_moved_on_add" (hash load balancers), then per-kind extras } } }
 /// ```
 /// Workloads and components appear in the order of the `RunResult` arrays. Non-finite numbers
 /// are written as `null`. Equal inputs give byte-identical output.
@@ -42,6 +44,11 @@ public enum JSONReport {
             ("completed", .integer(w.completed)),
             ("failed", .integer(w.failed)),
             ("in_flight", .integer(w.inFlight)),
+            ("failed_by", .object(w.failedBy.map { ($0.reason, .integer($0.count)) })),
+            ("retries", .integer(w.retries)),
+            ("late_replies", .integer(w.lateReplies)),
+            ("arrived_by_type", .object(w.arrivedByType.map { ($0.type, .integer($0.count)) })),
+            ("bytes", .double(w.bytes)),
             ("latency", .object([
                 ("count", .integer(l.count)),
                 ("mean", .double(l.mean)),
@@ -74,6 +81,11 @@ public enum JSONReport {
             ("completed", .integer(c.completed)),
             ("rejected", .integer(c.rejected)),
         ]
+        if !c.targetShares.isEmpty {
+            members.append(("target_shares", .object(c.targetShares.map { ($0.name, .double($0.share)) })))
+        }
+        if let moved = c.keysMovedOnAdd { members.append(("keys_moved_on_add", .double(moved))) }
+        for (name, value) in c.extra { members.append((name, .double(value))) }
         return .object(members)
     }
 }

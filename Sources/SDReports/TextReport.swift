@@ -14,8 +14,29 @@ public enum TextReport {
                     + "histogram's range; its percentiles do not include them.\n"
             }
         }
+        for w in r.workloads {
+            var notes: [String] = []
+            if !w.failedBy.isEmpty {
+                notes.append("failed: " + w.failedBy.map { "\($0.reason) \(Format.grouped($0.count))" }.joined(separator: ", "))
+            }
+            if w.retries > 0 { notes.append("retries \(Format.grouped(w.retries))") }
+            if w.lateReplies > 0 { notes.append("late replies \(Format.grouped(w.lateReplies))") }
+            if w.arrivedByType.count > 1 {
+                notes.append("types: " + w.arrivedByType.map { "\($0.type) \(Format.grouped($0.count))" }.joined(separator: ", "))
+            }
+            if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
+        }
         if !r.components.isEmpty {
             out += "\n" + componentTable(r.components)
+        }
+        for c in r.components where !c.isGroup && (!c.targetShares.isEmpty || !c.extra.isEmpty) {
+            var notes: [String] = []
+            if !c.targetShares.isEmpty {
+                notes.append("shares " + c.targetShares.map { "\($0.name) \(Format.percent($0.share))" }.joined(separator: ", "))
+            }
+            if let moved = c.keysMovedOnAdd { notes.append("keys moved when a replica is added \(Format.percent(moved))") }
+            for (name, value) in c.extra { notes.append("\(name.replacingUnderscores()) \(Format.fixed(value, decimals: value == value.rounded() ? 0 : 3))") }
+            out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
         }
         if let b = bottleneck(r.components) {
             out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
@@ -63,13 +84,14 @@ public enum TextReport {
                 let n = components.filter { !$0.isGroup && $0.group == c.name }.count
                 kind = n > 0 ? "(\(n) replicas)" : "(group)"
             }
+            let queued = c.workers > 0
             var row = [
                 c.name, kind,
-                c.workers == 0 ? "-" : Format.percent(c.utilization),
+                queued ? Format.percent(c.utilization) : "-",
                 Format.fixed(c.throughput, decimals: 1),
-                Format.fixed(c.queueLengthMean, decimals: 2),
-                Format.duration(c.waitMean),
-                Format.duration(c.responseMean),
+                queued ? Format.fixed(c.queueLengthMean, decimals: 2) : "-",
+                queued ? Format.duration(c.waitMean) : "-",
+                queued ? Format.duration(c.responseMean) : "-",
             ]
             if showRejected { row.append(Format.grouped(c.rejected)) }
             row.append(c.hitRatio.map(Format.percent) ?? "")
@@ -87,4 +109,9 @@ public enum TextReport {
         }
         return best
     }
+}
+
+extension String {
+    /// `stale_reads` → `stale reads`.
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
 }

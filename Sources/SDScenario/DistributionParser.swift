@@ -240,3 +240,42 @@ public enum DistributionParser {
         return .success(family.make(values))
     }
 }
+
+extension DistributionParser {
+    /// The largest key space accepted by `zipf` and `uniform` keys.
+    public static let maxKeys = 1_000_000_000_000
+
+    /// Parses a key popularity: `zipf(N, S)` (N keys, exponent S ≥ 0) or `uniform(N)`.
+    public static func parseKeys(_ text: String) -> Result<KeyDistribution, UnitError> {
+        let call: Call
+        switch splitCall(text) {
+        case .failure(let e): return .failure(e)
+        case .success(let c): call = c
+        }
+        let labels: [String]
+        switch call.name {
+        case "zipf": labels = ["N", "S"]
+        case "uniform": labels = ["N"]
+        default:
+            let all = "(key distributions: zipf(N, S), uniform(N))"
+            let hint = Suggestions.closest(to: call.name, among: ["zipf", "uniform"]).map { "; did you mean '\($0)'?" } ?? ""
+            return .failure(UnitError("unknown key distribution '\(call.name)'\(hint) \(all)", offset: call.nameOffset))
+        }
+        guard call.arguments.count == labels.count else { return .failure(arity(call.name, labels, call)) }
+        let nArg = call.arguments[0]
+        let n: Int
+        switch Units.parseCount(nArg.text) {
+        case .failure(let e): return .failure(e.shifted(by: nArg.offset))
+        case .success(let v): n = v
+        }
+        guard n >= 1, n <= maxKeys else {
+            return .failure(UnitError("N of '\(call.name)' must be between 1 and 1000B keys, found '\(nArg.text)'", offset: nArg.offset))
+        }
+        guard call.name == "zipf" else { return .success(.uniform(n: UInt64(n))) }
+        let sArg = call.arguments[1]
+        guard case .success(let exponent) = Units.parseNumber(sArg.text), exponent >= 0, exponent <= 20 else {
+            return .failure(UnitError("S of 'zipf' must be a plain number from 0 to 20, found '\(sArg.text)'", offset: sArg.offset))
+        }
+        return .success(.zipf(n: UInt64(n), exponent: exponent))
+    }
+}

@@ -56,8 +56,10 @@ extension Validator {
         reportCycles(components: components, next: next)
 
         for w in workloads {
-            guard let route = w.route else { continue }
-            checkRoute(route, of: w, components: components, index: index, unknown: unknown)
+            if let route = w.route { checkRoute(route, of: w, components: components, index: index, unknown: unknown) }
+            for m in w.mix ?? [] {
+                if let route = m.route { checkRoute(route, of: w, components: components, index: index, unknown: unknown) }
+            }
         }
     }
 
@@ -93,7 +95,7 @@ extension Validator {
                     let names = (cycle + [cycle[0]]).map { components[$0].name }.joined(separator: " -> ")
                     let second = cycle.count > 1 ? cycle[1] : cycle[0]
                     let node = next[cycle[0]].first { $0.to == second }?.node ?? next[top.node][top.edge].node
-                    error("cycle: \(names); 'targets' and 'on-miss' must not lead back to a component, or a request could go round forever",
+                    error("cycle: \(names); 'targets', 'on-miss' and 'calls' must not lead back to a component, or a request could go round forever",
                           at: node)
                 case .done:
                     break

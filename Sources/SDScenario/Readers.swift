@@ -69,6 +69,18 @@ extension Validator {
             readFields(mapping, into: &draft, fields: Schema.workloadFields, place: place, anchor: item) { key in
                 Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys")
             }
+            let routeMissing = draft.route == nil && Validator.value(of: "route", in: mapping) == nil
+            if let mix = draft.mix {
+                if Validator.value(of: "type", in: mapping) != nil {
+                    error("'type' cannot be used together with 'mix'\(place); give each entry of 'mix' its own 'type'", at: item)
+                }
+                for m in mix where m.route == nil && routeMissing {
+                    error("missing 'route' for request type '\(m.type ?? "?")'\(place); give the entry a 'route' or the workload a default 'route'",
+                          at: m.node)
+                }
+            } else if routeMissing && Validator.value(of: "mix", in: mapping) == nil {
+                error("missing required key 'route'\(place); add e.g. 'route: [app]'", at: item)
+            }
             drafts.append(draft)
         }
         var firstUse: [String: YAMLNode] = [:]
@@ -81,6 +93,53 @@ extension Validator {
             }
         }
         return drafts
+    }
+
+    /// Reads `mix:`, a non-empty list of request classes.
+    func readMix(_ node: YAMLNode) -> [MixDraft]? {
+        guard case .sequence(let seq) = node, !seq.isEmpty else {
+            error("'mix' must be a non-empty list of request classes, each with 'type' and 'share', found \(Validator.describe(node))", at: node)
+            return nil
+        }
+        var drafts: [MixDraft] = []
+        for item in seq {
+            guard case .mapping(let mapping) = item else {
+                error("each entry of 'mix' must be a mapping with 'type' and 'share', found \(Validator.describe(item))", at: item)
+                continue
+            }
+            var draft = MixDraft(node: item)
+            let allowed = Schema.mixFields.map(\.key)
+            readFields(mapping, into: &draft, fields: Schema.mixFields, place: " in 'mix'", anchor: item) { key in
+                Validator.unknownKeyMessage(key, place: " in 'mix'", allowed: allowed, listLabel: "keys")
+            }
+            drafts.append(draft)
+        }
+        var seen: [String] = []
+        for d in drafts {
+            guard let t = d.type else { continue }
+            if seen.contains(t) { error("request type '\(t)' appears twice in 'mix'", at: d.node) }
+            seen.append(t)
+        }
+        return drafts
+    }
+
+    /// Reads `retry:`.
+    func readRetry(_ node: YAMLNode) -> RetryPolicy? {
+        guard case .mapping(let mapping) = node else {
+            error("'retry' must be a mapping with 'max' and 'backoff', found \(Validator.describe(node))", at: node)
+            return nil
+        }
+        var draft = RetryDraft()
+        let allowed = Schema.retryFields.map(\.key)
+        readFields(mapping, into: &draft, fields: Schema.retryFields, place: " in 'retry'", anchor: node) { key in
+            Validator.unknownKeyMessage(key, place: " in 'retry'", allowed: allowed, listLabel: "keys")
+        }
+        guard let max = draft.max, let backoff = draft.backoff else { return nil }
+        if let cap = draft.maxBackoff, cap < backoff {
+            error("'max-backoff' must not be shorter than 'backoff'", at: node)
+        }
+        return RetryPolicy(maxRetries: max, backoff: backoff, multiplier: draft.multiplier, maxBackoff: draft.maxBackoff,
+                           jitter: draft.jitter)
     }
 
     /// Reads `components:`, a non-empty mapping from names to components.

@@ -56,8 +56,21 @@ public enum ScenarioLoader {
         guard let name = d.name, let duration = d.duration else { return nil }
         var workloads: [WorkloadConfig] = []
         for w in d.workloads {
-            guard let wname = w.name, let arrival = w.arrival, let route = w.route else { return nil }
-            workloads.append(WorkloadConfig(name: wname, arrival: arrival, route: route.map(\.name)))
+            guard let wname = w.name, let arrival = w.arrival else { return nil }
+            let classes: [RequestClass]
+            if let mix = w.mix {
+                var out: [RequestClass] = []
+                for m in mix {
+                    guard let type = m.type, let share = m.share, let route = m.route ?? w.route else { return nil }
+                    out.append(RequestClass(type: type, share: share, route: route.map(\.name), size: m.size ?? w.size))
+                }
+                classes = out
+            } else {
+                guard let route = w.route else { return nil }
+                classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size)]
+            }
+            workloads.append(WorkloadConfig(name: wname, arrival: arrival, mix: classes, keys: w.keys,
+                                            timeout: w.timeout, retry: w.retry))
         }
         var components: [ComponentConfig] = []
         for c in d.components {

@@ -24,6 +24,31 @@ struct WorkloadDraft {
     var nameNode: YAMLNode?
     var arrival: ArrivalProcess?
     var route: [Reference]?
+    var type = "read"
+    var size: Distribution?
+    var keys: KeyDistribution?
+    var mix: [MixDraft]?
+    var mixNode: YAMLNode?
+    var timeout: SimDuration?
+    var retry: RetryPolicy?
+}
+
+/// What has been read of one request class under `mix:`.
+struct MixDraft {
+    var node: YAMLNode
+    var type: String?
+    var share: Double?
+    var route: [Reference]?
+    var size: Distribution?
+}
+
+/// What has been read of `retry:`.
+struct RetryDraft {
+    var max: Int?
+    var backoff: SimDuration?
+    var multiplier = 2.0
+    var maxBackoff: SimDuration?
+    var jitter = RetryPolicy.Jitter.full
 }
 
 /// What has been read of one component group. Fields not used by its kind keep their defaults.
@@ -40,6 +65,9 @@ struct ComponentDraft {
     var targets: Reference?
     var hitRatio: Double?
     var onMiss: Reference?
+    var mode = ServerMode.tandem
+    var calls: [Reference] = []
+    var vnodes = 100
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -98,6 +126,18 @@ enum Schema {
     static let onMiss = FieldSpec<ComponentDraft>("on-miss") { d, n, v in
         d.onMiss = v.reference(n, key: "on-miss")
     }
+    static let mode = FieldSpec<ComponentDraft>("mode") { d, n, v in
+        let options = ServerMode.allCases.map { (name: $0.rawValue, value: $0) }
+        if let m = v.choice(n, key: "mode", noun: "mode", plural: "modes", options: options, place: " in component '\(d.name)'") {
+            d.mode = m
+        }
+    }
+    static let calls = FieldSpec<ComponentDraft>("calls") { d, n, v in
+        if let refs = v.references(n, key: "calls") { d.calls = refs }
+    }
+    static let vnodes = FieldSpec<ComponentDraft>("vnodes") { d, n, v in
+        if let x = v.count(n, key: "vnodes", range: 1...10_000) { d.vnodes = x }
+    }
 
     // MARK: Kinds
 
@@ -105,19 +145,20 @@ enum Schema {
     static let kinds: [ComponentKindSpec] = [
         ComponentKindSpec(
             name: "server", article: "a server", isLoadBalancer: false,
-            fields: [kind, workersField, service, queueLimitField, replicasField],
-            edges: { _ in [] },
+            fields: [kind, workersField, service, queueLimitField, mode, calls, replicasField],
+            edges: { d in d.calls.map { (key: "calls", ref: $0) } },
             build: { d in
                 guard let service = d.service else { return nil }
-                return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit))
+                return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
+                                            mode: d.mode, calls: d.calls.map(\.name)))
             }),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
-            fields: [kind, policy, targets, replicasField],
+            fields: [kind, policy, targets, vnodes, replicasField],
             edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
             build: { d in
                 guard let targets = d.targets else { return nil }
-                return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name))
+                return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes))
             }),
         ComponentKindSpec(
             name: "cache", article: "a cache", isLoadBalancer: false,
@@ -147,7 +188,39 @@ enum Schema {
             d.name = v.string(n, key: "name"); d.nameNode = n
         },
         FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)") { d, n, v in d.arrival = v.arrival(n, key: "arrival") },
-        FieldSpec("route", required: true, example: "route: [app]") { d, n, v in d.route = v.references(n, key: "route") },
+        FieldSpec("route", example: "route: [app]") { d, n, v in d.route = v.references(n, key: "route") },
+        FieldSpec("type") { d, n, v in if let t = v.string(n, key: "type") { d.type = t } },
+        FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
+        FieldSpec("keys") { d, n, v in d.keys = v.keys(n, key: "keys") },
+        FieldSpec("mix") { d, n, v in d.mix = v.readMix(n); d.mixNode = n },
+        FieldSpec("timeout") { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
+        FieldSpec("retry") { d, n, v in d.retry = v.readRetry(n) },
+    ]
+
+    static let mixFields: [FieldSpec<MixDraft>] = [
+        FieldSpec("type", required: true, example: "type: write") { d, n, v in d.type = v.string(n, key: "type") },
+        FieldSpec("share", required: true, example: "share: 0.1") { d, n, v in d.share = v.positiveNumber(n, key: "share") },
+        FieldSpec("route") { d, n, v in d.route = v.references(n, key: "route") },
+        FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
+    ]
+
+    static let retryFields: [FieldSpec<RetryDraft>] = [
+        FieldSpec("max", required: true, example: "max: 3") { d, n, v in d.max = v.count(n, key: "max", range: 0...1_000) },
+        FieldSpec("backoff", required: true, example: "backoff: 100ms") { d, n, v in
+            d.backoff = v.duration(n, key: "backoff", positive: false)
+        },
+        FieldSpec("multiplier") { d, n, v in
+            if let x = v.positiveNumber(n, key: "multiplier") {
+                if x < 1 { v.error("'multiplier' must be at least 1 (found \(Validator.text(n)))", at: n) } else { d.multiplier = x }
+            }
+        },
+        FieldSpec("max-backoff") { d, n, v in d.maxBackoff = v.duration(n, key: "max-backoff", positive: true) },
+        FieldSpec("jitter") { d, n, v in
+            let options = RetryPolicy.Jitter.allCases.map { (name: $0.rawValue, value: $0) }
+            if let j = v.choice(n, key: "jitter", noun: "jitter", plural: "jitters", options: options, place: " in 'retry'") {
+                d.jitter = j
+            }
+        },
     ]
 
     static let networkFields: [FieldSpec<NetworkConfig>] = [

@@ -169,6 +169,32 @@ final class Validator {
         return x
     }
 
+    /// A plain number greater than 0.
+    func positiveNumber(_ node: YAMLNode, key: String) -> Double? {
+        guard let text = scalarText(node, key: key, expected: "a number greater than 0") else { return nil }
+        guard case .success(let x) = Units.parseNumber(text), x.isFinite else {
+            error("'\(key)' must be a number greater than 0, found '\(text)'", at: node)
+            return nil
+        }
+        guard x > 0 else {
+            error("'\(key)' must be greater than 0 (found \(text))", at: node)
+            return nil
+        }
+        return x
+    }
+
+    /// A key popularity such as `zipf(100k, 1.0)`.
+    func keys(_ node: YAMLNode, key: String) -> KeyDistribution? {
+        guard let text = scalarText(node, key: key, expected: "a key distribution such as 'zipf(100k, 1.0)'") else { return nil }
+        switch DistributionParser.parseKeys(text) {
+        case .failure(let e):
+            error(e.message, at: node, offset: e.offset)
+            return nil
+        case .success(let k):
+            return k
+        }
+    }
+
     /// A non-negative whole number that fits in 64 bits.
     func seed(_ node: YAMLNode, key: String) -> UInt64? {
         let expected = "a whole number from 0 to \(UInt64.max)"

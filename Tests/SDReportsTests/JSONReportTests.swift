@@ -19,6 +19,11 @@ final class JSONReportTests: XCTestCase {
               "completed": 263990,
               "failed": 0,
               "in_flight": 10,
+              "failed_by": {},
+              "retries": 0,
+              "late_replies": 0,
+              "arrived_by_type": {},
+              "bytes": 0.0,
               "latency": {
                 "count": 263990,
                 "mean": 0.0176,
@@ -36,6 +41,11 @@ final class JSONReportTests: XCTestCase {
               "completed": 11900,
               "failed": 95,
               "in_flight": 5,
+              "failed_by": {},
+              "retries": 0,
+              "late_replies": 0,
+              "arrived_by_type": {},
+              "bytes": 0.0,
               "latency": {
                 "count": 11900,
                 "mean": 1.5,

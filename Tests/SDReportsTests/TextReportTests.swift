@@ -13,7 +13,7 @@ final class TextReportTests: XCTestCase {
         Note: post-write had 3 latencies beyond the histogram's range; its percentiles do not include them.
 
         Component  kind            util  thruput/s     queue     wait  response  rejected    hit
-        lb         load-balancer      -    2,400.0      0.00        0         0         0
+        lb         load-balancer      -    2,400.0         -        -         -         0
         app-1      server         75.1%      600.2      0.25  2.10 ms   12.5 ms         0
         app-2      server         74.9%      599.8      0.25  2.10 ms   12.5 ms        12
         app        (2 replicas)   75.0%    1,200.0      0.25  2.10 ms   12.5 ms         0
