@@ -6,7 +6,8 @@ public final class Cache: Station {
     /// Probability of a hit.
     public let hitRatio: Double
     /// Handler id of the component that serves misses, or nil.
-    public var onMiss: Int32?
+    public private(set) var onMiss: Int32?
+    private let onMissName: String?
     private let hitStream: RandomStream
     private var lookups = 0
     private var hits = 0
@@ -15,10 +16,13 @@ public final class Cache: Station {
     /// A cache.
     public init(name: String, group: String, model: Model, config: CacheConfig) {
         self.hitRatio = config.hitRatio
+        self.onMissName = config.onMiss
         self.hitStream = model.stream(for: name + "#hit")
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit)
     }
+
+    public override func wire() { onMiss = onMissName.map(model.callTarget) }
 
     public override func serviceCompleted(_ request: Int32) {
         let hit = hitStream.bernoulli(hitRatio)

@@ -87,6 +87,7 @@ public final class Client: Node {
         let r = requests.records + Int(request)
         r.pointee.route = classRoutes[c]
         r.pointee.type = classTypes[c]
+        r.pointee.isWrite = config.mix[c].isWrite
         if let keySampler { r.pointee.key = keySampler.next(stream) }
         if let size = config.mix[c].size { r.pointee.size = size.sample(sizeStream) }
         if measured {
@@ -126,6 +127,7 @@ public final class Client: Node {
             let r = requests.records + Int(next)
             r.pointee.route = old.route
             r.pointee.type = old.type
+            r.pointee.isWrite = old.isWrite
             r.pointee.key = old.key
             r.pointee.size = old.size
             r.pointee.attempt = old.attempt + 1

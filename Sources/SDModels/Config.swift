@@ -85,8 +85,9 @@ public struct WorkloadConfig: Sendable, Equatable {
     /// A workload with a single request class of type `type`.
     public init(name: String, arrival: ArrivalProcess, route: [String], type: String = "read",
                 size: Distribution? = nil, keys: KeyDistribution? = nil, timeout: SimDuration? = nil,
-                retry: RetryPolicy? = nil) {
-        self.init(name: name, arrival: arrival, mix: [RequestClass(type: type, share: 1, route: route, size: size)],
+                retry: RetryPolicy? = nil, isWrite: Bool? = nil) {
+        self.init(name: name, arrival: arrival,
+                  mix: [RequestClass(type: type, share: 1, route: route, size: size, isWrite: isWrite)],
                   keys: keys, timeout: timeout, retry: retry)
     }
 
@@ -112,10 +113,17 @@ public struct RequestClass: Sendable, Equatable {
     public var route: [String]
     /// Payload size in bytes (nil: no payload).
     public var size: Distribution?
+    /// Whether requests of this class change data (caches invalidate, databases send them to the primary).
+    public var isWrite: Bool
 
-    /// A request class.
-    public init(type: String, share: Double, route: [String], size: Distribution? = nil) {
+    /// Request types that are writes unless a scenario says otherwise.
+    public static let writeTypes: Set<String> = ["write", "upload", "update", "delete", "create", "insert", "post", "put",
+                                                 "follow", "unfollow", "like", "comment"]
+
+    /// A request class; `isWrite` defaults from the type's name (``writeTypes``).
+    public init(type: String, share: Double, route: [String], size: Distribution? = nil, isWrite: Bool? = nil) {
         self.type = type; self.share = share; self.route = route; self.size = size
+        self.isWrite = isWrite ?? RequestClass.writeTypes.contains(type)
     }
 }
 

@@ -14,6 +14,7 @@ public final class LoadBalancer: Node {
     private let stream: RandomStream
     private var ring: HashRing?
     private let vnodes: Int
+    private let targetGroup: String
     private var nextIndex = 0
     private var forwarded = 0
     /// Requests currently outstanding at each replica (sent, reply not yet back).
@@ -26,9 +27,12 @@ public final class LoadBalancer: Node {
     public init(name: String, group: String, model: Model, config: LoadBalancerConfig) {
         self.policy = config.policy
         self.vnodes = config.vnodes
+        self.targetGroup = config.targets
         self.stream = model.stream(for: name)
         super.init(name: name, group: group, model: model)
     }
+
+    public override func wire() { setTargets(model.instances(of: targetGroup)) }
 
     /// Sets the replicas (at build time).
     func setTargets(_ ids: [Int32]) {

@@ -12,6 +12,8 @@ public final class Model {
     public let sim = Simulation()
     /// Requests in flight.
     public let requests = RequestTable()
+    /// The latest committed version of every key written, for stale-read accounting.
+    public let data = DataVersions()
     /// The configuration being run.
     public let config: ModelConfig
     /// The seed of this run (the configuration's, or a replication's).
@@ -48,47 +50,22 @@ public final class Model {
     }
 
     private func build() {
-        var groupIndex: [String: Int] = [:]
-        for (i, c) in config.components.enumerated() {
-            groupIndex[c.name] = i
+        for c in config.components {
             var instances: [Node] = []
             for name in c.instanceNames {
-                let node: Node
-                switch c.kind {
-                case .server(let s): node = Server(name: name, group: c.name, model: self, config: s)
-                case .cache(let s): node = Cache(name: name, group: c.name, model: self, config: s)
-                case .loadBalancer(let s): node = LoadBalancer(name: name, group: c.name, model: self, config: s)
-                }
+                let node = c.kind.makeNode(name: name, group: c.name, model: self)
                 register(node)
                 instances.append(node)
             }
             groups.append(instances)
         }
-        for (i, c) in config.components.enumerated() {
-            for node in groups[i] {
-                if case .loadBalancer(let s) = c.kind, let lb = node as? LoadBalancer {
-                    lb.setTargets(groups[groupIndex[s.targets]!].map(\.id))
-                }
-                if case .server(let s) = c.kind, let server = node as? Server {
-                    server.callTargets = s.calls.map { name in
-                        precondition(groups[groupIndex[name]!].count == 1, "call target must not be replicated")
-                        return groups[groupIndex[name]!][0].id
-                    }
-                }
-                if case .cache(let s) = c.kind, let cache = node as? Cache, let miss = s.onMiss {
-                    precondition(groups[groupIndex[miss]!].count == 1, "on-miss target must not be replicated")
-                    cache.onMiss = groups[groupIndex[miss]!][0].id
-                }
-            }
-        }
+        // Every node exists now: let each resolve the components it sends to.
+        for group in groups { for node in group { node.wire() } }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
             var classRoutes: [Int32] = []
             for requestClass in workload.mix {
-                let route: [Int32] = requestClass.route.map { name in
-                    let g = groups[groupIndex[name]!]
-                    return g.count == 1 ? g[0].id : -1
-                }
+                let route: [Int32] = requestClass.route.map { singleInstance(of: $0) ?? -1 }
                 precondition(route.first.map { $0 >= 0 } ?? false, "a route must start at a single instance")
                 classRoutes.append(Int32(routes.count))
                 routes.append(route)
@@ -105,6 +82,13 @@ public final class Model {
     public func singleInstance(of name: String) -> Int32? {
         guard let i = config.components.firstIndex(where: { $0.name == name }), groups[i].count == 1 else { return nil }
         return groups[i][0].id
+    }
+
+    /// The handler id of the single instance of group `name`, for a node wiring a call or an
+    /// `on-miss` to it. The scenario loader has checked that it exists and is not replicated.
+    public func callTarget(_ name: String) -> Int32 {
+        guard let id = singleInstance(of: name) else { preconditionFailure("'\(name)' is unknown or replicated") }
+        return id
     }
 
     /// The handler ids of the instances of group `name` (empty if unknown).

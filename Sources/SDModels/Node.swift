@@ -36,6 +36,10 @@ open class Node: EventHandler {
         self.sim = model.sim; self.requests = model.requests
     }
 
+    /// Called once after every node of the model exists: resolve the names of the components this
+    /// node sends to (``Model/callTarget(_:)``, ``Model/instances(of:)``).
+    open func wire() {}
+
     /// A request arrives; the node's frame is already on top of the request's stack.
     open func receive(_ request: Int32) { model.finish(request, at: self) }
 

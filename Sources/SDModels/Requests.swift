@@ -61,6 +61,8 @@ public struct RequestRecord: Sendable {
     public var route: Int32 = 0
     /// Index of its request type in ``ModelConfig/requestTypes``.
     public var type: Int32 = 0
+    /// Whether it changes data (its class is a write).
+    public var isWrite: Bool = false
     /// The key it reads or writes (1...N), or 0 for workloads without keys.
     public var key: UInt64 = 0
     /// Payload size in bytes (0 when the workload declares none).
@@ -120,6 +122,7 @@ public final class RequestTable {
         r.pointee.failure = .none
         r.pointee.route = 0
         r.pointee.type = 0
+        r.pointee.isWrite = false
         r.pointee.key = 0
         r.pointee.size = 0
         r.pointee.attempt = 0

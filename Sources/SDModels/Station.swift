@@ -122,13 +122,17 @@ open class Station: Node {
 /// downstream `calls` one at a time.
 public final class Server: Station {
     /// Handler ids of the components called after the service time, in order.
-    public var callTargets: [Int32] = []
+    public private(set) var callTargets: [Int32] = []
+    private let calls: [String]
 
     /// A server.
     public init(name: String, group: String, model: Model, config: ServerConfig) {
+        calls = config.calls
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit, holdsWorker: config.mode == .threadPerRequest)
     }
+
+    public override func wire() { callTargets = calls.map(model.callTarget) }
 
     public override func serviceCompleted(_ request: Int32) {
         guard !callTargets.isEmpty else { return model.finish(request, at: self) }

@@ -62,12 +62,13 @@ public enum ScenarioLoader {
                 var out: [RequestClass] = []
                 for m in mix {
                     guard let type = m.type, let share = m.share, let route = m.route ?? w.route else { return nil }
-                    out.append(RequestClass(type: type, share: share, route: route.map(\.name), size: m.size ?? w.size))
+                    out.append(RequestClass(type: type, share: share, route: route.map(\.name), size: m.size ?? w.size,
+                                            isWrite: m.isWrite ?? w.isWrite))
                 }
                 classes = out
             } else {
                 guard let route = w.route else { return nil }
-                classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size)]
+                classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size, isWrite: w.isWrite)]
             }
             workloads.append(WorkloadConfig(name: wname, arrival: arrival, mix: classes, keys: w.keys,
                                             timeout: w.timeout, retry: w.retry))

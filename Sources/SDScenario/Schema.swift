@@ -31,6 +31,7 @@ struct WorkloadDraft {
     var mixNode: YAMLNode?
     var timeout: SimDuration?
     var retry: RetryPolicy?
+    var isWrite: Bool?
 }
 
 /// What has been read of one request class under `mix:`.
@@ -40,6 +41,7 @@ struct MixDraft {
     var share: Double?
     var route: [Reference]?
     var size: Distribution?
+    var isWrite: Bool?
 }
 
 /// What has been read of `retry:`.
@@ -195,6 +197,7 @@ enum Schema {
         FieldSpec("mix") { d, n, v in d.mix = v.readMix(n); d.mixNode = n },
         FieldSpec("timeout") { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
         FieldSpec("retry") { d, n, v in d.retry = v.readRetry(n) },
+        FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
@@ -202,6 +205,7 @@ enum Schema {
         FieldSpec("share", required: true, example: "share: 0.1") { d, n, v in d.share = v.positiveNumber(n, key: "share") },
         FieldSpec("route") { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
+        FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
     ]
 
     static let retryFields: [FieldSpec<RetryDraft>] = [

@@ -169,6 +169,18 @@ final class Validator {
         return x
     }
 
+    /// `true` or `false`.
+    func bool(_ node: YAMLNode, key: String) -> Bool? {
+        guard let text = scalarText(node, key: key, expected: "true or false") else { return nil }
+        switch text {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error("'\(key)' must be true or false, found '\(text)'", at: node)
+            return nil
+        }
+    }
+
     /// A plain number greater than 0.
     func positiveNumber(_ node: YAMLNode, key: String) -> Double? {
         guard let text = scalarText(node, key: key, expected: "a number greater than 0") else { return nil }

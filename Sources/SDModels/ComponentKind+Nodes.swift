@@ -1,0 +1,12 @@
+/// Where each kind of component becomes running nodes. One line per kind; the node classes live
+/// in files of their own.
+extension ComponentKind {
+    /// A new node of this kind named `name` in group `group`.
+    func makeNode(name: String, group: String, model: Model) -> Node {
+        switch self {
+        case .server(let c): return Server(name: name, group: group, model: model, config: c)
+        case .cache(let c): return Cache(name: name, group: group, model: model, config: c)
+        case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The truth about data, kept beside the models so that they can tell a stale read from a fresh
+/// one: for every key written so far, the latest version the system of record has committed.
+///
+/// Components that copy data (caches, read replicas) remember which version they hold and compare
+/// it here when they serve a read. Memory grows with the number of distinct keys written, which
+/// for a keyed workload is at most its key space.
+public final class DataVersions {
+    private var latest: [UInt64: UInt32] = [:]
+    /// Writes committed so far.
+    public private(set) var commits = 0
+
+    /// An empty store: every key at version 0.
+    public init() {}
+
+    /// Commits a write of `key` and returns its new version (1 for the first write).
+    @discardableResult
+    public func commit(_ key: UInt64) -> UInt32 {
+        commits += 1
+        let v = (latest[key] ?? 0) &+ 1
+        latest[key] = v
+        return v
+    }
+
+    /// The latest committed version of `key` (0 if never written).
+    public func version(of key: UInt64) -> UInt32 { latest[key] ?? 0 }
+
+    /// Whether a copy at `version` of `key` is behind the latest commit.
+    public func isStale(_ key: UInt64, version: UInt32) -> Bool { version < (latest[key] ?? 0) }
+
+    /// Distinct keys written so far.
+    public var keysWritten: Int { latest.count }
+}
