@@ -156,7 +156,7 @@ enum Schema {
             }),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
-            fields: [kind, policy, targets, vnodes, replicasField],
+            fields: [kind, policy, targets, vnodes],
             edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
             build: { d in
                 guard let targets = d.targets else { return nil }
