@@ -7,6 +7,8 @@ extension ComponentKind {
         case .server(let c): return Server(name: name, group: group, model: model, config: c)
         case .cache(let c): return Cache(name: name, group: group, model: model, config: c)
         case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
+        case .gateway(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: false)
+        case .bus(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: true)
         }
     }
 }

@@ -193,6 +193,10 @@ public enum ComponentKind: Sendable, Equatable {
     case loadBalancer(LoadBalancerConfig)
     /// Answers a fraction of requests itself; sends misses to another component.
     case cache(CacheConfig)
+    /// Sends each request to the service for its type (microservices behind an API gateway).
+    case gateway(RouterConfig)
+    /// An enterprise service bus: every call and every reply passes through its workers.
+    case bus(RouterConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -200,6 +204,8 @@ public enum ComponentKind: Sendable, Equatable {
         case .server: return "server"
         case .loadBalancer: return "load-balancer"
         case .cache: return "cache"
+        case .gateway: return "gateway"
+        case .bus: return "bus"
         }
     }
 }

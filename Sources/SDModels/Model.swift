@@ -185,6 +185,12 @@ public final class Model {
         unwind(request, from: node)
     }
 
+    /// Sets the arrival time recorded in the top frame (a node that serves a request a second time).
+    public func setArrival(_ request: Int32, _ ns: Int64) {
+        let i = requests.records[Int(request)].frames.count - 1
+        requests.records[Int(request)].frames[i].arrivedAt = ns
+    }
+
     /// Sets the private value of the top frame (which belongs to the node calling this).
     public func setAux(_ request: Int32, _ aux: Int32) {
         let i = requests.records[Int(request)].frames.count - 1

@@ -70,6 +70,8 @@ struct ComponentDraft {
     var mode = ServerMode.tandem
     var calls: [Reference] = []
     var vnodes = 100
+    var routes: [(type: String, ref: Reference)] = []
+    var fallback: Reference?
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -144,7 +146,9 @@ enum Schema {
     // MARK: Kinds
 
     /// Every component kind, in the order they are listed in messages.
-    static let kinds: [ComponentKindSpec] = [
+    static let kinds: [ComponentKindSpec] = baseKinds + moreKinds
+
+    static let baseKinds: [ComponentKindSpec] = [
         ComponentKindSpec(
             name: "server", article: "a server", isLoadBalancer: false,
             fields: [kind, workersField, service, queueLimitField, mode, calls, replicasField],
@@ -172,6 +176,9 @@ enum Schema {
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }),
     ]
+
+    /// Kinds defined in files of their own (`Schema+*.swift`).
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
