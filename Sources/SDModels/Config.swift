@@ -23,6 +23,8 @@ public struct ModelConfig: Sendable, Equatable {
     /// The component groups, in declaration order. A group with `replicas > 1` becomes
     /// `name-1 … name-N` at run time.
     public var components: [ComponentConfig]
+    /// Machine types that components can be placed on (`machine:`), in declaration order.
+    public var machines: [MachineConfig] = []
 
     /// Every request type used by any workload, in order of first appearance.
     public var requestTypes: [String] {
@@ -45,9 +47,13 @@ public struct ModelConfig: Sendable, Equatable {
 public struct NetworkConfig: Sendable, Equatable {
     /// One-way latency of every hop between two components (and between a client and the first hop), in seconds.
     public var latency: Distribution?
+    /// One-way latency of a call between two components on the same machine (nil: zero).
+    public var localLatency: Distribution?
 
     /// A network whose hops take `latency` (nil: zero-latency hops).
-    public init(latency: Distribution? = nil) { self.latency = latency }
+    public init(latency: Distribution? = nil, localLatency: Distribution? = nil) {
+        self.latency = latency; self.localLatency = localLatency
+    }
 }
 
 /// How a workload's requests arrive.
@@ -173,10 +179,19 @@ public struct ComponentConfig: Sendable, Equatable {
     public var replicas: Int
     /// What the component is, with its parameters.
     public var kind: ComponentKind
+    /// The machine type it runs on (nil: it has machines of its own, as many cores as workers).
+    /// Replica i of a group runs on machine instance `machine-i`, shared with replica i of every
+    /// other replicated group on the same machine type; an unreplicated group runs on `machine`.
+    public var machine: String?
 
     /// A component group.
-    public init(name: String, replicas: Int = 1, kind: ComponentKind) {
-        self.name = name; self.replicas = replicas; self.kind = kind
+    public init(name: String, replicas: Int = 1, kind: ComponentKind, machine: String? = nil) {
+        self.name = name; self.replicas = replicas; self.kind = kind; self.machine = machine
+    }
+
+    /// The machine instance that replica `index` (0-based) runs on, if placed.
+    public func machineInstance(replica index: Int) -> String? {
+        machine.map { replicas == 1 ? $0 : "\($0)-\(index + 1)" }
     }
 
     /// Names of the run-time instances: `[name]`, or `name-1 … name-N` when replicated.
@@ -224,11 +239,16 @@ public struct ServerConfig: Sendable, Equatable {
     /// Components called in order after the service time, each answering before the next is
     /// called; then the request continues along its route.
     public var calls: [String]
+    /// Whether `calls` form one atomic transaction. Across machines it costs a two-phase commit:
+    /// each participant is prepared (its worker kept as the lock), then each is committed — twice
+    /// the round trips, with every lock held until the last prepare and its commit are done.
+    public var atomic: Bool
 
     /// A server.
     public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,
-                calls: [String] = []) {
+                calls: [String] = [], atomic: Bool = false) {
         self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.mode = mode; self.calls = calls
+        self.atomic = atomic
     }
 }
 

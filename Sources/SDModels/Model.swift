@@ -28,7 +28,10 @@ public final class Model {
     public private(set) var groups: [[Node]] = []
     private var routes: [[Int32]] = []
     private let latency: Distribution?
+    private let localLatency: Distribution?
     private var latencyStreams: [RandomStream] = []
+    /// Machine instances, in order of first use.
+    public private(set) var machines: [Machine] = []
 
     /// Builds the model for `config`, with `seed` overriding the configuration's seed.
     /// The configuration must be valid (the scenario loader checks it); violations are preconditions.
@@ -36,7 +39,12 @@ public final class Model {
         self.config = config
         self.seed = seed ?? config.seed
         self.warmupEnd = SimTime(ns: config.warmup.ns)
-        if case .constant(let v)? = config.network.latency, v == 0 { latency = nil } else { latency = config.network.latency }
+        func nonZero(_ d: Distribution?) -> Distribution? {
+            if case .constant(let v)? = d, v == 0 { return nil }
+            return d
+        }
+        latency = nonZero(config.network.latency)
+        localLatency = nonZero(config.network.localLatency)
         build()
     }
 
@@ -52,9 +60,12 @@ public final class Model {
     private func build() {
         for c in config.components {
             var instances: [Node] = []
-            for name in c.instanceNames {
+            for (index, name) in c.instanceNames.enumerated() {
                 let node = c.kind.makeNode(name: name, group: c.name, model: self)
                 register(node)
+                if let machineName = c.machineInstance(replica: index), let type = config.machines.first(where: { $0.name == c.machine }) {
+                    place(node, on: machineName, type: type)
+                }
                 instances.append(node)
             }
             groups.append(instances)
@@ -78,6 +89,24 @@ public final class Model {
         }
     }
 
+    /// Puts `node` on the machine instance `name` (made on first use).
+    private func place(_ node: Node, on name: String, type: MachineConfig) {
+        let index: Int
+        if let i = machines.firstIndex(where: { $0.name == name }) {
+            index = i
+        } else {
+            let machine = Machine(name: name, config: type, model: self)
+            machine.id = sim.register(machine)
+            nodes.append(machine)
+            latencyStreams.append(stream(for: name + "#net"))
+            machines.append(machine)
+            index = machines.count - 1
+        }
+        node.machineIndex = Int32(index)
+        machines[index].placed.append(node.name)
+        (node as? Station)?.machine = machines[index]
+    }
+
     /// The handler id of the single instance of group `name`, or nil if it is replicated or unknown.
     public func singleInstance(of name: String) -> Int32? {
         guard let i = config.components.firstIndex(where: { $0.name == name }), groups[i].count == 1 else { return nil }
@@ -99,9 +128,14 @@ public final class Model {
 
     // MARK: Moving requests
 
-    /// One-way network latency of a hop sent by `from`.
+    /// One-way latency of a hop from `from` to `to`: a local call when both run on the same
+    /// machine, a network hop otherwise.
     @inline(__always)
-    private func hopLatency(from: Node) -> SimDuration {
+    private func hopLatency(from: Node, to: Int32) -> SimDuration {
+        if from.machineIndex >= 0 && from.machineIndex == nodes[Int(to)].machineIndex {
+            guard let localLatency else { return .zero }
+            return localLatency.sampleDuration(latencyStreams[Int(from.id)])
+        }
         guard let latency else { return .zero }
         return latency.sampleDuration(latencyStreams[Int(from.id)])
     }
@@ -109,7 +143,7 @@ public final class Model {
     /// Delivers a request or reply to `to`, at once on a zero-latency hop, else after the latency.
     @inline(__always)
     private func deliver(_ request: Int32, to: Int32, from: Node, asReply: Bool) {
-        let delay = hopLatency(from: from)
+        let delay = hopLatency(from: from, to: to)
         if delay.ns == 0 {
             if asReply { nodes[Int(to)].reply(request) } else { nodes[Int(to)].receive(request) }
         } else {
@@ -123,7 +157,7 @@ public final class Model {
     public func forward(_ request: Int32, from: Node, to: Int32) {
         precondition(to >= 0, "route reaches a replicated group without a load balancer")
         requests.records[Int(request)].frames.append(Frame(node: to, isSubcall: false, phase: 0, arrivedAt: sim.now.ns))
-        let delay = hopLatency(from: from)
+        let delay = hopLatency(from: from, to: to)
         if delay.ns == 0 {
             nodes[Int(to)].receive(request)
         } else {
@@ -169,7 +203,7 @@ public final class Model {
 
     /// `node` calls `target` off-route (a cache miss): the reply comes back to `node`.
     public func call(_ request: Int32, target: Int32, from node: Node) {
-        let delay = hopLatency(from: node)
+        let delay = hopLatency(from: node, to: target)
         requests.records[Int(request)].frames.append(
             Frame(node: target, isSubcall: true, phase: 0, arrivedAt: sim.now.ns + delay.ns))
         if delay.ns == 0 { nodes[Int(target)].receive(request) } else {

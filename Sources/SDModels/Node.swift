@@ -22,6 +22,8 @@ open class Node: EventHandler {
     /// The group it belongs to (`app`); equal to `name` when not replicated.
     public let group: String
     /// The model it is part of. Unowned: the model owns its nodes.
+    /// Index of the machine instance it runs on in ``Model/machines`` (−1: none).
+    public internal(set) var machineIndex: Int32 = -1
     /// Unowned(unsafe) because the model outlives its nodes, and the per-event reference counting
     /// of a safe reference cost a third of the run time.
     public unowned(unsafe) let model: Model

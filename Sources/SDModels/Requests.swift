@@ -18,6 +18,16 @@ public struct Frame: Sendable {
     }
 }
 
+/// Where a request stands in a two-phase commit, as the participant it is sent to sees it.
+public enum TransactionPhase: UInt8, Sendable {
+    /// Not part of a distributed transaction.
+    case none = 0
+    /// Prepare: do the work and keep the lock (the worker) until the commit.
+    case prepare
+    /// Commit (or abort): finish with the worker that holds the lock and release it.
+    case commit
+}
+
 /// Why a request failed, for the ledger.
 public enum FailureReason: UInt8, Sendable, CaseIterable {
     /// Not failed.
@@ -61,6 +71,8 @@ public struct RequestRecord: Sendable {
     public var route: Int32 = 0
     /// Index of its request type in ``ModelConfig/requestTypes``.
     public var type: Int32 = 0
+    /// Its phase in a two-phase commit, as seen by the participant it is being sent to.
+    public var txPhase: TransactionPhase = .none
     /// Whether it changes data (its class is a write).
     public var isWrite: Bool = false
     /// The key it reads or writes (1...N), or 0 for workloads without keys.
@@ -123,6 +135,7 @@ public final class RequestTable {
         r.pointee.route = 0
         r.pointee.type = 0
         r.pointee.isWrite = false
+        r.pointee.txPhase = .none
         r.pointee.key = 0
         r.pointee.size = 0
         r.pointee.attempt = 0

@@ -152,6 +152,11 @@ public struct RunResult: Sendable, Equatable {
     public var workloads: [WorkloadResult]
     /// Per-component results: for each group in declaration order, its instances then (if replicated) the group row.
     public var components: [ComponentResult]
+    /// Machine instances, in order of first use (empty when no component is placed on a machine).
+    public var machines: [MachineResult] = []
+
+    /// What the machines cost per hour, all together.
+    public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }
 
     /// A run result.
     public init(scenario: String, seed: UInt64, simulatedSeconds: Double, warmupSeconds: Double, events: Int,

@@ -82,9 +82,10 @@ public enum Runner {
             components += rows
             if group.replicas > 1 { components.append(groupRow(group, rows)) }
         }
-        let result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: config.duration.seconds,
+        var result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: config.duration.seconds,
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,
                                workloads: workloads, components: components)
+        result.machines = model.machines.map { $0.machineResult(end: end) }
         return Outcome(result: result, recorders: model.clients.map(\.latency))
     }
 
@@ -161,9 +162,15 @@ public enum Runner {
             }
             return row
         }
-        return RunResult(scenario: first.scenario, seed: seed, simulatedSeconds: first.simulatedSeconds,
-                         warmupSeconds: first.warmupSeconds, events: outcomes.reduce(0) { $0 + $1.result.events },
-                         replications: outcomes.count, workloads: workloads, components: components)
+        var combined = RunResult(scenario: first.scenario, seed: seed, simulatedSeconds: first.simulatedSeconds,
+                                 warmupSeconds: first.warmupSeconds, events: outcomes.reduce(0) { $0 + $1.result.events },
+                                 replications: outcomes.count, workloads: workloads, components: components)
+        combined.machines = first.machines.indices.map { m in
+            var row = first.machines[m]
+            row.utilization = outcomes.reduce(0) { $0 + $1.result.machines[m].utilization } / Double(outcomes.count)
+            return row
+        }
+        return combined
     }
 }
 

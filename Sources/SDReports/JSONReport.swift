@@ -34,6 +34,22 @@ public enum JSONReport {
             ("replications", .integer(r.replications)),
             ("workload", .object(r.workloads.map { ($0.name, workload($0)) })),
             ("components", .object(r.components.map { ($0.name, component($0)) })),
+        ] + (r.machines.isEmpty ? [] : [
+            ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
+            ("cost_per_hour", .double(r.costPerHour)),
+            ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
+        ]))
+    }
+
+    static func machine(_ m: MachineResult) -> JSONValue {
+        .object([
+            ("type", .string(m.type)),
+            ("cores", .integer(m.cores)),
+            ("speed", .double(m.speed)),
+            ("memory_bytes", .double(m.memory)),
+            ("cost_per_hour", .double(m.costPerHour)),
+            ("utilization", .double(m.utilization)),
+            ("components", .array(m.components.map { .string($0) })),
         ])
     }
 

@@ -38,6 +38,17 @@ public enum TextReport {
             for (name, value) in c.extra { notes.append("\(name.replacingUnderscores()) \(Format.fixed(value, decimals: value == value.rounded() ? 0 : 3))") }
             out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
         }
+        if !r.machines.isEmpty {
+            var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cost/h", "components"],
+                              alignments: [.left, .left, .right, .right, .right, .right, .left])
+            for m in r.machines {
+                t.rows.append([m.name, m.type, String(m.cores), Format.fixed(m.speed, decimals: 2), Format.percent(m.utilization),
+                               Format.fixed(m.costPerHour, decimals: 2), m.components.joined(separator: ", ")])
+            }
+            out += "\n" + t.render()
+            out += "Cost: \(Format.fixed(r.costPerHour, decimals: 2)) per hour, "
+                + "\(Format.fixed(r.costPerHour * r.simulatedSeconds / 3600, decimals: 2)) for the simulated \(Format.seconds(r.simulatedSeconds)) s\n"
+        }
         if let b = bottleneck(r.components) {
             out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
         }

@@ -42,6 +42,7 @@ public enum ScenarioLoader {
         }
         let draft = v.readScenario(root)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
+        v.checkMachines(draft.components, machines: draft.machines)
         guard v.diagnostics.isEmpty, let config = assemble(draft) else {
             if v.diagnostics.isEmpty {
                 v.error("internal error: the scenario was accepted but could not be assembled", line: 1, column: 1)
@@ -76,11 +77,18 @@ public enum ScenarioLoader {
         var components: [ComponentConfig] = []
         for c in d.components {
             guard let kind = c.kind?.build(c) else { return nil }
-            components.append(ComponentConfig(name: c.name, replicas: c.replicas, kind: kind))
+            components.append(ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name))
+        }
+        var machines: [MachineConfig] = []
+        for m in d.machines {
+            guard let cores = m.cores else { return nil }
+            machines.append(MachineConfig(name: m.name, cores: cores, speed: m.speed, memory: m.memory, costPerHour: m.costPerHour))
         }
         guard !workloads.isEmpty, !components.isEmpty else { return nil }
-        return ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
-                           warmup: d.warmup, network: d.network, workloads: workloads, components: components)
+        var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
+                                 warmup: d.warmup, network: d.network, workloads: workloads, components: components)
+        config.machines = machines
+        return config
     }
 
     /// Why a file could not be read.

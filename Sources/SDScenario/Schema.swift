@@ -14,6 +14,7 @@ struct ScenarioDraft {
     var network = NetworkConfig()
     var workloads: [WorkloadDraft] = []
     var components: [ComponentDraft] = []
+    var machines: [MachineDraft] = []
 }
 
 /// What has been read of one workload.
@@ -72,6 +73,8 @@ struct ComponentDraft {
     var vnodes = 100
     var routes: [(type: String, ref: Reference)] = []
     var fallback: Reference?
+    var machine: Reference?
+    var atomic = false
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -139,6 +142,7 @@ enum Schema {
     static let calls = FieldSpec<ComponentDraft>("calls") { d, n, v in
         if let refs = v.references(n, key: "calls") { d.calls = refs }
     }
+    static let atomic = FieldSpec<ComponentDraft>("atomic") { d, n, v in if let b = v.bool(n, key: "atomic") { d.atomic = b } }
     static let vnodes = FieldSpec<ComponentDraft>("vnodes") { d, n, v in
         if let x = v.count(n, key: "vnodes", range: 1...10_000) { d.vnodes = x }
     }
@@ -151,12 +155,12 @@ enum Schema {
     static let baseKinds: [ComponentKindSpec] = [
         ComponentKindSpec(
             name: "server", article: "a server", isLoadBalancer: false,
-            fields: [kind, workersField, service, queueLimitField, mode, calls, replicasField],
+            fields: [kind, workersField, service, queueLimitField, mode, calls, atomic, replicasField, machineField],
             edges: { d in d.calls.map { (key: "calls", ref: $0) } },
             build: { d in
                 guard let service = d.service else { return nil }
                 return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
-                                            mode: d.mode, calls: d.calls.map(\.name)))
+                                            mode: d.mode, calls: d.calls.map(\.name), atomic: d.atomic))
             }),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
@@ -168,7 +172,7 @@ enum Schema {
             }),
         ComponentKindSpec(
             name: "cache", article: "a cache", isLoadBalancer: false,
-            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField],
+            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField, machineField],
             edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
             build: { d in
                 guard let hitRatio = d.hitRatio, let service = d.service else { return nil }
@@ -236,6 +240,7 @@ enum Schema {
 
     static let networkFields: [FieldSpec<NetworkConfig>] = [
         FieldSpec("latency") { d, n, v in d.latency = v.distribution(n, key: "latency", of: .duration) },
+        FieldSpec("local-latency") { d, n, v in d.localLatency = v.distribution(n, key: "local-latency", of: .duration) },
     ]
 
     // MARK: Top level
@@ -256,5 +261,6 @@ enum Schema {
         FieldSpec("network") { d, n, v in v.readNetwork(n, into: &d.network) },
         FieldSpec("workload", required: true) { d, n, v in d.workloads = v.readWorkloads(n) },
         FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
+        FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
     ]
 }

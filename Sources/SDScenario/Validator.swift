@@ -94,7 +94,7 @@ final class Validator {
     }
 
     /// A whole number, possibly with a `k`, `M` or `B` suffix, within `range`.
-    func count(_ node: YAMLNode, key: String, range: ClosedRange<Int>) -> Int? {
+    func count(_ node: YAMLNode, key: String, range: ClosedRange<Int>, tooLarge: String? = nil) -> Int? {
         guard let text = scalarText(node, key: key, expected: "a count") else { return nil }
         switch Units.parseCount(text) {
         case .failure(let e):
@@ -106,7 +106,7 @@ final class Validator {
                 return nil
             }
             if n > range.upperBound {
-                error("'\(key)' must be at most \(range.upperBound) (found \(n))", at: node)
+                error("'\(key)' must be at most \(range.upperBound) (found \(n))" + (tooLarge.map { "; \($0)" } ?? ""), at: node)
                 return nil
             }
             return n

@@ -1,0 +1,86 @@
+import SDEngine
+import SDModels
+import Yams
+
+/// What has been read of one machine type under `machines:`.
+struct MachineDraft {
+    let name: String
+    let keyNode: YAMLNode
+    var cores: Int?
+    var speed = 1.0
+    var memory = 0.0
+    var costPerHour = 0.0
+}
+
+/// `machines:` and the `machine:` key of components.
+extension Schema {
+    static let machineField = FieldSpec<ComponentDraft>("machine") { d, n, v in d.machine = v.reference(n, key: "machine") }
+
+    static let machineFields: [FieldSpec<MachineDraft>] = [
+        FieldSpec("cores", required: true, example: "cores: 8") { d, n, v in
+            d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
+                              tooLarge: "vertical scaling stops there; add replicas on more machines instead")
+        },
+        FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("memory") { d, n, v in
+            guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
+            switch Units.parseSize(text) {
+            case .failure(let e): v.error(e.message, at: n, offset: e.offset)
+            case .success(let bytes):
+                if bytes > MachineConfig.memoryCeiling {
+                    v.error("'memory' must be at most 24TiB, the largest machine on offer (found '\(text)')", at: n)
+                } else {
+                    d.memory = bytes
+                }
+            }
+        },
+        FieldSpec("cost") { d, n, v in
+            guard var text = v.scalarText(n, key: "cost", expected: "a price per hour such as '0.40/h'") else { return }
+            if text.hasPrefix("$") { text.removeFirst() }
+            switch Units.parseRate(text) {
+            case .failure(let e): v.error("'cost' must be a price per time such as '0.40/h' (\(e.message))", at: n)
+            case .success(let perSecond): d.costPerHour = perSecond * 3600
+            }
+        },
+    ]
+}
+
+extension Validator {
+    /// Reads `machines:`, a mapping from machine names to their sizes and prices.
+    func readMachines(_ node: YAMLNode) -> [MachineDraft] {
+        guard case .mapping(let mapping) = node else {
+            error("'machines' must map machine names to machines with 'cores', found \(Validator.describe(node))", at: node)
+            return []
+        }
+        var drafts: [MachineDraft] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let k) = keyNode, Validator.isValidName(k.string) else {
+                error("invalid machine name \(Validator.describe(keyNode)); use letters, digits, '-' and '_', starting with a letter", at: keyNode)
+                continue
+            }
+            var draft = MachineDraft(name: k.string, keyNode: keyNode)
+            let place = " in machine '\(k.string)'"
+            guard case .mapping(let fields) = value else {
+                error("machine '\(k.string)' must be a mapping with 'cores', found \(Validator.describe(value))", at: value)
+                continue
+            }
+            let allowed = Schema.machineFields.map(\.key)
+            readFields(fields, into: &draft, fields: Schema.machineFields, place: place, anchor: keyNode) { key in
+                Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys")
+            }
+            drafts.append(draft)
+        }
+        return drafts
+    }
+
+    /// Checks that every `machine:` names a machine.
+    func checkMachines(_ components: [ComponentDraft], machines: [MachineDraft]) {
+        let names = machines.map(\.name)
+        for c in components {
+            guard let ref = c.machine, !names.contains(ref.name) else { continue }
+            let hint = Suggestions.closest(to: ref.name, among: names).map { "; did you mean '\($0)'?" }
+                ?? (names.isEmpty ? "; define it under 'machines:'" : " (machines: \(names.joined(separator: ", ")))")
+            error("unknown machine '\(ref.name)' in component '\(c.name)'\(hint)", at: ref.node)
+        }
+    }
+}
