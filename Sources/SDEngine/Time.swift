@@ -54,9 +54,11 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     public var description: String {
         let units: [(Int64, String)] = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "m"),
                                         (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")]
+        // The largest unit that fits: whole if it divides the span; with decimals for seconds and
+        // below; minutes, hours and days that do not divide it give way to a smaller unit.
         for (size, name) in units where ns >= size || ns <= -size {
             if ns % size == 0 { return "\(ns / size)\(name)" }
-            return "\(formatTrimmed(Double(ns) / Double(size)))\(name)"
+            if size <= 1_000_000_000 { return "\(formatTrimmed(Double(ns) / Double(size)))\(name)" }
         }
         return "\(ns)ns"
     }

@@ -33,6 +33,17 @@ public final class Client: Node {
     public private(set) var arrivedByType: [Int]
     /// Bytes carried by measured requests.
     public private(set) var bytes: Double = 0
+    /// Completed and failed measured requests per slice of the run (by creation time), for
+    /// availability over time. ``seriesSlices`` slices of equal length cover the measured window.
+    public private(set) var sliceCompleted = [Int](repeating: 0, count: Client.seriesSlices)
+    public private(set) var sliceFailed = [Int](repeating: 0, count: Client.seriesSlices)
+    /// Requests created inside the focus window (``ModelConfig/focus``): arrived, completed, failed, latency.
+    public private(set) var focusArrived = 0, focusCompleted = 0, focusFailed = 0
+    public private(set) var focusLatency = LatencyRecorder()
+    /// Slices in the availability series.
+    public static let seriesSlices = 50
+    private let windowStart: Int64, sliceNs: Int64
+    private let focusStart: Int64, focusEnd: Int64
 
     static let arrive: Int32 = NodeEvent.firstPrivate
     static let timeout: Int32 = NodeEvent.firstPrivate + 1
@@ -50,6 +61,10 @@ public final class Client: Node {
         self.sizeStream = model.stream(for: "workload:" + config.name + "#size")
         self.keySampler = config.keys.map { KeySampler($0) }
         self.arrivedByType = [Int](repeating: 0, count: typeCount)
+        windowStart = model.warmupEnd.ns
+        sliceNs = max(1, (model.config.duration.ns - model.warmupEnd.ns + Int64(Client.seriesSlices) - 1) / Int64(Client.seriesSlices))
+        focusStart = model.config.focus?.start.ns ?? .max
+        focusEnd = model.config.focus?.end.ns ?? .max
         super.init(name: config.name, group: config.name, model: model)
     }
 
@@ -57,7 +72,7 @@ public final class Client: Node {
     public var failed: Int { failedBy.reduce(0, +) }
 
     /// Schedules the first arrival.
-    func start() { sim.schedule(after: nextGap(), to: id, kind: Client.arrive) }
+    public override func start() { sim.schedule(after: nextGap(), to: id, kind: Client.arrive) }
 
     private func nextGap() -> SimDuration {
         switch config.arrival {
@@ -95,6 +110,7 @@ public final class Client: Node {
             arrivedByType[Int(classTypes[c])] += 1
             bytes += r.pointee.size
         }
+        if measured && now.ns >= focusStart && now.ns < focusEnd { focusArrived += 1 }
         sim.schedule(after: nextGap(), to: id, kind: Client.arrive)
         send(request)
     }
@@ -135,6 +151,17 @@ public final class Client: Node {
             sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.send, arg: Int64(next))
         } else if old.measured {
             failedBy[Int(reason.rawValue)] += 1
+            count(created: old.created, failed: true)
+        }
+    }
+
+    /// Counts a finished measured request in its slice and, if created in the focus window, there.
+    private func count(created: Int64, failed: Bool, latency: SimDuration? = nil) {
+        let slice = min(Int((created - windowStart) / sliceNs), Client.seriesSlices - 1)
+        if failed { sliceFailed[slice] += 1 } else { sliceCompleted[slice] += 1 }
+        if created >= focusStart && created < focusEnd {
+            if failed { focusFailed += 1 } else { focusCompleted += 1 }
+            if let latency { focusLatency.record(latency) }
         }
     }
 
@@ -147,6 +174,20 @@ public final class Client: Node {
         }
     }
 
+    /// The model wrote the attempt off (a crash, a partition): count it or retry. The record is
+    /// already marked abandoned and is dropped when it comes back.
+    func lost(_ request: Int32, reason: FailureReason) {
+        giveUpOrRetry(request, reason: reason)
+    }
+
+    /// Live attempts of measured requests that are still being worked on (not written off), for the ledger.
+    func liveMeasuredAttempts() -> Int {
+        requests.liveIds.reduce(0) { n, id in
+            let r = requests.records[Int(id)]
+            return n + (r.workload == workload && r.measured && !r.abandoned ? 1 : 0)
+        }
+    }
+
     /// The response is back: record it and recycle the attempt.
     public override func reply(_ request: Int32) {
         let r = requests.records + Int(request)
@@ -156,7 +197,9 @@ public final class Client: Node {
             giveUpOrRetry(request, reason: r.pointee.failure)
         } else if r.pointee.measured {
             completed += 1
-            latency.record(SimDuration(ns: sim.now.ns - r.pointee.created))
+            let d = SimDuration(ns: sim.now.ns - r.pointee.created)
+            latency.record(d)
+            count(created: r.pointee.created, failed: false, latency: d)
         }
         requests.release(request)
     }

@@ -6,6 +6,13 @@ import Glibc
 /// Everything a run needs, resolved from a scenario file: names checked, units converted to
 /// base units (seconds, bytes, per-second rates). The scenario loader builds it; tests may too.
 public struct ModelConfig: Sendable, Equatable {
+    public static func == (a: ModelConfig, b: ModelConfig) -> Bool {
+        a.name == b.name && a.description == b.description && a.seed == b.seed && a.duration == b.duration
+            && a.warmup == b.warmup && a.network == b.network && a.workloads == b.workloads && a.components == b.components
+            && a.machines == b.machines && a.failures == b.failures && a.randomFailures == b.randomFailures
+            && a.slo == b.slo && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
+    }
+
     /// The scenario's name, printed in every report.
     public var name: String
     /// The scenario's one-line description.
@@ -25,6 +32,15 @@ public struct ModelConfig: Sendable, Equatable {
     public var components: [ComponentConfig]
     /// Machine types that components can be placed on (`machine:`), in declaration order.
     public var machines: [MachineConfig] = []
+    /// Failures at fixed times, in declaration order.
+    public var failures: [FailureEvent] = []
+    /// Failures that come and go at random (MTTF/MTTR), in declaration order.
+    public var randomFailures: [RandomFailure] = []
+    /// Targets for availability and latency (`slo:`), used by `sdsim spof` and reports.
+    public var slo: ServiceLevelObjective?
+    /// A window of arrival times whose requests are also measured on their own (`sdsim spof`
+    /// measures the outage this way).
+    public var focus: (start: SimDuration, end: SimDuration)?
 
     /// Every request type used by any workload, in order of first appearance.
     public var requestTypes: [String] {
@@ -179,6 +195,8 @@ public struct ComponentConfig: Sendable, Equatable {
     public var replicas: Int
     /// What the component is, with its parameters.
     public var kind: ComponentKind
+    /// The failure zone it is in (a zone outage takes down every component in it).
+    public var zone: String?
     /// The machine type it runs on (nil: it has machines of its own, as many cores as workers).
     /// Replica i of a group runs on machine instance `machine-i`, shared with replica i of every
     /// other replicated group on the same machine type; an unreplicated group runs on `machine`.
@@ -288,10 +306,12 @@ public struct LoadBalancerConfig: Sendable, Equatable {
     public var targets: String
     /// Virtual nodes per replica on the hash ring (`consistent-hash` only).
     public var vnodes: Int
+    /// How it detects dead replicas (nil: it never does, and keeps sending to them).
+    public var healthCheck: HealthCheck?
 
     /// A load balancer.
-    public init(policy: LoadBalancerPolicy, targets: String, vnodes: Int = 100) {
-        self.policy = policy; self.targets = targets; self.vnodes = vnodes
+    public init(policy: LoadBalancerPolicy, targets: String, vnodes: Int = 100, healthCheck: HealthCheck? = nil) {
+        self.policy = policy; self.targets = targets; self.vnodes = vnodes; self.healthCheck = healthCheck
     }
 }
 
@@ -313,4 +333,15 @@ public struct CacheConfig: Sendable, Equatable {
         self.hitRatio = hitRatio; self.workers = workers; self.service = service
         self.queueLimit = queueLimit; self.onMiss = onMiss
     }
+}
+
+/// Service-level objectives: what "working" means for this system.
+public struct ServiceLevelObjective: Sendable, Equatable {
+    /// Fraction of requests that must succeed (e.g. 0.999).
+    public var availability: Double?
+    /// The 99th-percentile latency that must not be exceeded, in seconds.
+    public var p99: Double?
+
+    /// An SLO.
+    public init(availability: Double? = nil, p99: Double? = nil) { self.availability = availability; self.p99 = p99 }
 }

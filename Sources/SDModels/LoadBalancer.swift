@@ -22,12 +22,21 @@ public final class LoadBalancer: Node {
     /// Measured requests sent to each replica.
     public private(set) var sentTo: [Int] = []
     private var rejectedDown = 0
+    private let healthCheck: HealthCheck?
+    /// What the balancer believes about each replica: everything is up until a probe says otherwise.
+    public private(set) var believedUp: [Bool] = []
+    private var sentToDown = 0
+    private var detections = 0
+
+    static let probe: Int32 = NodeEvent.firstPrivate
+    static let probeTimedOut: Int32 = NodeEvent.firstPrivate + 1
 
     /// A load balancer.
     public init(name: String, group: String, model: Model, config: LoadBalancerConfig) {
         self.policy = config.policy
         self.vnodes = config.vnodes
         self.targetGroup = config.targets
+        self.healthCheck = config.healthCheck
         self.stream = model.stream(for: name)
         super.init(name: name, group: group, model: model)
     }
@@ -38,11 +47,38 @@ public final class LoadBalancer: Node {
     func setTargets(_ ids: [Int32]) {
         targets = ids
         outstanding = [Int](repeating: 0, count: ids.count)
+        believedUp = [Bool](repeating: true, count: ids.count)
         sentTo = [Int](repeating: 0, count: ids.count)
         if policy == .consistentHash { ring = HashRing(targets: Array(ids.indices), vnodes: vnodes) }
     }
 
-    private func up(_ i: Int) -> Bool { model.isUp(targets[i], seenBy: id) }
+    private func up(_ i: Int) -> Bool { believedUp[i] }
+
+    /// Probes are spread evenly over the interval, replica by replica.
+    public override func start() {
+        guard let hc = healthCheck else { return }
+        for i in targets.indices {
+            sim.schedule(after: SimDuration(ns: hc.interval.ns * Int64(i) / Int64(max(targets.count, 1))), to: id,
+                         kind: LoadBalancer.probe, arg: Int64(i))
+        }
+    }
+
+    public override func handlePrivate(kind: Int32, arg: Int64) {
+        guard let hc = healthCheck else { return }
+        let i = Int(arg)
+        switch kind {
+        case LoadBalancer.probe:
+            if model.nodes[Int(targets[i])].down {
+                sim.schedule(after: hc.timeout, to: id, kind: LoadBalancer.probeTimedOut, arg: arg)
+            } else {
+                believedUp[i] = true
+            }
+            sim.schedule(after: hc.interval, to: id, kind: LoadBalancer.probe, arg: arg)
+        default:
+            if believedUp[i] && sim.now >= model.warmupEnd { detections += 1 }
+            believedUp[i] = false
+        }
+    }
 
     /// Picks a replica index that is up, or nil when none is.
     private func choose(_ request: Int32) -> Int? {
@@ -98,7 +134,10 @@ public final class LoadBalancer: Node {
             return model.reject(request, at: self, reason: .targetDown)
         }
         outstanding[index] += 1
-        if measured { sentTo[index] += 1 }
+        if measured {
+            sentTo[index] += 1
+            if model.nodes[Int(targets[index])].down { sentToDown += 1 }
+        }
         model.setAux(request, Int32(index))
         if requests.top(request).isSubcall {
             model.call(request, target: targets[index], from: self)
@@ -113,6 +152,11 @@ public final class LoadBalancer: Node {
         model.unwind(request, from: self)
     }
 
+    public override var supportsCrash: Bool { true }
+
+    /// A crashed balancer forgets its connection counts (the requests they counted were written off).
+    public override func crashed() { outstanding = [Int](repeating: 0, count: targets.count) }
+
     /// Fraction of measured requests sent to each replica.
     public var shares: [Double] {
         let total = sentTo.reduce(0, +)
@@ -125,6 +169,10 @@ public final class LoadBalancer: Node {
                                 queueLengthMean: 0, waitMean: 0, responseMean: 0, hitRatio: nil,
                                 arrived: forwarded, completed: forwarded - rejectedDown, rejected: rejectedDown)
         r.targetShares = zip(targets, shares).map { (model.nodes[Int($0.0)].name, $0.1) }
+        if model.failuresEnabled {
+            r.extra = [("sent_to_down_replicas", Double(sentToDown))]
+            if healthCheck != nil { r.extra.append(("failures_detected", Double(detections))) }
+        }
         if policy.usesKey {
             let n = targets.count
             r.keysMovedOnAdd = policy == .hash

@@ -63,8 +63,8 @@ public final class Machine: Node {
     private var queue = Deque<Int32>()
     private var busy = 0
     private var busyAverage: TimeAverage
-    /// Jobs: (station, request, demand in ns); indices are recycled.
-    private var jobs: [(station: Int32, request: Int32, demand: Int64)] = []
+    /// Jobs: (station, request, demand in ns, the station's life); indices are recycled.
+    private var jobs: [(station: Int32, request: Int32, demand: Int64, epoch: UInt32)] = []
     private var freeJobs: [Int32] = []
     /// Components placed on this machine.
     public internal(set) var placed: [String] = []
@@ -80,14 +80,14 @@ public final class Machine: Node {
 
     /// Runs `demand` (at speed 1) of CPU work for `request` of `station`; the station's
     /// ``Station/cpuDone(_:)`` is called when a core has finished it.
-    func submit(station: Int32, request: Int32, demand: SimDuration) {
+    func submit(station: Int32, request: Int32, demand: SimDuration, epoch: UInt32) {
         let job: Int32
         let scaled = Int64((Double(demand.ns) / config.speed).rounded())
         if let free = freeJobs.popLast() {
             job = free
-            jobs[Int(job)] = (station, request, scaled)
+            jobs[Int(job)] = (station, request, scaled, epoch)
         } else {
-            jobs.append((station, request, scaled))
+            jobs.append((station, request, scaled, epoch))
             job = Int32(jobs.count - 1)
         }
         if busy < config.cores { start(job) } else { queue.append(job) }
@@ -101,12 +101,12 @@ public final class Machine: Node {
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         let job = Int32(truncatingIfNeeded: arg)
-        let (station, request, _) = jobs[Int(job)]
+        let (station, request, _, epoch) = jobs[Int(job)]
         freeJobs.append(job)
         busy -= 1
         busyAverage.set(Double(busy), at: sim.now)
         if let next = queue.popFirst() { start(next) }
-        (model.nodes[Int(station)] as! Station).cpuDone(request)
+        (model.nodes[Int(station)] as! Station).cpuDone(request, epoch: epoch)
     }
 
     public override func receive(_ request: Int32) { preconditionFailure("machines do not receive requests") }

@@ -29,6 +29,8 @@ public final class Model {
     private var routes: [[Int32]] = []
     private let latency: Distribution?
     private let localLatency: Distribution?
+    /// Whether the scenario injects failures; when false the per-hop checks are skipped.
+    public private(set) var failuresEnabled = false
     private var latencyStreams: [RandomStream] = []
     /// Machine instances, in order of first use.
     public private(set) var machines: [Machine] = []
@@ -72,6 +74,13 @@ public final class Model {
         }
         // Every node exists now: let each resolve the components it sends to.
         for group in groups { for node in group { node.wire() } }
+        if !config.failures.isEmpty || !config.randomFailures.isEmpty {
+            failuresEnabled = true
+            let injector = FailureInjector(model: self)
+            injector.id = sim.register(injector)
+            nodes.append(injector)
+            latencyStreams.append(stream(for: "failures#net"))
+        }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
             var classRoutes: [Int32] = []
@@ -120,6 +129,18 @@ public final class Model {
         return id
     }
 
+    /// The instances a failure names: every replica of a group, or one instance by its name.
+    public func nodes(named name: String) -> [Node] {
+        if let i = config.components.firstIndex(where: { $0.name == name }) { return groups[i] }
+        for g in groups { if let n = g.first(where: { $0.name == name }) { return [n] } }
+        return []
+    }
+
+    /// Every instance of every group in `zone`.
+    public func nodes(inZone zone: String) -> [Node] {
+        config.components.indices.filter { config.components[$0].zone == zone }.flatMap { groups[$0] }
+    }
+
     /// The handler ids of the instances of group `name` (empty if unknown).
     public func instances(of name: String) -> [Int32] {
         guard let i = config.components.firstIndex(where: { $0.name == name }) else { return [] }
@@ -129,26 +150,82 @@ public final class Model {
     // MARK: Moving requests
 
     /// One-way latency of a hop from `from` to `to`: a local call when both run on the same
-    /// machine, a network hop otherwise.
+    /// machine, a network hop otherwise, plus any latency spike on either end.
     @inline(__always)
     private func hopLatency(from: Node, to: Int32) -> SimDuration {
+        var d: SimDuration
         if from.machineIndex >= 0 && from.machineIndex == nodes[Int(to)].machineIndex {
-            guard let localLatency else { return .zero }
-            return localLatency.sampleDuration(latencyStreams[Int(from.id)])
+            d = localLatency?.sampleDuration(latencyStreams[Int(from.id)]) ?? .zero
+        } else {
+            d = latency?.sampleDuration(latencyStreams[Int(from.id)]) ?? .zero
         }
-        guard let latency else { return .zero }
-        return latency.sampleDuration(latencyStreams[Int(from.id)])
+        if failuresEnabled {
+            let target = nodes[Int(to)]
+            if let extra = from.extraLatency { d = d + extra.sampleDuration(latencyStreams[Int(from.id)]) }
+            if let extra = target.extraLatency { d = d + extra.sampleDuration(latencyStreams[Int(from.id)]) }
+        }
+        return d
     }
 
-    /// Delivers a request or reply to `to`, at once on a zero-latency hop, else after the latency.
+    /// Whether a network partition separates `a` from `b`.
     @inline(__always)
-    private func deliver(_ request: Int32, to: Int32, from: Node, asReply: Bool) {
+    private func partitioned(_ a: Node, _ b: Int32) -> Bool {
+        failuresEnabled && a.partitionSide != 0 && nodes[Int(b)].partitionSide != 0 && a.partitionSide != nodes[Int(b)].partitionSide
+    }
+
+    /// Delivers a reply to `to`, at once on a zero-latency hop, else after the latency.
+    @inline(__always)
+    private func deliverReply(_ request: Int32, to: Int32, from: Node) {
         let delay = hopLatency(from: from, to: to)
         if delay.ns == 0 {
-            if asReply { nodes[Int(to)].reply(request) } else { nodes[Int(to)].receive(request) }
+            replyArrives(request, at: nodes[Int(to)])
         } else {
-            sim.schedule(after: delay, to: to, kind: asReply ? NodeEvent.deliverReply : NodeEvent.deliverRequest,
-                         arg: Int64(request))
+            requests.records[Int(request)].inTransit = true
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverReply, arg: Int64(request))
+        }
+    }
+
+    /// A request reaches `node` (directly or by a delivery event). A down node refuses it; a request
+    /// sent before the node crashed was already written off by the crash and is dropped.
+    @inline(__always)
+    func arrives(_ request: Int32, at node: Node) {
+        if failuresEnabled {
+            if requests.top(request).epoch != node.epoch { return requests.release(request) }
+            if node.down { return reject(request, at: node, reason: .targetDown) }
+        }
+        node.receive(request)
+    }
+
+    /// A reply reaches `node`. If the node crashed since the request passed through it, the reply
+    /// only passes on towards the client (the crash already accounted for the request).
+    @inline(__always)
+    func replyArrives(_ request: Int32, at node: Node) {
+        if failuresEnabled && (requests.top(request).epoch != node.epoch || node.down) && !(node is Client) {
+            let popped = requests.records[Int(request)].frames.removeLast()
+            precondition(popped.node == node.id)
+            return deliverReply(request, to: requests.top(request).node, from: node)
+        }
+        node.reply(request)
+    }
+
+    /// Pushes a frame for `to` and sends the request there (a route hop or an off-route call).
+    @inline(__always)
+    private func send(_ request: Int32, from: Node, to: Int32, isSubcall: Bool) {
+        if partitioned(from, to) {
+            // Like a refused connection: the sender hears at once that the hop failed.
+            requests.records[Int(request)].failed = true
+            requests.records[Int(request)].failure = .partitioned
+            return from.reply(request)
+        }
+        let delay = hopLatency(from: from, to: to)
+        let epoch = failuresEnabled ? nodes[Int(to)].epoch : 0
+        requests.records[Int(request)].frames.append(
+            Frame(node: to, isSubcall: isSubcall, phase: 0, arrivedAt: sim.now.ns + delay.ns, epoch: epoch))
+        if delay.ns == 0 {
+            arrives(request, at: nodes[Int(to)])
+        } else {
+            requests.records[Int(request)].inTransit = true
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest, arg: Int64(request))
         }
     }
 
@@ -156,15 +233,7 @@ public final class Model {
     /// `to` is -1 when the hop's group is replicated and no load balancer chose a replica (a configuration error).
     public func forward(_ request: Int32, from: Node, to: Int32) {
         precondition(to >= 0, "route reaches a replicated group without a load balancer")
-        requests.records[Int(request)].frames.append(Frame(node: to, isSubcall: false, phase: 0, arrivedAt: sim.now.ns))
-        let delay = hopLatency(from: from, to: to)
-        if delay.ns == 0 {
-            nodes[Int(to)].receive(request)
-        } else {
-            let idx = requests.records[Int(request)].frames.count - 1
-            requests.records[Int(request)].frames[idx].arrivedAt = sim.now.ns + delay.ns
-            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest, arg: Int64(request))
-        }
+        send(request, from: from, to: to, isSubcall: false)
     }
 
     /// `node` is done with `request`: a sub-call returns to its caller; a route hop passes the
@@ -198,17 +267,16 @@ public final class Model {
         let popped = requests.records[Int(request)].frames.removeLast()
         precondition(popped.node == node.id, "a node answered a request it does not hold")
         let caller = requests.top(request).node
-        deliver(request, to: caller, from: node, asReply: true)
+        if partitioned(node, caller) && !requests.records[Int(request)].abandoned {
+            // The answer cannot cross: the client loses the request (it passes on as written off).
+            lose(request, reason: .partitioned)
+        }
+        deliverReply(request, to: caller, from: node)
     }
 
     /// `node` calls `target` off-route (a cache miss): the reply comes back to `node`.
     public func call(_ request: Int32, target: Int32, from node: Node) {
-        let delay = hopLatency(from: node, to: target)
-        requests.records[Int(request)].frames.append(
-            Frame(node: target, isSubcall: true, phase: 0, arrivedAt: sim.now.ns + delay.ns))
-        if delay.ns == 0 { nodes[Int(target)].receive(request) } else {
-            sim.schedule(after: delay, to: target, kind: NodeEvent.deliverRequest, arg: Int64(request))
-        }
+        send(request, from: node, to: target, isSubcall: true)
     }
 
     /// `node` refuses `request` (its waiting room is full, or nothing healthy can take it): the
@@ -217,6 +285,45 @@ public final class Model {
         requests.records[Int(request)].failed = true
         requests.records[Int(request)].failure = reason
         unwind(request, from: node)
+    }
+
+    // MARK: Failures
+
+    /// Writes `request` off for its client (it timed out, crashed, or cannot cross a partition):
+    /// the client counts the failure or retries, and the record itself, when it comes back or is
+    /// found, is dropped as abandoned.
+    public func lose(_ request: Int32, reason: FailureReason) {
+        let r = requests.records + Int(request)
+        guard !r.pointee.abandoned else { return }
+        r.pointee.abandoned = true
+        clients[Int(r.pointee.workload)].lost(request, reason: reason)
+    }
+
+    /// Crashes `node`: it refuses arrivals until restarted; every request inside it is lost
+    /// (its client is told now), and a node that supports crashes drops what it holds.
+    public func crash(_ node: Node) {
+        guard !node.down else { return }
+        let oldEpoch = node.epoch
+        node.down = true
+        node.epoch &+= 1
+        for id in requests.liveIds {
+            let r = requests.records + Int(id)
+            guard let depth = r.pointee.frames.lastIndex(where: { $0.node == node.id && $0.epoch == oldEpoch }),
+                  depth > 0 else { continue }
+            let top = r.pointee.frames.count - 1
+            // Held at the node (queued or in service, not on the wire): nothing will move it again.
+            let held = node.supportsCrash && depth == top && !r.pointee.inTransit
+            lose(id, reason: .lostInCrash)   // may allocate a retry: `r` is not valid after this
+            if held { requests.release(id) }
+        }
+        if node.supportsCrash { node.crashed() }
+    }
+
+    /// Restarts `node` after a crash.
+    public func restart(_ node: Node) {
+        guard node.down else { return }
+        node.down = false
+        node.restarted()
     }
 
     /// Sets the arrival time recorded in the top frame (a node that serves a request a second time).
@@ -231,10 +338,6 @@ public final class Model {
         requests.records[Int(request)].frames[i].aux = aux
     }
 
-    /// Whether `node` is up as far as `observer` can tell. Everything is up until failures are
-    /// injected; a load balancer asks this before sending.
-    public func isUp(_ node: Int32, seenBy observer: Int32) -> Bool { true }
-
     /// Sets the phase marker of the top frame (which belongs to the node calling this).
     public func setPhase(_ request: Int32, _ phase: UInt8) {
         let i = requests.records[Int(request)].frames.count - 1
@@ -243,9 +346,13 @@ public final class Model {
 
     // MARK: Running
 
+    /// Starts every node's timers (arrivals, probes, failures) without running; tests that step
+    /// the simulation call this, then `sim.run(until:)`.
+    public func begin() { for node in nodes { node.start() } }
+
     /// Runs to the configured duration. `progress` receives the simulated time now and then.
     public func run(progress: ((SimTime) -> Void)? = nil) {
-        for client in clients { client.start() }
+        begin()
         sim.run(until: SimTime(ns: config.duration.ns), progress: progress)
     }
 }

@@ -22,6 +22,16 @@ open class Node: EventHandler {
     /// The group it belongs to (`app`); equal to `name` when not replicated.
     public let group: String
     /// The model it is part of. Unowned: the model owns its nodes.
+    /// Whether it is down (crashed and not yet restarted).
+    public internal(set) var down = false
+    /// Increases at every crash; frames and timers from an earlier life are ignored.
+    public internal(set) var epoch: UInt32 = 0
+    /// Service times are multiplied by this (a gray failure: slow, not dead).
+    public internal(set) var slowFactor: Double = 1
+    /// Extra one-way latency on every hop to or from this node (a latency spike).
+    public internal(set) var extraLatency: Distribution?
+    /// Which side of a network partition it is on (0: no partition).
+    public internal(set) var partitionSide: Int = 0
     /// Index of the machine instance it runs on in ``Model/machines`` (−1: none).
     public internal(set) var machineIndex: Int32 = -1
     /// Unowned(unsafe) because the model outlives its nodes, and the per-event reference counting
@@ -38,6 +48,9 @@ open class Node: EventHandler {
         self.sim = model.sim; self.requests = model.requests
     }
 
+    /// Called when the run starts, to schedule the node's first timers (arrivals, probes).
+    open func start() {}
+
     /// Called once after every node of the model exists: resolve the names of the components this
     /// node sends to (``Model/callTarget(_:)``, ``Model/instances(of:)``).
     open func wire() {}
@@ -47,6 +60,20 @@ open class Node: EventHandler {
 
     /// The response of a call this node made comes back; its own frame is on top again.
     open func reply(_ request: Int32) { model.unwind(request, from: self) }
+
+    /// Whether a crash can clear this node's state: it then drops the requests it holds. Nodes
+    /// that cannot (the default) keep serving what they hold and only refuse new arrivals while down.
+    open var supportsCrash: Bool { false }
+
+    /// The node has just crashed (``down`` is set and ``epoch`` increased): forget the requests
+    /// it holds (the model has already told their clients) and its in-memory state.
+    open func crashed() {}
+
+    /// The node is back after a crash.
+    open func restarted() {}
+
+    /// Empty any cached data (a cache flush). Nothing by default.
+    open func flush() {}
 
     /// The request is leaving this node for good: its frame is about to be popped and the reply
     /// sent to the caller. A node that holds a worker until then releases it here.
@@ -58,8 +85,12 @@ open class Node: EventHandler {
     /// Engine entry point: dispatches network deliveries and private events.
     public final func handle(kind: Int32, arg: Int64, sim: Simulation) {
         switch kind {
-        case NodeEvent.deliverRequest: receive(Int32(truncatingIfNeeded: arg))
-        case NodeEvent.deliverReply: reply(Int32(truncatingIfNeeded: arg))
+        case NodeEvent.deliverRequest:
+            requests.records[Int(arg)].inTransit = false
+            model.arrives(Int32(truncatingIfNeeded: arg), at: self)
+        case NodeEvent.deliverReply:
+            requests.records[Int(arg)].inTransit = false
+            model.replyArrives(Int32(truncatingIfNeeded: arg), at: self)
         default: handlePrivate(kind: kind, arg: arg)
         }
     }

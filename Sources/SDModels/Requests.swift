@@ -11,10 +11,14 @@ public struct Frame: Sendable {
     public var arrivedAt: Int64
     /// Component-private value (a load balancer keeps the index of the replica it chose).
     public var aux: Int32 = 0
+    /// The node's life (``Node/epoch``) when the request was sent to it: a frame from before a
+    /// crash belongs to a request the crash already accounted for.
+    public var epoch: UInt32 = 0
 
     /// A frame for `node`.
-    public init(node: Int32, isSubcall: Bool, phase: UInt8 = 0, arrivedAt: Int64, aux: Int32 = 0) {
+    public init(node: Int32, isSubcall: Bool, phase: UInt8 = 0, arrivedAt: Int64, aux: Int32 = 0, epoch: UInt32 = 0) {
         self.node = node; self.isSubcall = isSubcall; self.phase = phase; self.arrivedAt = arrivedAt; self.aux = aux
+        self.epoch = epoch
     }
 }
 
@@ -40,6 +44,8 @@ public enum FailureReason: UInt8, Sendable, CaseIterable {
     case targetDown
     /// It was inside a component that crashed.
     case lostInCrash
+    /// A network partition stood between two of the components it needed.
+    case partitioned
 
     /// The name used in reports.
     public var name: String {
@@ -49,6 +55,7 @@ public enum FailureReason: UInt8, Sendable, CaseIterable {
         case .timedOut: return "timed-out"
         case .targetDown: return "target-down"
         case .lostInCrash: return "lost-in-crash"
+        case .partitioned: return "partitioned"
         }
     }
 }
@@ -85,6 +92,10 @@ public struct RequestRecord: Sendable {
     public var generation: UInt32 = 0
     /// The client stopped waiting for it (timed out); its reply, if any, is dropped.
     public var abandoned: Bool = false
+    /// Whether the record is in use (between allocate and release).
+    public var live: Bool = false
+    /// Whether it is on the wire: a delivery event (request or reply) is scheduled for it.
+    public var inTransit: Bool = false
     /// The call stack: the client at the bottom, the component holding the request on top.
     /// Its storage is kept when the record is recycled, so steady state allocates nothing.
     public var frames: [Frame] = []
@@ -141,6 +152,8 @@ public final class RequestTable {
         r.pointee.attempt = 0
         r.pointee.generation &+= 1
         r.pointee.abandoned = false
+        r.pointee.live = true
+        r.pointee.inTransit = false
         r.pointee.frames.removeAll(keepingCapacity: true)
         return id
     }
@@ -160,7 +173,14 @@ public final class RequestTable {
     }
 
     /// Returns a record to the pool.
-    public func release(_ id: Int32) { freeList.append(id) }
+    public func release(_ id: Int32) {
+        precondition(records[Int(id)].live, "a request was released twice")
+        records[Int(id)].live = false
+        freeList.append(id)
+    }
+
+    /// Ids of the records in use, in id order (for crash handling and the ledger; O(records)).
+    public var liveIds: [Int32] { (0..<count).compactMap { records[$0].live ? Int32($0) : nil } }
 
     /// Requests currently in flight.
     public var inFlight: Int { count - freeList.count }

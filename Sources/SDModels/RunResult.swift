@@ -43,6 +43,8 @@ public struct WorkloadResult: Sendable, Equatable {
             && a.failedBy.map(\.count) == b.failedBy.map(\.count) && a.retries == b.retries
             && a.lateReplies == b.lateReplies && a.arrivedByType.map(\.type) == b.arrivedByType.map(\.type)
             && a.arrivedByType.map(\.count) == b.arrivedByType.map(\.count) && a.bytes == b.bytes
+            && a.slices.map(\.completed) == b.slices.map(\.completed) && a.slices.map(\.failed) == b.slices.map(\.failed)
+            && a.focus == b.focus && a.availabilityTheory == b.availabilityTheory
     }
 
     /// Workload name.
@@ -65,6 +67,20 @@ public struct WorkloadResult: Sendable, Equatable {
     public var arrivedByType: [(type: String, count: Int)] = []
     /// Bytes carried by the measured requests (0 when the workload declares no sizes).
     public var bytes: Double = 0
+    /// Completed and failed requests per slice of the measured window (by arrival time), in time order.
+    public var slices: [(completed: Int, failed: Int)] = []
+    /// The steady-state availability the scenario's MTTF/MTTR figures imply (nil without random failures).
+    public var availabilityTheory: Double?
+    /// What happened to the requests that arrived in the focus window (`sdsim spof`'s outage), if any.
+    public var focus: FocusResult?
+
+    /// Fraction of finished requests that succeeded: completed / (completed + failed); 1 with none.
+    public var availability: Double { completed + failed == 0 ? 1 : Double(completed) / Double(completed + failed) }
+
+    /// Availability per slice of the run (nil for slices where nothing finished).
+    public var availabilitySeries: [Double?] {
+        slices.map { $0.completed + $0.failed == 0 ? nil : Double($0.completed) / Double($0.completed + $0.failed) }
+    }
 
     /// A workload result.
     public init(name: String, arrived: Int, completed: Int, failed: Int, latency: LatencySummary) {
@@ -73,6 +89,26 @@ public struct WorkloadResult: Sendable, Equatable {
 
     /// Requests still in flight when the run ended.
     public var inFlight: Int { arrived - completed - failed }
+}
+
+/// The requests of one workload that arrived inside a window of interest.
+public struct FocusResult: Sendable, Equatable {
+    /// Requests that arrived in the window.
+    public var arrived: Int
+    /// Of those, completed.
+    public var completed: Int
+    /// Of those, failed.
+    public var failed: Int
+    /// 99th-percentile latency of the completed ones, in seconds.
+    public var p99: Double
+
+    /// A focus result.
+    public init(arrived: Int, completed: Int, failed: Int, p99: Double) {
+        self.arrived = arrived; self.completed = completed; self.failed = failed; self.p99 = p99
+    }
+
+    /// completed / (completed + failed); 1 with none finished.
+    public var availability: Double { completed + failed == 0 ? 1 : Double(completed) / Double(completed + failed) }
 }
 
 /// Statistics of one component instance or of a replicated group, over the measured window.

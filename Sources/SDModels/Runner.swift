@@ -13,6 +13,8 @@ public enum Runner {
         public var result: RunResult
         /// Per-workload latency recorders, for pooling percentiles.
         public var recorders: [LatencyRecorder]
+        /// Per-workload latency recorders of the focus window.
+        public var focusRecorders: [LatencyRecorder] = []
     }
 
     /// The seed of replication `index` (0 keeps the scenario's seed).
@@ -59,11 +61,12 @@ public enum Runner {
 
     // MARK: Collecting one run
 
-    static func collect(_ model: Model) -> Outcome {
+    public static func collect(_ model: Model) -> Outcome {
         let config = model.config
         let end = SimTime(ns: config.duration.ns)
         let window = config.duration - config.warmup
         let types = config.requestTypes
+        let theory = AvailabilityModel.predicted(config)
         let workloads = model.clients.map { client in
             var w = WorkloadResult(name: client.name, arrived: client.arrived, completed: client.completed,
                                    failed: client.failed, latency: summary(client.latency, ci: client.latency.batches.interval()))
@@ -74,6 +77,17 @@ public enum Runner {
             w.lateReplies = client.lateReplies
             w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
             w.bytes = client.bytes
+            w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
+            w.availabilityTheory = theory?[Int(client.workload)]
+            if config.focus != nil {
+                w.focus = FocusResult(arrived: client.focusArrived, completed: client.focusCompleted, failed: client.focusFailed,
+                                      p99: client.focusLatency.percentile(99))
+            }
+            // The ledger: every measured request is completed, failed, or still being worked on.
+            let live = client.liveMeasuredAttempts()
+            precondition(client.arrived == client.completed + client.failed + live,
+                         "ledger: workload '\(client.name)' has \(client.arrived) arrived but \(client.completed) completed + "
+                         + "\(client.failed) failed + \(live) in flight")
             return w
         }
         var components: [ComponentResult] = []
@@ -86,7 +100,7 @@ public enum Runner {
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,
                                workloads: workloads, components: components)
         result.machines = model.machines.map { $0.machineResult(end: end) }
-        return Outcome(result: result, recorders: model.clients.map(\.latency))
+        return Outcome(result: result, recorders: model.clients.map(\.latency), focusRecorders: model.clients.map(\.focusLatency))
     }
 
     static func summary(_ r: LatencyRecorder, ci: (low: Double, high: Double)?) -> LatencySummary {
@@ -131,15 +145,25 @@ public enum Runner {
             latency.count = rows.reduce(0) { $0 + $1.latency.count }
             latency.mean = ci.mean
             latency.max = rows.map(\.latency.max).max() ?? 0
-            var w = WorkloadResult(name: rows[0].name, arrived: rows.reduce(0) { $0 + $1.arrived },
+            var out = WorkloadResult(name: rows[0].name, arrived: rows.reduce(0) { $0 + $1.arrived },
                                    completed: rows.reduce(0) { $0 + $1.completed },
                                    failed: rows.reduce(0) { $0 + $1.failed }, latency: latency)
-            w.failedBy = sumByName(rows.map(\.failedBy))
-            w.arrivedByType = sumByName(rows.map(\.arrivedByType))
-            w.retries = rows.reduce(0) { $0 + $1.retries }
-            w.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
-            w.bytes = rows.reduce(0) { $0 + $1.bytes }
-            return w
+            out.failedBy = sumByName(rows.map(\.failedBy))
+            out.arrivedByType = sumByName(rows.map(\.arrivedByType))
+            out.retries = rows.reduce(0) { $0 + $1.retries }
+            out.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
+            out.bytes = rows.reduce(0) { $0 + $1.bytes }
+            out.availabilityTheory = rows[0].availabilityTheory
+            out.slices = rows[0].slices.indices.map { i in
+                (rows.reduce(0) { $0 + $1.slices[i].completed }, rows.reduce(0) { $0 + $1.slices[i].failed })
+            }
+            if rows[0].focus != nil {
+                var pooled = outcomes[0].focusRecorders[w]
+                for o in outcomes.dropFirst() { pooled.mergeHistogram(o.focusRecorders[w]) }
+                out.focus = FocusResult(arrived: rows.reduce(0) { $0 + $1.focus!.arrived }, completed: rows.reduce(0) { $0 + $1.focus!.completed },
+                                      failed: rows.reduce(0) { $0 + $1.focus!.failed }, p99: pooled.percentile(99))
+            }
+            return out
         }
         let components = first.components.indices.map { c -> ComponentResult in
             let rows = outcomes.map { $0.result.components[c] }

@@ -65,28 +65,49 @@ open class Station: Node {
     }
 
     private func startService(_ request: Int32, now: SimTime) {
-        if holdsWorker { model.setAux(request, 1) }   // this request holds a worker until it departs
+        if holdsWorker { model.setAux(request, Int32(bitPattern: epoch) &+ 1) }   // holds a worker until it departs
         busy += 1
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        let demand = service.sampleDuration(stream)
+        var demand = service.sampleDuration(stream)
+        if slowFactor != 1 { demand = SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded())) }
         if let machine {
-            machine.submit(station: id, request: request, demand: demand)
+            machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {
-            sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: Int64(request))
+            sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
         }
+    }
+
+    /// An event argument carrying `request` and this node's current life, so that timers set
+    /// before a crash are recognised and ignored.
+    @inline(__always) func tagged(_ request: Int32) -> Int64 { Int64(epoch) << 32 | Int64(UInt32(bitPattern: request)) }
+
+    /// The request of a tagged argument, or nil if it was set before the last crash.
+    @inline(__always) func untag(_ arg: Int64) -> Int32? {
+        UInt32(truncatingIfNeeded: arg >> 32) == epoch ? Int32(truncatingIfNeeded: arg) : nil
     }
 
     /// The machine this station's CPU work runs on (nil: its own workers are its CPUs).
     public internal(set) var machine: Machine?
 
-    /// The machine finished the CPU work of `request`.
-    func cpuDone(_ request: Int32) { finishService(request) }
+    /// The machine finished the CPU work of `request` (started in life `epoch`).
+    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { finishService(request) } }
 
     open override func handlePrivate(kind: Int32, arg: Int64) {
         precondition(kind == Station.serviceDone)
-        finishService(Int32(truncatingIfNeeded: arg))
+        if let request = untag(arg) { finishService(request) }
+    }
+
+    open override var supportsCrash: Bool { true }
+
+    /// A crash empties the waiting room and frees every worker; the model has written off and
+    /// released the requests that were here, and their timers are ignored.
+    open override func crashed() {
+        queue.removeAll()
+        queueAverage.set(0, at: sim.now)
+        busy = 0
+        busyAverage.set(0, at: sim.now)
     }
 
     private func finishService(_ request: Int32) {
@@ -114,7 +135,7 @@ open class Station: Node {
 
     /// A thread-per-request station frees the worker when the request leaves.
     open override func departing(_ request: Int32) {
-        if holdsWorker && requests.top(request).aux == 1 && !keepsWorker(request) { release(request) }
+        if holdsWorker && requests.top(request).aux == Int32(bitPattern: epoch) &+ 1 && !keepsWorker(request) { release(request) }
     }
 
     /// Called when a request's service ends. By default it moves on along its route.
@@ -228,17 +249,22 @@ public final class Server: Station {
     /// A commit (or abort) is done by the worker that holds the lock, without queueing.
     public override func receive(_ request: Int32) {
         guard requests.records[Int(request)].txPhase == .commit else { return super.receive(request) }
-        sim.schedule(after: service.sampleDuration(stream), to: id, kind: Server.commitDone, arg: Int64(request))
+        sim.schedule(after: service.sampleDuration(stream), to: id, kind: Server.commitDone, arg: tagged(request))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         guard kind == Server.commitDone else { return super.handlePrivate(kind: kind, arg: arg) }
-        let request = Int32(truncatingIfNeeded: arg)
+        guard let request = untag(arg) else { return }
         if let lockedSince = lockedAt.removeValue(forKey: request), lockedSince >= model.warmupEnd.ns {
             lockHold.add(Double(sim.now.ns - lockedSince) / 1e9)
         }
         release(request)
         model.finish(request, at: self)
+    }
+
+    public override func crashed() {
+        super.crashed()
+        lockedAt.removeAll()
     }
 
     public override func result(window: SimDuration, end: SimTime) -> ComponentResult? {

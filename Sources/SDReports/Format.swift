@@ -39,6 +39,9 @@ enum Format {
         return (x < 0 && n != 0 ? "-" : "") + text
     }
 
+    /// An availability as a percentage with three decimals: `0.99952` → `99.952%`.
+    static func availability(_ f: Double) -> String { fixed(f * 100, decimals: 3) + "%" }
+
     /// A fraction as a percentage with one decimal: `0.7512` → `75.1%`.
     static func percent(_ f: Double) -> String {
         f.isFinite ? fixed(f * 100, decimals: 1) + "%" : "n/a"

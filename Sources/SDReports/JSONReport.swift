@@ -65,6 +65,9 @@ public enum JSONReport {
             ("late_replies", .integer(w.lateReplies)),
             ("arrived_by_type", .object(w.arrivedByType.map { ($0.type, .integer($0.count)) })),
             ("bytes", .double(w.bytes)),
+            ("availability", .double(w.availability)),
+        ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [
+            ("availability_series", .array(w.availabilitySeries.map { $0.map(JSONValue.double) ?? .null })),
             ("latency", .object([
                 ("count", .integer(l.count)),
                 ("mean", .double(l.mean)),
@@ -76,7 +79,10 @@ public enum JSONReport {
                 ("max", .double(l.max)),
                 ("out_of_range", .integer(l.outOfRange)),
             ])),
-        ])
+        ] + (w.focus.map { f in [("focus", JSONValue.object([
+            ("arrived", .integer(f.arrived)), ("completed", .integer(f.completed)), ("failed", .integer(f.failed)),
+            ("availability", .double(f.availability)), ("p99", .double(f.p99)),
+        ]))] } ?? []))
     }
 
     static func component(_ c: ComponentResult) -> JSONValue {

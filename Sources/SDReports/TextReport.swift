@@ -19,6 +19,8 @@ public enum TextReport {
             if !w.failedBy.isEmpty {
                 notes.append("failed: " + w.failedBy.map { "\($0.reason) \(Format.grouped($0.count))" }.joined(separator: ", "))
             }
+            if w.failed > 0 || w.availabilityTheory != nil { notes.append("availability \(Format.availability(w.availability))") }
+            if let theory = w.availabilityTheory { notes.append("MTTF/MTTR theory \(Format.availability(theory))") }
             if w.retries > 0 { notes.append("retries \(Format.grouped(w.retries))") }
             if w.lateReplies > 0 { notes.append("late replies \(Format.grouped(w.lateReplies))") }
             if w.arrivedByType.count > 1 {

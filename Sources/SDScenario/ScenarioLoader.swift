@@ -43,6 +43,7 @@ public enum ScenarioLoader {
         let draft = v.readScenario(root)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
+        v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
         guard v.diagnostics.isEmpty, let config = assemble(draft) else {
             if v.diagnostics.isEmpty {
                 v.error("internal error: the scenario was accepted but could not be assembled", line: 1, column: 1)
@@ -77,7 +78,9 @@ public enum ScenarioLoader {
         var components: [ComponentConfig] = []
         for c in d.components {
             guard let kind = c.kind?.build(c) else { return nil }
-            components.append(ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name))
+            var component = ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name)
+            component.zone = c.zone
+            components.append(component)
         }
         var machines: [MachineConfig] = []
         for m in d.machines {
@@ -88,6 +91,8 @@ public enum ScenarioLoader {
         var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
                                  warmup: d.warmup, network: d.network, workloads: workloads, components: components)
         config.machines = machines
+        (config.failures, config.randomFailures) = assembleFailures(d.failures)
+        config.slo = d.slo
         return config
     }
 

@@ -11,7 +11,7 @@ extension Schema {
     static func routerKind(name: String, article: String, bus: Bool) -> ComponentKindSpec {
         ComponentKindSpec(
             name: name, article: article, isLoadBalancer: false,
-            fields: [kind, workersField, service, queueLimitField, routesField, fallbackField, replicasField, machineField],
+            fields: [kind, workersField, service, queueLimitField, routesField, fallbackField, replicasField, machineField, zoneField],
             edges: { d in d.routes.map { (key: "routes", ref: $0.ref) } + (d.fallback.map { [(key: "default", ref: $0)] } ?? []) },
             build: { d in
                 guard let service = d.service, !d.routes.isEmpty else { return nil }

@@ -15,6 +15,8 @@ struct ScenarioDraft {
     var workloads: [WorkloadDraft] = []
     var components: [ComponentDraft] = []
     var machines: [MachineDraft] = []
+    var failures: [FailureDraft] = []
+    var slo: ServiceLevelObjective?
 }
 
 /// What has been read of one workload.
@@ -75,6 +77,8 @@ struct ComponentDraft {
     var fallback: Reference?
     var machine: Reference?
     var atomic = false
+    var zone: String?
+    var healthCheck: HealthCheck?
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -155,7 +159,7 @@ enum Schema {
     static let baseKinds: [ComponentKindSpec] = [
         ComponentKindSpec(
             name: "server", article: "a server", isLoadBalancer: false,
-            fields: [kind, workersField, service, queueLimitField, mode, calls, atomic, replicasField, machineField],
+            fields: [kind, workersField, service, queueLimitField, mode, calls, atomic, replicasField, machineField, zoneField],
             edges: { d in d.calls.map { (key: "calls", ref: $0) } },
             build: { d in
                 guard let service = d.service else { return nil }
@@ -164,15 +168,16 @@ enum Schema {
             }),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
-            fields: [kind, policy, targets, vnodes],
+            fields: [kind, policy, targets, vnodes, healthCheckField, zoneField],
             edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
             build: { d in
                 guard let targets = d.targets else { return nil }
-                return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes))
+                return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes,
+                                                        healthCheck: d.healthCheck))
             }),
         ComponentKindSpec(
             name: "cache", article: "a cache", isLoadBalancer: false,
-            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField, machineField],
+            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField, machineField, zoneField],
             edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
             build: { d in
                 guard let hitRatio = d.hitRatio, let service = d.service else { return nil }
@@ -262,5 +267,7 @@ enum Schema {
         FieldSpec("workload", required: true) { d, n, v in d.workloads = v.readWorkloads(n) },
         FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
         FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
+        FieldSpec("failures") { d, n, v in d.failures = v.readFailures(n) },
+        FieldSpec("slo") { d, n, v in d.slo = v.readSLO(n) },
     ]
 }

@@ -24,6 +24,8 @@ final class JSONReportTests: XCTestCase {
               "late_replies": 0,
               "arrived_by_type": {},
               "bytes": 0.0,
+              "availability": 1.0,
+              "availability_series": [],
               "latency": {
                 "count": 263990,
                 "mean": 0.0176,
@@ -46,6 +48,8 @@ final class JSONReportTests: XCTestCase {
               "late_replies": 0,
               "arrived_by_type": {},
               "bytes": 0.0,
+              "availability": 0.992080033347228,
+              "availability_series": [],
               "latency": {
                 "count": 11900,
                 "mean": 1.5,
