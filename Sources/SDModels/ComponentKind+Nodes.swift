@@ -7,6 +7,7 @@ extension ComponentKind {
         case .server(let c): return Server(name: name, group: group, model: model, config: c)
         case .cache(let c): return Cache(name: name, group: group, model: model, config: c)
         case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
+        case .database(let c): return Database(name: name, group: group, model: model, config: c)
         }
     }
 }

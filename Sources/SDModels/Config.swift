@@ -193,6 +193,8 @@ public enum ComponentKind: Sendable, Equatable {
     case loadBalancer(LoadBalancerConfig)
     /// Answers a fraction of requests itself; sends misses to another component.
     case cache(CacheConfig)
+    /// A primary with read replicas, connection pools, shards and scatter-gather queries.
+    case database(DatabaseConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -200,6 +202,7 @@ public enum ComponentKind: Sendable, Equatable {
         case .server: return "server"
         case .loadBalancer: return "load-balancer"
         case .cache: return "cache"
+        case .database: return "database"
         }
     }
 }
