@@ -317,8 +317,11 @@ public final class Database: Node {
         for replica in replicasOf[shard] {
             let st = stations[replica]
             st.ship(key, version: version)
+            let delay = lag.sampleDuration(st.lagStream)
+            // No lag: visible at once, so that no read can slip in between.
+            guard delay.ns > 0 else { st.apply(key, version: version); continue }
             let slot = allocate(&applies, &freeApplies, Apply(station: Int32(replica), key: key, version: version))
-            sim.schedule(after: lag.sampleDuration(st.lagStream), to: id, kind: Database.replicaApplied, arg: Int64(slot))
+            sim.schedule(after: delay, to: id, kind: Database.replicaApplied, arg: Int64(slot))
         }
     }
 

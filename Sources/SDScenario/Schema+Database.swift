@@ -116,8 +116,11 @@ extension Validator {
         var out: [UInt64] = []
         var ok = true
         for item in seq {
-            guard let k = count(item, key: "ranges", range: 2...Int.max) else { ok = false; continue }
-            if let last = out.last, UInt64(k) <= last {
+            guard let k = count(item, key: "ranges", range: Int.min...Int.max) else { ok = false; continue }
+            if k < 2 {
+                error("each key in 'ranges' must be at least 2, since the first shard starts at key 1 (found \(k))", at: item)
+                ok = false
+            } else if let last = out.last, UInt64(k) <= last {
                 error("each key in 'ranges' must be greater than the one before it (found \(k) after \(last))", at: item)
                 ok = false
             }
