@@ -20,6 +20,7 @@ extension Validator {
             error("'warmup' (\(Validator.text(warmupNode))) must be shorter than 'duration' (\(Validator.text(durationNode)))",
                   at: warmupNode)
         }
+        checkDatabaseTimes(draft)
         return draft
     }
 

@@ -20,6 +20,7 @@ struct DatabaseDraft {
     var splitHot: Bool?
     var splitHotNode: YAMLNode?
     var splitAt: SimDuration?
+    var splitAtNode: YAMLNode?
     var scatterTypes: [(name: String, node: YAMLNode)] = []
     var initialBytes = 0.0
 
@@ -70,7 +71,10 @@ extension Schema {
             d.database.splitHot = v.bool(n, key: "split-hot")
             d.database.splitHotNode = n
         },
-        FieldSpec("split-at") { d, n, v in d.database.splitAt = v.duration(n, key: "split-at", positive: false) },
+        FieldSpec("split-at") { d, n, v in
+            d.database.splitAt = v.duration(n, key: "split-at", positive: false)
+            d.database.splitAtNode = n
+        },
         FieldSpec("scatter-types") { d, n, v in d.database.scatterTypes = v.requestTypeNames(n, key: "scatter-types") },
         FieldSpec("initial-bytes") { d, n, v in if let x = v.size(n, key: "initial-bytes") { d.database.initialBytes = x } },
     ]
@@ -195,6 +199,16 @@ extension Validator {
         }
         if let splitAtNode = node("split-at"), db.splitHotNode == nil || db.splitHot == false {
             error("'split-at'\(place) has no effect without 'split-hot: true'", at: splitAtNode)
+        }
+    }
+
+    /// A split planned after the end of the run would never happen.
+    func checkDatabaseTimes(_ draft: ScenarioDraft) {
+        guard let duration = draft.duration, let durationNode = draft.durationNode else { return }
+        for c in draft.components where c.database.splitHot == true {
+            guard let at = c.database.splitAt, let node = c.database.splitAtNode, at >= duration else { continue }
+            error("'split-at' (\(Validator.text(node))) in component '\(c.name)' must be before the end of the run ('duration' \(Validator.text(durationNode)))",
+                  at: node)
         }
     }
 
