@@ -31,6 +31,7 @@ public enum AvailabilityModel {
         case .cache(let s): deps = s.onMiss.map { [$0] } ?? []
         case .loadBalancer(let s): deps = [s.targets]
         case .gateway(let r), .bus(let r): deps = r.routes.map(\.target) + (r.fallback.map { [$0] } ?? [])
+        default: deps = []
         }
         let replicas = c.instanceNames.map { replica(group: name, instance: $0, config) }
         let own = 1 - replicas.reduce(1.0) { $0 * (1 - $1) }

@@ -195,11 +195,16 @@ public final class Client: Node {
             if r.pointee.measured { lateReplies += 1 }
         } else if r.pointee.failed {
             giveUpOrRetry(request, reason: r.pointee.failure)
-        } else if r.pointee.measured {
-            completed += 1
-            let d = SimDuration(ns: sim.now.ns - r.pointee.created)
-            latency.record(d)
-            count(created: r.pointee.created, failed: false, latency: d)
+        } else {
+            if r.pointee.isWrite && r.pointee.version > 0 {
+                model.data.acknowledge(r.pointee.key, version: r.pointee.version, workload: workload)
+            }
+            if r.pointee.measured {
+                completed += 1
+                let d = SimDuration(ns: sim.now.ns - r.pointee.created)
+                latency.record(d)
+                count(created: r.pointee.created, failed: false, latency: d)
+            }
         }
         requests.release(request)
     }

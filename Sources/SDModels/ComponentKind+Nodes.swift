@@ -9,6 +9,7 @@ extension ComponentKind {
         case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
         case .gateway(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: false)
         case .bus(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: true)
+        case .database(let c): return Database(name: name, group: group, model: model, config: c)
         }
     }
 }

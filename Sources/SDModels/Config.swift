@@ -230,6 +230,8 @@ public enum ComponentKind: Sendable, Equatable {
     case gateway(RouterConfig)
     /// An enterprise service bus: every call and every reply passes through its workers.
     case bus(RouterConfig)
+    /// A primary with read replicas, connection pools, shards and scatter-gather queries.
+    case database(DatabaseConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -239,6 +241,7 @@ public enum ComponentKind: Sendable, Equatable {
         case .cache: return "cache"
         case .gateway: return "gateway"
         case .bus: return "bus"
+        case .database: return "database"
         }
     }
 }

@@ -29,4 +29,25 @@ public final class DataVersions {
 
     /// Distinct keys written so far.
     public var keysWritten: Int { latest.count }
+
+    // MARK: Acknowledged writes (read-your-writes)
+
+    private struct WorkloadKey: Hashable {
+        var workload: Int32
+        var key: UInt64
+    }
+    private var acknowledged: [WorkloadKey: UInt32] = [:]
+
+    /// Records that a write of `key` at `version` was acknowledged to a client of `workload` (its
+    /// response reached the client). Memory grows with the distinct (workload, key) pairs written.
+    public func acknowledge(_ key: UInt64, version: UInt32, workload: Int32) {
+        let k = WorkloadKey(workload: workload, key: key)
+        if version > acknowledged[k] ?? 0 { acknowledged[k] = version }
+    }
+
+    /// The newest version of `key` acknowledged so far to a client of `workload` (0 if none): a
+    /// read by that workload that returns an older version breaks read-your-writes.
+    public func acknowledgedVersion(of key: UInt64, workload: Int32) -> UInt32 {
+        acknowledged[WorkloadKey(workload: workload, key: key)] ?? 0
+    }
 }

@@ -97,4 +97,10 @@ open class Node: EventHandler {
 
     /// Statistics of this node over the measured window; nil for nodes that report nothing (clients).
     open func result(window: SimDuration, end: SimTime) -> ComponentResult? { nil }
+
+    /// The report rows of this node: by default its ``result(window:end:)``. A node with internal
+    /// stations (a database's primaries and replicas) adds a row for each after its own.
+    open func results(window: SimDuration, end: SimTime) -> [ComponentResult] {
+        result(window: window, end: end).map { [$0] } ?? []
+    }
 }

@@ -86,6 +86,9 @@ public struct RequestRecord: Sendable {
     public var key: UInt64 = 0
     /// Payload size in bytes (0 when the workload declares none).
     public var size: Double = 0
+    /// For a write, the data version it committed (set by the component that commits it, so that
+    /// the client can record the acknowledgement); 0 otherwise.
+    public var version: UInt32 = 0
     /// Which attempt of its logical request this is (0 for the first).
     public var attempt: Int32 = 0
     /// Changes every time the record is reused, so that a stale timer can tell it is stale.
@@ -149,6 +152,7 @@ public final class RequestTable {
         r.pointee.txPhase = .none
         r.pointee.key = 0
         r.pointee.size = 0
+        r.pointee.version = 0
         r.pointee.attempt = 0
         r.pointee.generation &+= 1
         r.pointee.abandoned = false

@@ -125,7 +125,7 @@ public struct ComponentResult: Sendable, Equatable {
 
     /// Instance name (`app-2`) or group name (`app`).
     public var name: String
-    /// `server`, `load-balancer` or `cache`.
+    /// `server`, `load-balancer`, `cache` or `database`; a database's own nodes are `primary` and `replica`.
     public var kind: String
     /// For an instance of a replicated group, the group's name.
     public var group: String?

@@ -92,9 +92,11 @@ public enum Runner {
         }
         var components: [ComponentResult] = []
         for (i, group) in config.components.enumerated() {
-            let rows = model.groups[i].compactMap { $0.result(window: window, end: end) }
-            components += rows
-            if group.replicas > 1 { components.append(groupRow(group, rows)) }
+            // A node may add rows for its internal stations after its own; the group row sums up
+            // the instances' own rows only.
+            let perInstance = model.groups[i].map { $0.results(window: window, end: end) }
+            components += perInstance.flatMap { $0 }
+            if group.replicas > 1 { components.append(groupRow(group, perInstance.compactMap(\.first))) }
         }
         var result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: config.duration.seconds,
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,

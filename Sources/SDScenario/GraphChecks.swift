@@ -55,6 +55,8 @@ extension Validator {
         }
         reportCycles(components: components, next: next)
 
+        checkDatabases(components: components, workloads: workloads)
+
         for w in workloads {
             if let route = w.route { checkRoute(route, of: w, components: components, index: index, unknown: unknown) }
             for m in w.mix ?? [] {

@@ -20,6 +20,7 @@ extension Validator {
             error("'warmup' (\(Validator.text(warmupNode))) must be shorter than 'duration' (\(Validator.text(durationNode)))",
                   at: warmupNode)
         }
+        checkDatabaseTimes(draft)
         return draft
     }
 
@@ -217,6 +218,7 @@ extension Validator {
             }
             return Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys of \(spec.article)")
         }
+        spec.check(draft, mapping, self)
         return draft
     }
 }

@@ -79,6 +79,7 @@ struct ComponentDraft {
     var atomic = false
     var zone: String?
     var healthCheck: HealthCheck?
+    var database = DatabaseDraft()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -95,6 +96,8 @@ struct ComponentKindSpec: Sendable {
     let edges: @Sendable (ComponentDraft) -> [(key: String, ref: Reference)]
     /// The finished kind, or nil when a required value is missing (already reported).
     let build: @Sendable (ComponentDraft) -> ComponentKind?
+    /// Checks between keys of one component (a key that needs another), after all are read.
+    var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
 }
 
 /// The tables that define the scenario format. Everything is an array, so messages and
@@ -184,6 +187,7 @@ enum Schema {
                 return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }),
+        databaseKind,
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).

@@ -107,6 +107,61 @@ final class GoodScenarioTests: XCTestCase {
         XCTAssertEqual(config.components.map(\.name), ["front", "front-1", "cache", "db-lb", "db", "db-03"])
     }
 
+    func testDatabaseReplicas() throws {
+        let config = try load("database-replicas.yaml")
+        XCTAssertEqual(config.workloads[0].mix.map(\.type), ["read", "write"])
+        XCTAssertEqual(config.workloads[0].mix.map(\.isWrite), [false, true])
+        XCTAssertEqual(config.workloads[0].keys, .zipf(n: 10_000, exponent: 0.9))
+        XCTAssertEqual(config.components[1].kind, .database(DatabaseConfig(
+            workers: 8, service: .exponential(mean: 0.002), writeService: .exponential(mean: 0.004), connections: 16,
+            queueLimit: 200, readReplicas: 3, replicationLag: .exponential(mean: 0.1), initialBytes: 500e9)))
+    }
+
+    func testShardedDatabases() throws {
+        let config = try load("sharded-db.yaml")
+        XCTAssertEqual(config.components.map(\.name), ["db-hash", "db-range"])
+        let common = DatabaseConfig(workers: 4, service: .exponential(mean: 0.001), writeService: .exponential(mean: 0.002),
+                                    readReplicas: 1, replicationLag: .exponential(mean: 0.02), shards: 4,
+                                    scatterTypes: ["search"], initialBytes: 100e12)
+        XCTAssertEqual(config.components[0].kind, .database(common))
+        var range = common
+        range.sharding = .range
+        range.splitAt = SimDuration(seconds: 30)
+        XCTAssertEqual(config.components[1].kind, .database(range))
+    }
+
+    /// Database defaults: one worker, connections = workers, hash sharding, one shard unless
+    /// `ranges` says otherwise, read and write service from `service`, hot threshold 2.
+    func testDatabaseDefaults() throws {
+        let text = """
+            name: db
+            duration: 10s
+            workload:
+              - {name: w, arrival: poisson(1/s), keys: uniform(100), route: [a, b, c]}
+            components:
+              a: {kind: database, service: constant(1ms)}
+              b: {kind: database, read-service: constant(1ms), write-service: constant(3ms), sharding: range, ranges: [10, 20]}
+              c: {kind: database, service: constant(1ms), shards: 2, sharding: directory, directory-lookup: constant(1ms),
+                  hot-threshold: 1.5, split-hot: false}
+            """
+        let config = try ScenarioLoader.load(text: text, file: "db.yaml")
+        XCTAssertEqual(config.components[0].kind, .database(DatabaseConfig(service: .constant(0.001))))
+        guard case .database(let a) = config.components[0].kind, case .database(let b) = config.components[1].kind,
+              case .database(let c) = config.components[2].kind else { return XCTFail("not databases") }
+        XCTAssertEqual(a.workers, 1)
+        XCTAssertNil(a.connections)
+        XCTAssertEqual(a.shards, 1)
+        XCTAssertEqual(a.sharding, .hash)
+        XCTAssertEqual(a.hotThreshold, 2)
+        XCTAssertEqual(b.readService, .constant(0.001))
+        XCTAssertEqual(b.writeService, .constant(0.003))
+        XCTAssertEqual(b.shards, 3)
+        XCTAssertEqual(b.ranges, [10, 20])
+        XCTAssertEqual(c.directoryLookup, .constant(0.001))
+        XCTAssertEqual(c.hotThreshold, 1.5)
+        XCTAssertNil(c.splitAt)
+    }
+
     func testMissingFileIsOneDiagnostic() {
         XCTAssertThrowsError(try ScenarioLoader.load(path: "/nonexistent/dir/x.yaml")) { error in
             guard let errors = error as? ScenarioErrors else { return XCTFail("\(error)") }

@@ -1,0 +1,252 @@
+import SDEngine
+import SDModels
+import Yams
+
+/// What has been read of the keys only a database has. Optional values are nil when the key is
+/// absent or its value was invalid (already reported).
+struct DatabaseDraft {
+    var readService: Distribution?
+    var writeService: Distribution?
+    var connections: Int?
+    var readReplicas: Int?
+    var replicationLag: Distribution?
+    var shards: Int?
+    var shardsNode: YAMLNode?
+    var sharding: ShardingScheme?
+    var ranges: [UInt64]?
+    var rangesNode: YAMLNode?
+    var directoryLookup: Distribution?
+    var hotThreshold = 2.0
+    var splitHot: Bool?
+    var splitHotNode: YAMLNode?
+    var splitAt: SimDuration?
+    var splitAtNode: YAMLNode?
+    var scatterTypes: [(name: String, node: YAMLNode)] = []
+    var initialBytes = 0.0
+
+    /// Shards at the start: `shards`, else one more than the `ranges` boundaries, else 1.
+    var shardCount: Int { shards ?? ranges.map { $0.count + 1 } ?? 1 }
+}
+
+/// The keys of `kind: database`.
+extension Schema {
+    static let shards = 1...10_000
+    static let readReplicas = 0...1_000
+
+    /// `service` of a database: optional when both `read-service` and `write-service` are given.
+    static let databaseService = FieldSpec<ComponentDraft>("service") { d, n, v in
+        d.service = v.distribution(n, key: "service", of: .duration)
+    }
+
+    static let databaseFields: [FieldSpec<ComponentDraft>] = [
+        kind, workersField, databaseService,
+        FieldSpec("read-service") { d, n, v in d.database.readService = v.distribution(n, key: "read-service", of: .duration) },
+        FieldSpec("write-service") { d, n, v in d.database.writeService = v.distribution(n, key: "write-service", of: .duration) },
+        FieldSpec("connections") { d, n, v in d.database.connections = v.count(n, key: "connections", range: workers) },
+        queueLimitField,
+        FieldSpec("read-replicas") { d, n, v in d.database.readReplicas = v.count(n, key: "read-replicas", range: readReplicas) },
+        FieldSpec("replication-lag") { d, n, v in
+            d.database.replicationLag = v.distribution(n, key: "replication-lag", of: .duration)
+        },
+        FieldSpec("shards") { d, n, v in
+            d.database.shards = v.count(n, key: "shards", range: shards)
+            d.database.shardsNode = n
+        },
+        FieldSpec("sharding") { d, n, v in
+            let options = ShardingScheme.allCases.map { (name: $0.rawValue, value: $0) }
+            d.database.sharding = v.choice(n, key: "sharding", noun: "sharding scheme", plural: "schemes", options: options,
+                                           place: " in component '\(d.name)'")
+        },
+        FieldSpec("ranges") { d, n, v in
+            d.database.ranges = v.rangeStarts(n)
+            d.database.rangesNode = n
+        },
+        FieldSpec("directory-lookup") { d, n, v in
+            d.database.directoryLookup = v.distribution(n, key: "directory-lookup", of: .duration)
+        },
+        FieldSpec("hot-threshold") { d, n, v in
+            if let x = v.positiveNumber(n, key: "hot-threshold") { d.database.hotThreshold = x }
+        },
+        FieldSpec("split-hot") { d, n, v in
+            d.database.splitHot = v.bool(n, key: "split-hot")
+            d.database.splitHotNode = n
+        },
+        FieldSpec("split-at") { d, n, v in
+            d.database.splitAt = v.duration(n, key: "split-at", positive: false)
+            d.database.splitAtNode = n
+        },
+        FieldSpec("scatter-types") { d, n, v in d.database.scatterTypes = v.requestTypeNames(n, key: "scatter-types") },
+        FieldSpec("initial-bytes") { d, n, v in if let x = v.size(n, key: "initial-bytes") { d.database.initialBytes = x } },
+    ]
+
+    static let databaseKind = ComponentKindSpec(
+        name: "database", article: "a database", isLoadBalancer: false,
+        fields: databaseFields,
+        edges: { _ in [] },
+        build: { d in
+            let db = d.database
+            guard let service = d.service ?? db.readService ?? db.writeService else { return nil }
+            return .database(DatabaseConfig(
+                workers: d.workers, service: service, readService: db.readService, writeService: db.writeService,
+                connections: db.connections, queueLimit: d.queueLimit, readReplicas: db.readReplicas ?? 0,
+                replicationLag: db.replicationLag, shards: db.shardCount, sharding: db.sharding ?? .hash, ranges: db.ranges,
+                directoryLookup: db.directoryLookup, hotThreshold: db.hotThreshold,
+                splitAt: db.splitHot == true ? db.splitAt : nil, scatterTypes: db.scatterTypes.map(\.name),
+                initialBytes: db.initialBytes))
+        },
+        check: { d, mapping, v in v.checkDatabaseKeys(d, mapping) })
+}
+
+extension Validator {
+    /// A size such as `100TB`, in bytes.
+    func size(_ node: YAMLNode, key: String) -> Double? {
+        guard let text = scalarText(node, key: key, expected: "a size such as '100GB'") else { return nil }
+        switch Units.parseSize(text) {
+        case .failure(let e):
+            error(e.message, at: node, offset: e.offset)
+            return nil
+        case .success(let bytes):
+            return bytes
+        }
+    }
+
+    /// `ranges:`: the first key of every shard after the first, each above the one before.
+    func rangeStarts(_ node: YAMLNode) -> [UInt64]? {
+        guard case .sequence(let seq) = node, !seq.isEmpty else {
+            error("'ranges' must be a list of keys such as '[1000, 5000]', the first key of each shard after the first, found \(Validator.describe(node))",
+                  at: node)
+            return nil
+        }
+        var out: [UInt64] = []
+        var ok = true
+        for item in seq {
+            guard let k = count(item, key: "ranges", range: Int.min...Int.max) else { ok = false; continue }
+            if k < 2 {
+                error("each key in 'ranges' must be at least 2, since the first shard starts at key 1 (found \(k))", at: item)
+                ok = false
+            } else if let last = out.last, UInt64(k) <= last {
+                error("each key in 'ranges' must be greater than the one before it (found \(k) after \(last))", at: item)
+                ok = false
+            }
+            out.append(UInt64(k))
+        }
+        return ok ? out : nil
+    }
+
+    /// A list of request type names, each once.
+    func requestTypeNames(_ node: YAMLNode, key: String) -> [(name: String, node: YAMLNode)] {
+        guard case .sequence(let seq) = node, !seq.isEmpty else {
+            error("'\(key)' must be a list of request types such as '[feed, search]', found \(Validator.describe(node))", at: node)
+            return []
+        }
+        var out: [(name: String, node: YAMLNode)] = []
+        for item in seq {
+            guard let name = string(item, key: key) else { continue }
+            if out.contains(where: { $0.name == name }) {
+                error("request type '\(name)' appears twice in '\(key)'", at: item)
+                continue
+            }
+            out.append((name, item))
+        }
+        return out
+    }
+
+    /// Keys of one database that need (or exclude) one another.
+    func checkDatabaseKeys(_ d: ComponentDraft, _ mapping: YAMLNode.Mapping) {
+        let place = " in component '\(d.name)'"
+        let db = d.database
+        func node(_ key: String) -> YAMLNode? { Validator.value(of: key, in: mapping) }
+
+        if node("service") == nil && (node("read-service") == nil || node("write-service") == nil) {
+            error("missing required key 'service'\(place); add e.g. 'service: exponential(5ms)', or both 'read-service' and 'write-service'",
+                  at: d.keyNode)
+        }
+
+        let lagNode = node("replication-lag")
+        if let replicas = db.readReplicas, replicas > 0, lagNode == nil, let replicasNode = node("read-replicas") {
+            error("missing key 'replication-lag'\(place), which has read replicas; add e.g. 'replication-lag: exponential(50ms)'",
+                  at: replicasNode)
+        }
+        if let lagNode, node("read-replicas") == nil || db.readReplicas == 0 {
+            error("'replication-lag'\(place) has no effect without read replicas; add e.g. 'read-replicas: 2' or remove it", at: lagNode)
+        }
+
+        let shardingNode = node("sharding")
+        // Unknown when the value was invalid (already reported): no follow-up errors then.
+        let scheme: ShardingScheme? = shardingNode == nil ? .hash : db.sharding
+        if let lookup = node("directory-lookup"), let scheme, scheme != .directory {
+            error("'directory-lookup'\(place) applies only to 'sharding: directory'", at: lookup)
+        }
+        if scheme == .directory, node("directory-lookup") == nil, let shardingNode {
+            error("'sharding: directory'\(place) needs 'directory-lookup', the time to ask the directory where a key lives; add e.g. 'directory-lookup: constant(1ms)'",
+                  at: shardingNode)
+        }
+        if let rangesNode = node("ranges") {
+            if let scheme, scheme != .range {
+                error("'ranges'\(place) applies only to 'sharding: range'", at: rangesNode)
+            } else if let ranges = db.ranges, let shards = db.shards, ranges.count != shards - 1 {
+                error("'ranges'\(place) must list \(shards - 1) key\(shards == 2 ? "" : "s") for 'shards: \(shards)' (the first key of each shard after the first), found \(ranges.count)",
+                      at: rangesNode)
+            }
+        }
+        if let splitHotNode = db.splitHotNode, db.splitHot == true {
+            if let scheme, scheme != .range {
+                error("'split-hot'\(place) splits a key range, so it needs 'sharding: range'", at: splitHotNode)
+            }
+            if node("split-at") == nil {
+                error("'split-hot'\(place) needs 'split-at', the simulated time of the split; add e.g. 'split-at: 30s'", at: splitHotNode)
+            }
+        }
+        if let splitAtNode = node("split-at"), db.splitHotNode == nil || db.splitHot == false {
+            error("'split-at'\(place) has no effect without 'split-hot: true'", at: splitAtNode)
+        }
+    }
+
+    /// A split planned after the end of the run would never happen.
+    func checkDatabaseTimes(_ draft: ScenarioDraft) {
+        guard let duration = draft.duration, let durationNode = draft.durationNode else { return }
+        for c in draft.components where c.database.splitHot == true {
+            guard let at = c.database.splitAt, let node = c.database.splitAtNode, at >= duration else { continue }
+            error("'split-at' (\(Validator.text(node))) in component '\(c.name)' must be before the end of the run ('duration' \(Validator.text(durationNode)))",
+                  at: node)
+        }
+    }
+
+    /// Checks of databases against the workloads: scatter-gather types exist and are reads, and a
+    /// sharded database has keyed requests to spread.
+    func checkDatabases(components: [ComponentDraft], workloads: [WorkloadDraft]) {
+        var types: [(name: String, isWrite: Bool)] = []
+        func note(_ type: String?, _ isWrite: Bool?) {
+            guard let type, !types.contains(where: { $0.name == type }) else { return }
+            types.append((type, isWrite ?? RequestClass.writeTypes.contains(type)))
+        }
+        for w in workloads {
+            if let mix = w.mix { for m in mix { note(m.type, m.isWrite ?? w.isWrite) } } else { note(w.type, w.isWrite) }
+        }
+        let anyKeys = workloads.contains { $0.keys != nil }
+        for c in components where c.kind?.name == Schema.databaseKind.name {
+            let db = c.database
+            for (name, node) in db.scatterTypes {
+                guard let type = types.first(where: { $0.name == name }) else {
+                    let names = types.map(\.name)
+                    let hint = Suggestions.closest(to: name, among: names).map { "; did you mean '\($0)'?" }
+                        ?? " (request types: \(names.joined(separator: ", ")))"
+                    error("unknown request type '\(name)' in 'scatter-types' of '\(c.name)'\(hint)", at: node)
+                    continue
+                }
+                if type.isWrite {
+                    error("request type '\(name)' in 'scatter-types' of '\(c.name)' is a write; scatter-gather serves reads only",
+                          at: node)
+                }
+            }
+            guard !anyKeys else { continue }
+            if db.shardCount > 1, let node = db.shardsNode ?? db.rangesNode {
+                error("database '\(c.name)' has \(db.shardCount) shards but no workload has 'keys', so every request would go to the same shard; give the workloads e.g. 'keys: zipf(100k, 1.0)'",
+                      at: node)
+            } else if db.splitHot == true, let node = db.splitHotNode {
+                error("database '\(c.name)' splits its hottest range but no workload has 'keys', so every request goes to the same key; give the workloads e.g. 'keys: zipf(100k, 1.0)'",
+                      at: node)
+            }
+        }
+    }
+}
