@@ -70,8 +70,16 @@ open class Station: Node {
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        sim.schedule(after: service.sampleDuration(stream), to: id, kind: Station.serviceDone, arg: Int64(request))
+        sim.schedule(after: beginService(request), to: id, kind: Station.serviceDone, arg: Int64(request))
     }
+
+    /// A worker starts serving `request`: returns how long the service takes. By default a draw
+    /// from `service`; a subclass whose service time depends on the request (a transfer of `size`
+    /// bytes, a poll query) overrides it.
+    open func beginService(_ request: Int32) -> SimDuration { service.sampleDuration(stream) }
+
+    /// Time-average number of busy workers from the end of the warm-up to `end`.
+    public func busyWorkersAverage(until end: SimTime) -> Double { busyAverage.average(until: end) }
 
     open override func handlePrivate(kind: Int32, arg: Int64) {
         precondition(kind == Station.serviceDone)
