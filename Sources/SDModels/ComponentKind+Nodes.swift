@@ -7,6 +7,9 @@ extension ComponentKind {
         case .server(let c): return Server(name: name, group: group, model: model, config: c)
         case .cache(let c): return Cache(name: name, group: group, model: model, config: c)
         case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
+        case .queue(let c): return MessageQueue(name: name, group: group, model: model, config: c)
+        case .polledTable(let c): return PolledTable(name: name, group: group, model: model, config: c)
+        case .objectStore(let c): return ObjectStore(name: name, group: group, model: model, config: c)
         }
     }
 }

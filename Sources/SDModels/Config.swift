@@ -193,6 +193,12 @@ public enum ComponentKind: Sendable, Equatable {
     case loadBalancer(LoadBalancerConfig)
     /// Answers a fraction of requests itself; sends misses to another component.
     case cache(CacheConfig)
+    /// A message queue (SQS-like): producers enqueue and move on; consumers pull and acknowledge.
+    case queue(QueueConfig)
+    /// A database table used as a queue: producers insert rows, pollers query for them.
+    case polledTable(PolledTableConfig)
+    /// An object store (S3-like): transfers at a per-connection bandwidth, per-prefix rate limits.
+    case objectStore(ObjectStoreConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -200,6 +206,9 @@ public enum ComponentKind: Sendable, Equatable {
         case .server: return "server"
         case .loadBalancer: return "load-balancer"
         case .cache: return "cache"
+        case .queue: return "queue"
+        case .polledTable: return "polled-table"
+        case .objectStore: return "object-store"
         }
     }
 }
