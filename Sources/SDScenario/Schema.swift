@@ -70,6 +70,29 @@ struct ComponentDraft {
     var mode = ServerMode.tandem
     var calls: [Reference] = []
     var vnodes = 100
+    // queue (Schema+Queue.swift)
+    var consumers = 1
+    var process: Distribution?
+    var visibilityTimeout = SimDuration(seconds: 30)
+    var maxReceives: Int?
+    var deadLetter: DeadLetterDraft?
+    var deadLetterNode: YAMLNode?
+    var failureRate = 0.0
+    var sampleEvery = SimDuration(seconds: 1)
+    // polled-table (Schema+Queue.swift)
+    var pollers = 1
+    var pollInterval: SimDuration?
+    var pollService: Distribution?
+    var batch = 10
+    // object-store (Schema+ObjectStore.swift)
+    var connections = 50
+    var firstByte: Distribution?
+    var bandwidth: Double?
+    var prefixRateLimit: Double?
+    var prefixes = 1
+    var prefixBurst: Double?
+    var replicationFactor = 1
+    var initialBytes = 0.0
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -86,6 +109,11 @@ struct ComponentKindSpec: Sendable {
     let edges: @Sendable (ComponentDraft) -> [(key: String, ref: Reference)]
     /// The finished kind, or nil when a required value is missing (already reported).
     let build: @Sendable (ComponentDraft) -> ComponentKind?
+    /// Checks between this kind's keys (a key required only when another has some value), run
+    /// after the keys are read; it gets the component's mapping to tell a missing key from a bad one.
+    var check: (@Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void)? = nil
+    /// Edge keys whose target must be of certain kinds (`dead-letter` must name a queue).
+    var edgeTargetKinds: [(key: String, kinds: [String])] = []
 }
 
 /// The tables that define the scenario format. Everything is an array, so messages and
@@ -171,6 +199,9 @@ enum Schema {
                 return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }),
+        queueKind,
+        polledTableKind,
+        objectStoreKind,
     ]
 
     /// The names of all kinds.
