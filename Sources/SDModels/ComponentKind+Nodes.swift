@@ -10,6 +10,9 @@ extension ComponentKind {
         case .gateway(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: false)
         case .bus(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: true)
         case .database(let c): return Database(name: name, group: group, model: model, config: c)
+        case .queue(let c): return MessageQueue(name: name, group: group, model: model, config: c)
+        case .polledTable(let c): return PolledTable(name: name, group: group, model: model, config: c)
+        case .objectStore(let c): return ObjectStore(name: name, group: group, model: model, config: c)
         }
     }
 }

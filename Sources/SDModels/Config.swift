@@ -232,6 +232,12 @@ public enum ComponentKind: Sendable, Equatable {
     case bus(RouterConfig)
     /// A primary with read replicas, connection pools, shards and scatter-gather queries.
     case database(DatabaseConfig)
+    /// A message queue (SQS-like): producers enqueue and move on; consumers pull and acknowledge.
+    case queue(QueueConfig)
+    /// A database table used as a queue: producers insert rows, pollers query for them.
+    case polledTable(PolledTableConfig)
+    /// An object store (S3-like): transfers at a per-connection bandwidth, per-prefix rate limits.
+    case objectStore(ObjectStoreConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -242,6 +248,9 @@ public enum ComponentKind: Sendable, Equatable {
         case .gateway: return "gateway"
         case .bus: return "bus"
         case .database: return "database"
+        case .queue: return "queue"
+        case .polledTable: return "polled-table"
+        case .objectStore: return "object-store"
         }
     }
 }

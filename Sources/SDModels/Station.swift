@@ -70,7 +70,7 @@ open class Station: Node {
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        var demand = service.sampleDuration(stream)
+        var demand = beginService(request)
         if slowFactor != 1 { demand = SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded())) }
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
@@ -78,6 +78,14 @@ open class Station: Node {
             sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
         }
     }
+
+    /// A worker starts serving `request`: returns how long the service takes. By default a draw
+    /// from `service`; a subclass whose service time depends on the request (a transfer of `size`
+    /// bytes, a poll query) overrides it.
+    open func beginService(_ request: Int32) -> SimDuration { service.sampleDuration(stream) }
+
+    /// Time-average number of busy workers from the end of the warm-up to `end`.
+    public func busyWorkersAverage(until end: SimTime) -> Double { busyAverage.average(until: end) }
 
     /// An event argument carrying `request` and this node's current life, so that timers set
     /// before a crash are recognised and ignored.

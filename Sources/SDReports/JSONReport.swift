@@ -13,7 +13,8 @@ import SDModels
 ///       "is_group": true (group rows only), "workers", "utilization", "throughput",
 ///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
 ///       "arrived", "completed", "rejected", "target_shares": { "<replica>": f } (load balancers),
-///       "keys_moved_on_add" (hash load balancers), then per-kind extras } } }
+///       "keys_moved_on_add" (hash load balancers), then per-kind extras,
+///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (queues only) } } }
 /// ```
 /// Workloads and components appear in the order of the `RunResult` arrays. Non-finite numbers
 /// are written as `null`. Equal inputs give byte-identical output.
@@ -108,6 +109,12 @@ public enum JSONReport {
         }
         if let moved = c.keysMovedOnAdd { members.append(("keys_moved_on_add", .double(moved))) }
         for (name, value) in c.extra { members.append((name, .double(value))) }
+        if !c.series.isEmpty {
+            members.append(("series", .object(c.series.map { s in
+                (s.name, .object([("start", .double(s.start)), ("interval", .double(s.interval)),
+                                  ("values", .array(s.values.map { .double($0) }))]))
+            })))
+        }
         return .object(members)
     }
 }

@@ -28,7 +28,7 @@ extension Validator {
         }
 
         // References between components: load-balancer targets and cache misses.
-        var next: [[(to: Int, node: YAMLNode)]] = Array(repeating: [], count: components.count)
+        var next: [[(to: Int, node: YAMLNode, key: String)]] = Array(repeating: [], count: components.count)
         for (i, c) in components.enumerated() {
             guard let spec = c.kind else { continue }
             for (key, ref) in spec.edges(c) {
@@ -41,6 +41,13 @@ extension Validator {
                     continue
                 }
                 let target = components[j]
+                if let kinds = spec.edgeTargetKinds.first(where: { $0.key == key })?.kinds,
+                   let targetKind = target.kind, !kinds.contains(targetKind.name) {
+                    let wanted = kinds.map { k in Schema.kinds.first { $0.name == k }?.article ?? k }
+                    error("'\(key)' of '\(c.name)' must name \(listing(wanted)); '\(target.name)' is \(targetKind.article)",
+                          at: ref.node)
+                    continue
+                }
                 if spec.isLoadBalancer, target.kind?.isLoadBalancer == true {
                     error("load balancer '\(c.name)' cannot target load balancer '\(target.name)'; 'targets' must name a server or cache group",
                           at: ref.node)
@@ -50,7 +57,7 @@ extension Validator {
                     error("'\(key)' of '\(c.name)' names replicated group '\(target.name)' (\(target.replicas) replicas) directly; name a load balancer that targets '\(target.name)' instead",
                           at: ref.node)
                 }
-                next[i].append((j, ref.node))
+                next[i].append((j, ref.node, key))
             }
         }
         reportCycles(components: components, next: next)
@@ -67,7 +74,7 @@ extension Validator {
 
     /// Reports every cycle of references once, starting at its earliest-declared component.
     /// (An iterative depth-first search, so long chains cannot exhaust the stack.)
-    private func reportCycles(components: [ComponentDraft], next: [[(to: Int, node: YAMLNode)]]) {
+    private func reportCycles(components: [ComponentDraft], next: [[(to: Int, node: YAMLNode, key: String)]]) {
         enum State { case new, onPath, done }
         var state = [State](repeating: .new, count: components.count)
         var reported: [[Int]] = []
@@ -97,8 +104,16 @@ extension Validator {
                     let names = (cycle + [cycle[0]]).map { components[$0].name }.joined(separator: " -> ")
                     let second = cycle.count > 1 ? cycle[1] : cycle[0]
                     let node = next[cycle[0]].first { $0.to == second }?.node ?? next[top.node][top.edge].node
-                    error("cycle: \(names); 'targets', 'on-miss' and 'calls' must not lead back to a component, or a request could go round forever",
-                          at: node)
+                    let edgeKeys = cycle.indices.compactMap { k in
+                        next[cycle[k]].first { $0.to == cycle[(k + 1) % cycle.count] }?.key
+                    }
+                    if edgeKeys.contains("dead-letter") {
+                        error("cycle: \(names); 'dead-letter' and 'calls' must not lead back to a queue, or a message could go round forever",
+                              at: node)
+                    } else {
+                        error("cycle: \(names); 'targets', 'on-miss' and 'calls' must not lead back to a component, or a request could go round forever",
+                              at: node)
+                    }
                 case .done:
                     break
                 }

@@ -98,17 +98,6 @@ extension Schema {
 }
 
 extension Validator {
-    /// A size such as `100TB`, in bytes.
-    func size(_ node: YAMLNode, key: String) -> Double? {
-        guard let text = scalarText(node, key: key, expected: "a size such as '100GB'") else { return nil }
-        switch Units.parseSize(text) {
-        case .failure(let e):
-            error(e.message, at: node, offset: e.offset)
-            return nil
-        case .success(let bytes):
-            return bytes
-        }
-    }
 
     /// `ranges:`: the first key of every shard after the first, each above the one before.
     func rangeStarts(_ node: YAMLNode) -> [UInt64]? {

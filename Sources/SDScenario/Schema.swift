@@ -80,6 +80,29 @@ struct ComponentDraft {
     var zone: String?
     var healthCheck: HealthCheck?
     var database = DatabaseDraft()
+    // queue (Schema+Queue.swift)
+    var consumers = 1
+    var process: Distribution?
+    var visibilityTimeout = SimDuration(seconds: 30)
+    var maxReceives: Int?
+    var deadLetter: DeadLetterDraft?
+    var deadLetterNode: YAMLNode?
+    var failureRate = 0.0
+    var sampleEvery = SimDuration(seconds: 1)
+    // polled-table (Schema+Queue.swift)
+    var pollers = 1
+    var pollInterval: SimDuration?
+    var pollService: Distribution?
+    var batch = 10
+    // object-store (Schema+ObjectStore.swift)
+    var connections = 50
+    var firstByte: Distribution?
+    var bandwidth: Double?
+    var prefixRateLimit: Double?
+    var prefixes = 1
+    var prefixBurst: Double?
+    var replicationFactor = 1
+    var initialBytes = 0.0
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -98,6 +121,8 @@ struct ComponentKindSpec: Sendable {
     let build: @Sendable (ComponentDraft) -> ComponentKind?
     /// Checks between keys of one component (a key that needs another), after all are read.
     var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
+    /// Edge keys whose target must be of certain kinds (`dead-letter` must name a queue).
+    var edgeTargetKinds: [(key: String, kinds: [String])] = []
 }
 
 /// The tables that define the scenario format. Everything is an array, so messages and
@@ -188,6 +213,9 @@ enum Schema {
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }),
         databaseKind,
+        queueKind,
+        polledTableKind,
+        objectStoreKind,
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).

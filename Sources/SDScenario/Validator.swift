@@ -169,6 +169,18 @@ final class Validator {
         return x
     }
 
+    /// A size such as `100GB`, in bytes.
+    func size(_ node: YAMLNode, key: String) -> Double? {
+        guard let text = scalarText(node, key: key, expected: "a size such as '100GB'") else { return nil }
+        switch Units.parseSize(text) {
+        case .failure(let e):
+            error(e.message, at: node, offset: e.offset)
+            return nil
+        case .success(let bytes):
+            return bytes
+        }
+    }
+
     /// `true` or `false`.
     func bool(_ node: YAMLNode, key: String) -> Bool? {
         guard let text = scalarText(node, key: key, expected: "true or false") else { return nil }

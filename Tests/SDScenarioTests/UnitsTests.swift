@@ -135,3 +135,38 @@ extension Result {
         return nil
     }
 }
+
+/// Throughputs (`bandwidth: 100MB/s`): a size per unit of time, in bytes per second.
+final class ThroughputUnitsTests: XCTestCase {
+    func value(_ text: String) -> Double? {
+        if case .success(let x) = Units.parseThroughput(text) { return x }
+        return nil
+    }
+
+    func message(_ text: String) -> String? {
+        if case .failure(let e) = Units.parseThroughput(text) { return e.message }
+        return nil
+    }
+
+    func testValidThroughputs() {
+        XCTAssertEqual(value("100MB/s"), 100e6)
+        XCTAssertEqual(value("50 MB/s"), 50e6)
+        XCTAssertEqual(value("1GiB/s"), 1_073_741_824)
+        XCTAssertEqual(value("600MB/m"), 10e6)
+        XCTAssertEqual(value("1.5KB/s"), 1500)
+        XCTAssertEqual(value("0B/s"), 0)
+    }
+
+    func testInvalidThroughputs() {
+        XCTAssertEqual(message("100MB"), "'100MB' is a size, not a throughput; write a size per unit of time such as '100MB/s'")
+        XCTAssertEqual(message("100/s"), "'100/s' is a rate, not a throughput; write a size per unit of time such as '100MB/s'")
+        XCTAssertEqual(message("100"), "missing unit in throughput '100'; write e.g. '100MB/s'")
+        XCTAssertEqual(message("100Mb/sec"),
+                       "unknown size unit 'Mb' in throughput '100Mb/sec'; did you mean '100MB/s'? (use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)")
+        XCTAssertEqual(message("100MB/sec"), "unknown unit '/sec' in throughput '100MB/sec'; did you mean '100MB/s'?")
+        XCTAssertEqual(message("100MB/fortnight"), "unknown unit '/fortnight' in throughput '100MB/fortnight'; use /s, /m, /h or /d")
+        XCTAssertEqual(message("-5MB/s"), "negative throughput '-5MB/s'; a throughput must be zero or more")
+        XCTAssertEqual(message("fast"), "invalid throughput 'fast'; write a size per unit of time, e.g. '100MB/s'")
+        XCTAssertNotNil(message("1e30TB/s"))
+    }
+}
