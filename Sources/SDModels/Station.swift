@@ -134,8 +134,13 @@ public final class Server: Station {
 
     public override func wire() { callTargets = calls.map(model.callTarget) }
 
+    /// Service is over: make the first call, or (with none) act as the system of record for a
+    /// keyed request at the end of its path (``Model/settleData(_:)``) and move on.
     public override func serviceCompleted(_ request: Int32) {
-        guard !callTargets.isEmpty else { return model.finish(request, at: self) }
+        guard !callTargets.isEmpty else {
+            model.settleData(request)
+            return model.finish(request, at: self)
+        }
         model.setPhase(request, 1)
         model.call(request, target: callTargets[0], from: self)
     }
