@@ -217,6 +217,7 @@ extension Validator {
             }
             return Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys of \(spec.article)")
         }
+        spec.check(draft, mapping, self)
         return draft
     }
 }

@@ -66,6 +66,15 @@ struct ComponentDraft {
     var policy: LoadBalancerPolicy = .roundRobin
     var targets: Reference?
     var hitRatio: Double?
+    /// A keyed cache's capacity (nil when absent or invalid).
+    var capacity: CacheCapacity?
+    /// Whether `capacity` is written, valid or not.
+    var capacityGiven = false
+    var cachePolicy = CachePolicy.lru
+    var ttl: SimDuration?
+    /// Nil when absent (cache-aside) or invalid.
+    var writePolicy: CacheWritePolicy?
+    var flushDelay: SimDuration?
     var onMiss: Reference?
     var mode = ServerMode.tandem
     var calls: [Reference] = []
@@ -86,6 +95,8 @@ struct ComponentKindSpec: Sendable {
     let edges: @Sendable (ComponentDraft) -> [(key: String, ref: Reference)]
     /// The finished kind, or nil when a required value is missing (already reported).
     let build: @Sendable (ComponentDraft) -> ComponentKind?
+    /// Checks that involve several keys, run after the keys are read (the mapping locates keys).
+    var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
 }
 
 /// The tables that define the scenario format. Everything is an array, so messages and
@@ -121,9 +132,6 @@ enum Schema {
     }
     static let targets = FieldSpec<ComponentDraft>("targets", required: true, example: "targets: app") { d, n, v in
         d.targets = v.reference(n, key: "targets")
-    }
-    static let hitRatio = FieldSpec<ComponentDraft>("hit-ratio", required: true, example: "hit-ratio: 0.8") { d, n, v in
-        d.hitRatio = v.fraction(n, key: "hit-ratio")
     }
     static let onMiss = FieldSpec<ComponentDraft>("on-miss") { d, n, v in
         d.onMiss = v.reference(n, key: "on-miss")
@@ -162,24 +170,32 @@ enum Schema {
                 guard let targets = d.targets else { return nil }
                 return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes))
             }),
-        ComponentKindSpec(
-            name: "cache", article: "a cache", isLoadBalancer: false,
-            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField],
-            edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
-            build: { d in
-                guard let hitRatio = d.hitRatio, let service = d.service else { return nil }
-                return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
-                                          queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
-            }),
+        cacheKind,
     ]
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
 
-    /// Every component key of any kind, each once, for components whose kind is unknown.
+    /// Every component key of any kind, each once, for components whose kind is unknown. A key
+    /// that several kinds read differently (`policy`) accepts a value any of them accepts, and
+    /// otherwise reports what the first kind's reader says.
     static var allComponentFields: [FieldSpec<ComponentDraft>] {
         var out: [FieldSpec<ComponentDraft>] = []
-        for k in kinds { for f in k.fields where !out.contains(where: { $0.key == f.key }) { out.append(f) } }
+        for k in kinds {
+            for f in k.fields {
+                guard let i = out.firstIndex(where: { $0.key == f.key }) else { out.append(f); continue }
+                let first = out[i]
+                out[i] = FieldSpec(f.key) { d, n, v in
+                    for reader in [first.read, f.read] {
+                        var trial = d
+                        let scratch = Validator(file: v.file, source: v.source)
+                        reader(&trial, n, scratch)
+                        if scratch.diagnostics.isEmpty { d = trial; return }
+                    }
+                    first.read(&d, n, v)
+                }
+            }
+        }
         return out
     }
 
