@@ -1,7 +1,8 @@
 import SDEngine
 
-/// `kind: cache` in its simple form: every lookup costs one service time; a fraction `hitRatio`
-/// is answered from the cache, and the rest are sent to the `onMiss` component and come back.
+/// `kind: cache` in its simple form (`hit-ratio:`): every lookup costs one service time; a fraction
+/// `hitRatio` is answered from the cache, and the rest are sent to the `onMiss` component and come
+/// back. A cache with `capacity:` is a ``KeyedCache``.
 public final class Cache: Station {
     /// Probability of a hit.
     public let hitRatio: Double
@@ -15,7 +16,8 @@ public final class Cache: Station {
 
     /// A cache.
     public init(name: String, group: String, model: Model, config: CacheConfig) {
-        self.hitRatio = config.hitRatio
+        guard case .hitRatio(let p) = config.mode else { preconditionFailure("a keyed cache is a KeyedCache") }
+        self.hitRatio = p
         self.onMissName = config.onMiss
         self.hitStream = model.stream(for: name + "#hit")
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,

@@ -5,7 +5,9 @@ extension ComponentKind {
     func makeNode(name: String, group: String, model: Model) -> Node {
         switch self {
         case .server(let c): return Server(name: name, group: group, model: model, config: c)
-        case .cache(let c): return Cache(name: name, group: group, model: model, config: c)
+        case .cache(let c):
+            if let keyed = c.keyed { return KeyedCache(name: name, group: group, model: model, config: c, keyed: keyed) }
+            return Cache(name: name, group: group, model: model, config: c)
         case .loadBalancer(let c): return LoadBalancer(name: name, group: group, model: model, config: c)
         case .gateway(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: false)
         case .bus(let c): return Router(name: name, group: group, model: model, config: c, mediatesReplies: true)

@@ -332,6 +332,21 @@ public final class Model {
         requests.records[Int(request)].frames[i].arrivedAt = ns
     }
 
+    /// The system of record applies `request`, which the node on top of its stack has just
+    /// served: a keyed write is committed (``DataVersions/commit(_:)``) and a keyed read learns the
+    /// latest committed version — unless a cache has already done so (``RequestRecord/hasVersion``).
+    /// Only the end of a request's path is a system of record: a server reached by a call (a
+    /// cache's `on-miss`, another server's `calls`) or the last hop of its route, with no calls of
+    /// its own. Requests without a key are left alone.
+    public func settleData(_ request: Int32) {
+        let r = requests.records + Int(request)
+        guard r.pointee.key != 0, !r.pointee.hasVersion else { return }
+        let top = r.pointee.frames[r.pointee.frames.count - 1]
+        guard top.isSubcall || Int(r.pointee.routeIndex) + 1 >= routes[Int(r.pointee.route)].count else { return }
+        r.pointee.version = r.pointee.isWrite ? data.commit(r.pointee.key) : data.version(of: r.pointee.key)
+        r.pointee.hasVersion = true
+    }
+
     /// Sets the private value of the top frame (which belongs to the node calling this).
     public func setAux(_ request: Int32, _ aux: Int32) {
         let i = requests.records[Int(request)].frames.count - 1

@@ -86,9 +86,11 @@ public struct RequestRecord: Sendable {
     public var key: UInt64 = 0
     /// Payload size in bytes (0 when the workload declares none).
     public var size: Double = 0
-    /// For a write, the data version it committed (set by the component that commits it, so that
-    /// the client can record the acknowledgement); 0 otherwise.
+    /// The version of the key's data this request carries, once ``hasVersion``: for a write, the
+    /// version it committed; for a read, the version it read (from the system of record or a cache).
     public var version: UInt32 = 0
+    /// Whether ``version`` is set: a write has been committed, or a read has been answered with data.
+    public var hasVersion: Bool = false
     /// Which attempt of its logical request this is (0 for the first).
     public var attempt: Int32 = 0
     /// Changes every time the record is reused, so that a stale timer can tell it is stale.
@@ -153,6 +155,7 @@ public final class RequestTable {
         r.pointee.key = 0
         r.pointee.size = 0
         r.pointee.version = 0
+        r.pointee.hasVersion = false
         r.pointee.attempt = 0
         r.pointee.generation &+= 1
         r.pointee.abandoned = false

@@ -198,9 +198,14 @@ public final class Server: Station {
         twoPhase = atomic && callTargets.contains { target in machineIndex < 0 || model.nodes[Int(target)].machineIndex != machineIndex }
     }
 
+    /// Service is over: make the first call, or (with none) act as the system of record for a
+    /// keyed request at the end of its path (``Model/settleData(_:)``) and move on.
     public override func serviceCompleted(_ request: Int32) {
         if requests.records[Int(request)].txPhase == .prepare { lockedAt[request] = sim.now.ns }
-        guard !callTargets.isEmpty else { return model.finish(request, at: self) }
+        guard !callTargets.isEmpty else {
+            model.settleData(request)
+            return model.finish(request, at: self)
+        }
         if atomic && sim.now >= model.warmupEnd { if twoPhase { transactions += 1 } else { localTransactions += 1 } }
         call(request, index: 0, phase: 1)
     }

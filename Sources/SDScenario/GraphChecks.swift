@@ -70,6 +70,62 @@ extension Validator {
                 if let route = m.route { checkRoute(route, of: w, components: components, index: index, unknown: unknown) }
             }
         }
+        checkKeyedCaches(components: components, workloads: workloads, index: index, next: next)
+    }
+
+    /// A keyed cache looks up each request's key, and one limited in bytes weighs each entry by
+    /// its request's size: every workload whose requests can reach such a cache (along routes,
+    /// `calls`, `on-miss` and `targets`) must declare `keys`, and `size` where bytes count.
+    private func checkKeyedCaches(components: [ComponentDraft], workloads: [WorkloadDraft], index: [String: Int],
+                                  next: [[(to: Int, node: YAMLNode, key: String)]]) {
+        let keyed = components.indices.filter { components[$0].kind?.name == "cache" && components[$0].capacityGiven }
+        guard !keyed.isEmpty else { return }
+        /// Components reachable from the hops of `route`, in index order.
+        func reachable(_ route: [Reference]) -> [Bool] {
+            var seen = [Bool](repeating: false, count: components.count)
+            var stack = route.compactMap { index[$0.name] }
+            while let i = stack.popLast() {
+                guard !seen[i] else { continue }
+                seen[i] = true
+                stack += next[i].map(\.to)
+            }
+            return seen
+        }
+        for w in workloads {
+            guard case .mapping(let mapping) = w.node else { continue }
+            let wname = w.name.map { "'\($0)'" } ?? "at line \(w.node.mark?.line ?? 1)"
+            let keysGiven = Validator.value(of: "keys", in: mapping) != nil
+            let sizeGiven = Validator.value(of: "size", in: mapping) != nil
+            // Each request class: its route, its own node, whether it has a size, its type.
+            var classes: [(route: [Reference], node: YAMLNode, sized: Bool, type: String?)] = []
+            if let mix = w.mix {
+                for m in mix {
+                    guard let route = m.route ?? w.route, case .mapping(let entry) = m.node else { continue }
+                    classes.append((route, m.node, sizeGiven || Validator.value(of: "size", in: entry) != nil, m.type))
+                }
+            } else if let route = w.route {
+                classes.append((route, w.node, sizeGiven, nil))
+            }
+            var keysReported = false
+            for c in classes {
+                let seen = reachable(c.route)
+                if !keysGiven, !keysReported, let cache = keyed.first(where: { seen[$0] }) {
+                    keysReported = true
+                    error("workload \(wname) sends requests to cache '\(components[cache].name)', which holds keys (it has a 'capacity'), but declares no 'keys'; add e.g. 'keys: zipf(100k, 1.0)'",
+                          at: w.node)
+                }
+                if !c.sized, let cache = keyed.first(where: { seen[$0] && isBytes(components[$0].capacity) }) {
+                    let who = c.type.map { "requests of type '\($0)' of workload \(wname)" } ?? "requests of workload \(wname)"
+                    error("\(who) reach cache '\(components[cache].name)', whose capacity is in bytes, but have no 'size'; add e.g. 'size: constant(4KB)'",
+                          at: c.node)
+                }
+            }
+        }
+    }
+
+    private func isBytes(_ capacity: CacheCapacity?) -> Bool {
+        if case .bytes? = capacity { return true }
+        return false
     }
 
     /// Reports every cycle of references once, starting at its earliest-declared component.

@@ -69,6 +69,15 @@ struct ComponentDraft {
     var policy: LoadBalancerPolicy = .roundRobin
     var targets: Reference?
     var hitRatio: Double?
+    /// A keyed cache's capacity (nil when absent or invalid).
+    var capacity: CacheCapacity?
+    /// Whether `capacity` is written, valid or not.
+    var capacityGiven = false
+    var cachePolicy = CachePolicy.lru
+    var ttl: SimDuration?
+    /// Nil when absent (cache-aside) or invalid.
+    var writePolicy: CacheWritePolicy?
+    var flushDelay: SimDuration?
     var onMiss: Reference?
     var mode = ServerMode.tandem
     var calls: [Reference] = []
@@ -114,7 +123,7 @@ struct ComponentKindSpec: Sendable {
     /// Whether this kind spreads requests over the replicas of its target group.
     let isLoadBalancer: Bool
     /// The allowed keys, in the order they are listed in messages.
-    let fields: [FieldSpec<ComponentDraft>]
+    var fields: [FieldSpec<ComponentDraft>]
     /// Where requests may go next besides the route: (key, reference) pairs.
     let edges: @Sendable (ComponentDraft) -> [(key: String, ref: Reference)]
     /// The finished kind, or nil when a required value is missing (already reported).
@@ -159,9 +168,6 @@ enum Schema {
     static let targets = FieldSpec<ComponentDraft>("targets", required: true, example: "targets: app") { d, n, v in
         d.targets = v.reference(n, key: "targets")
     }
-    static let hitRatio = FieldSpec<ComponentDraft>("hit-ratio", required: true, example: "hit-ratio: 0.8") { d, n, v in
-        d.hitRatio = v.fraction(n, key: "hit-ratio")
-    }
     static let onMiss = FieldSpec<ComponentDraft>("on-miss") { d, n, v in
         d.onMiss = v.reference(n, key: "on-miss")
     }
@@ -182,7 +188,14 @@ enum Schema {
     // MARK: Kinds
 
     /// Every component kind, in the order they are listed in messages.
-    static let kinds: [ComponentKindSpec] = baseKinds + moreKinds
+    static let kinds: [ComponentKindSpec] = (baseKinds + moreKinds).map { spec in
+        // Every kind can be placed on a machine and in a failure zone.
+        var spec = spec
+        for common in [machineField, zoneField] where !spec.fields.contains(where: { $0.key == common.key }) {
+            spec.fields.append(common)
+        }
+        return spec
+    }
 
     static let baseKinds: [ComponentKindSpec] = [
         ComponentKindSpec(
@@ -203,15 +216,7 @@ enum Schema {
                 return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes,
                                                         healthCheck: d.healthCheck))
             }),
-        ComponentKindSpec(
-            name: "cache", article: "a cache", isLoadBalancer: false,
-            fields: [kind, hitRatio, workersField, service, queueLimitField, onMiss, replicasField, machineField, zoneField],
-            edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
-            build: { d in
-                guard let hitRatio = d.hitRatio, let service = d.service else { return nil }
-                return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
-                                          queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
-            }),
+        cacheKind,
         databaseKind,
         queueKind,
         polledTableKind,
@@ -224,10 +229,26 @@ enum Schema {
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
 
-    /// Every component key of any kind, each once, for components whose kind is unknown.
+    /// Every component key of any kind, each once, for components whose kind is unknown. A key
+    /// that several kinds read differently (`policy`) accepts a value any of them accepts, and
+    /// otherwise reports what the first kind's reader says.
     static var allComponentFields: [FieldSpec<ComponentDraft>] {
         var out: [FieldSpec<ComponentDraft>] = []
-        for k in kinds { for f in k.fields where !out.contains(where: { $0.key == f.key }) { out.append(f) } }
+        for k in kinds {
+            for f in k.fields {
+                guard let i = out.firstIndex(where: { $0.key == f.key }) else { out.append(f); continue }
+                let first = out[i]
+                out[i] = FieldSpec(f.key) { d, n, v in
+                    for reader in [first.read, f.read] {
+                        var trial = d
+                        let scratch = Validator(file: v.file, source: v.source)
+                        reader(&trial, n, scratch)
+                        if scratch.diagnostics.isEmpty { d = trial; return }
+                    }
+                    first.read(&d, n, v)
+                }
+            }
+        }
         return out
     }
 

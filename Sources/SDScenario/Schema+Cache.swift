@@ -1,0 +1,142 @@
+import SDEngine
+import SDModels
+import Yams
+
+/// The keys of `kind: cache`. A cache is either simple (`hit-ratio`: a fixed fraction of lookups
+/// hit) or keyed (`capacity`: it holds the requests' keys, with `policy`, `ttl`, `write-policy`
+/// and `flush-delay`); exactly one of `hit-ratio` and `capacity` is required.
+extension Schema {
+    static let hitRatio = FieldSpec<ComponentDraft>("hit-ratio") { d, n, v in
+        d.hitRatio = v.fraction(n, key: "hit-ratio")
+    }
+    /// `capacity: 10k` holds 10,000 entries; `capacity: 64MB` holds 64 MB of values, each entry
+    /// weighing the size of the request that stored it. A count takes the suffixes k and M; `B`
+    /// is bytes here (write `1000M` for a billion entries).
+    static let capacity = FieldSpec<ComponentDraft>("capacity", example: "capacity: 10k") { d, n, v in
+        d.capacity = v.cacheCapacity(n, key: "capacity")
+        d.capacityGiven = true
+    }
+    static let cachePolicy = FieldSpec<ComponentDraft>("policy") { d, n, v in
+        let options = CachePolicy.allCases.map { (name: $0.rawValue, value: $0) }
+        if let p = v.choice(n, key: "policy", noun: "cache policy", plural: "cache policies", options: options,
+                            place: " in component '\(d.name)'") {
+            d.cachePolicy = p
+        }
+    }
+    static let ttl = FieldSpec<ComponentDraft>("ttl") { d, n, v in
+        d.ttl = v.duration(n, key: "ttl", positive: true)
+    }
+    static let writePolicy = FieldSpec<ComponentDraft>("write-policy") { d, n, v in
+        let options = CacheWritePolicy.allCases.map { (name: $0.rawValue, value: $0) }
+        d.writePolicy = v.choice(n, key: "write-policy", noun: "write policy", plural: "write policies", options: options,
+                                 place: " in component '\(d.name)'")
+    }
+    static let flushDelay = FieldSpec<ComponentDraft>("flush-delay") { d, n, v in
+        d.flushDelay = v.duration(n, key: "flush-delay", positive: false)
+    }
+
+    /// Keys that only a keyed cache understands.
+    static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay"]
+
+    /// `kind: cache`.
+    static let cacheKind = ComponentKindSpec(
+        name: "cache", article: "a cache", isLoadBalancer: false,
+        fields: [kind, hitRatio, capacity, cachePolicy, ttl, writePolicy, flushDelay, workersField, service,
+                 queueLimitField, onMiss, replicasField],
+        edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
+        build: { d in
+            guard let service = d.service else { return nil }
+            if let capacity = d.capacity {
+                let keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
+                                             writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay)
+                return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
+                                          queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
+            }
+            guard let hitRatio = d.hitRatio else { return nil }
+            return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
+                                      queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
+        },
+        check: { d, mapping, v in v.checkCache(d, mapping) })
+}
+
+extension Validator {
+    /// A cache's capacity: a count of entries (`10k`) or a size (`64MB`), told apart by the unit.
+    func cacheCapacity(_ node: YAMLNode, key: String) -> CacheCapacity? {
+        let expected = "a number of entries such as '10k' or a size such as '64MB'"
+        guard let text = scalarText(node, key: key, expected: expected) else { return nil }
+        guard case .success(let p) = Units.split(text), p.number != nil else {
+            error("'\(key)' must be \(expected), found '\(text)'", at: node)
+            return nil
+        }
+        if Units.sizeUnits.contains(where: { $0.name == p.unit }) {
+            switch Units.parseSize(text) {
+            case .failure(let e):
+                error(e.message, at: node, offset: e.offset)
+                return nil
+            case .success(let bytes):
+                guard bytes > 0 else {
+                    error("'\(key)' must be greater than 0 (found '\(text)')", at: node)
+                    return nil
+                }
+                return .bytes(bytes)
+            }
+        }
+        guard p.unit.isEmpty || p.unit == "k" || p.unit == "M" else {
+            let sizeNames = Units.sizeUnits.map(\.name)
+            let hint = Units.likelyUnit(p.unit, among: sizeNames, aliases: Units.sizeAliases)
+                .map { "; did you mean '\($0)'? (write \(expected))" } ?? "; write \(expected)"
+            error("unknown unit '\(p.unit)' in capacity '\(text)'\(hint)", at: node, offset: p.unitOffset)
+            return nil
+        }
+        guard case .success(let n) = Units.parseCount(text) else {
+            error("'\(key)' must be a whole number of entries such as '10k', found '\(text)'", at: node, offset: p.numberOffset)
+            return nil
+        }
+        guard n >= 1 else {
+            error("'\(key)' must be at least 1 (found \(n))", at: node)
+            return nil
+        }
+        guard n <= 1_000_000_000_000 else {
+            error("'\(key)' must be at most 1000000000000 entries (found \(n))", at: node)
+            return nil
+        }
+        return .items(n)
+    }
+
+    /// The checks that involve several keys of one cache.
+    func checkCache(_ d: ComponentDraft, _ mapping: YAMLNode.Mapping) {
+        let place = " in component '\(d.name)'"
+        func keyNode(_ key: String) -> YAMLNode? { mapping.first { $0.key.scalar?.string == key }?.key }
+        let hitRatioKey = keyNode("hit-ratio"), capacityKey = keyNode("capacity")
+        switch (hitRatioKey, capacityKey) {
+        case (let h?, let c?):
+            let later = (h.mark?.line ?? 0, h.mark?.column ?? 0) > (c.mark?.line ?? 0, c.mark?.column ?? 0) ? h : c
+            error("'hit-ratio' and 'capacity' cannot be used together\(place); 'capacity' makes a cache that holds keys, 'hit-ratio' one whose hits are drawn at random",
+                  at: later)
+        case (nil, nil):
+            // A misspelled 'capacity' or 'hit-ratio' has been reported with a suggestion already.
+            let allowed = Schema.cacheKind.fields.map(\.key)
+            let misspelled = mapping.contains { pair in
+                guard let k = pair.key.scalar?.string, !allowed.contains(k) else { return false }
+                let close = Suggestions.closest(to: k, among: allowed)
+                return close == "capacity" || close == "hit-ratio"
+            }
+            if !misspelled {
+                error("missing required key 'capacity' or 'hit-ratio'\(place); add e.g. 'capacity: 10k' for a cache that holds keys, or 'hit-ratio: 0.8'",
+                      at: d.keyNode)
+            }
+        case (_?, nil):
+            for key in Schema.keyedCacheKeys {
+                guard let node = keyNode(key) else { continue }
+                error("'\(key)' applies only to a cache with a 'capacity'\(place); a cache with 'hit-ratio' holds no keys",
+                      at: node)
+            }
+        case (nil, _?):
+            break
+        }
+        if let flush = keyNode("flush-delay"), d.writePolicy != .writeBack,
+           keyNode("write-policy") == nil || d.writePolicy != nil, capacityKey != nil {
+            error("'flush-delay' applies only to 'write-policy: write-back'\(place)", at: flush)
+        }
+    }
+}
