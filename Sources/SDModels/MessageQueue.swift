@@ -262,7 +262,7 @@ public final class MessageQueue: Station {
 
     /// Hands waiting messages to idle consumers, oldest first.
     private func dispatch() {
-        while !idle.isEmpty, let entry = line.popFirst() {
+        while !down, !idle.isEmpty, let entry = line.popFirst() {
             let index = Int32(truncatingIfNeeded: entry >> 32)
             let stamp = UInt32(truncatingIfNeeded: entry)
             let m = messages[Int(index)]
@@ -401,6 +401,16 @@ public final class MessageQueue: Station {
         dispatch()
         return lost
     }
+
+    /// A crash of the queue component takes down its consumers (their work in progress is lost;
+    /// the messages they held reappear after the visibility timeout) and its enqueue API; the
+    /// messages themselves are durable. Nothing is delivered until the restart.
+    public override func crashed() {
+        super.crashed()
+        crashConsumers()
+    }
+
+    public override func restarted() { dispatch() }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {

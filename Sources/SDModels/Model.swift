@@ -190,7 +190,12 @@ public final class Model {
     @inline(__always)
     func arrives(_ request: Int32, at node: Node) {
         if failuresEnabled {
-            if requests.top(request).epoch != node.epoch { return requests.release(request) }
+            if requests.top(request).epoch != node.epoch {
+                // Sent before the node crashed: a client's request was written off by the crash;
+                // a component's own work (a consumer's call) fails back to its owner.
+                if requests.records[Int(request)].abandoned { return requests.release(request) }
+                return reject(request, at: node, reason: .lostInCrash)
+            }
             if node.down { return reject(request, at: node, reason: .targetDown) }
         }
         node.receive(request)
@@ -200,7 +205,12 @@ public final class Model {
     /// only passes on towards the client (the crash already accounted for the request).
     @inline(__always)
     func replyArrives(_ request: Int32, at node: Node) {
-        if failuresEnabled && (requests.top(request).epoch != node.epoch || node.down) && !(node is Client) {
+        if failuresEnabled && (requests.top(request).epoch != node.epoch || node.down) && !(node is Client)
+            && requests.records[Int(request)].frames.count >= 2 {
+            if !requests.records[Int(request)].abandoned {
+                requests.records[Int(request)].failed = true
+                requests.records[Int(request)].failure = .lostInCrash
+            }
             let popped = requests.records[Int(request)].frames.removeLast()
             precondition(popped.node == node.id)
             return deliverReply(request, to: requests.top(request).node, from: node)
@@ -294,7 +304,7 @@ public final class Model {
     /// found, is dropped as abandoned.
     public func lose(_ request: Int32, reason: FailureReason) {
         let r = requests.records + Int(request)
-        guard !r.pointee.abandoned else { return }
+        guard !r.pointee.abandoned, r.pointee.workload >= 0 else { return }
         r.pointee.abandoned = true
         clients[Int(r.pointee.workload)].lost(request, reason: reason)
     }
@@ -313,6 +323,11 @@ public final class Model {
             let top = r.pointee.frames.count - 1
             // Held at the node (queued or in service, not on the wire): nothing will move it again.
             let held = node.supportsCrash && depth == top && !r.pointee.inTransit
+            if r.pointee.workload < 0 {
+                // A component's own work (a consumer's call): it fails back to its owner.
+                if held { reject(id, at: node, reason: .lostInCrash) }
+                continue
+            }
             lose(id, reason: .lostInCrash)   // may allocate a retry: `r` is not valid after this
             if held { requests.release(id) }
         }
