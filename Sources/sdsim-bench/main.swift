@@ -62,3 +62,5 @@ for customers in [1_000_000, 10_000_000] {
     bench("mm1", mm1, repeats: customers > 1_000_000 ? 1 : repeats, extra: "customers=\(customers) ")
 }
 bench("three-tier", load(root + "/scenarios/three-tier.yaml"), repeats: repeats)
+// Keyed LRU caches behind a consistent-hash load balancer (issue 3).
+bench("cache-ring", load(root + "/scenarios/cache-ring.yaml"), repeats: repeats)
