@@ -39,6 +39,16 @@ enum Format {
         return (x < 0 && n != 0 ? "-" : "") + text
     }
 
+    /// A byte count in decimal units with three significant digits: `500071114000` → `500 GB`.
+    static func bytes(_ b: Double) -> String {
+        guard b.isFinite else { return "-" }
+        let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
+        var x = b, i = 0
+        while abs(x) >= 1000 && i < units.count - 1 { x /= 1000; i += 1 }
+        let decimals = i == 0 ? 0 : (abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2)
+        return fixed(x, decimals: decimals) + " " + units[i]
+    }
+
     /// An availability as a percentage with three decimals: `0.99952` → `99.952%`.
     static func availability(_ f: Double) -> String { fixed(f * 100, decimals: 3) + "%" }
 

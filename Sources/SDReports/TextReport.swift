@@ -37,7 +37,11 @@ public enum TextReport {
                 notes.append("shares " + c.targetShares.map { "\($0.name) \(Format.percent($0.share))" }.joined(separator: ", "))
             }
             if let moved = c.keysMovedOnAdd { notes.append("keys moved when a replica is added \(Format.percent(moved))") }
-            for (name, value) in c.extra { notes.append("\(name.replacingUnderscores()) \(Format.fixed(value, decimals: value == value.rounded() ? 0 : 3))") }
+            for (name, value) in c.extra {
+                let shown = name.hasSuffix("bytes") || name.contains("bytes_") ? Format.bytes(value)
+                    : Format.fixed(value, decimals: value == value.rounded() ? 0 : 3)
+                notes.append("\(name.replacingUnderscores()) \(shown)")
+            }
             out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
         }
         if !r.machines.isEmpty {
