@@ -295,6 +295,13 @@ public final class CacheStore {
         return Stored(admitted: true, slot: s, becameDirty: dirty, flushEpoch: e.pointee.flushEpoch)
     }
 
+    /// Empties the cache (a flush, or a restart that lost memory): every entry is in ``removals``,
+    /// and a later miss on one of these keys counts as invalidated.
+    public func removeAll() {
+        removals.removeAll(keepingCapacity: true)
+        for s in 0..<allocated where entries[s].live { remove(Int32(s), cause: .invalidated) }
+    }
+
     /// Deletes `key` if it is cached (the entry is in ``removals``); returns whether it was.
     @discardableResult
     public func invalidate(_ key: UInt64) -> Bool {

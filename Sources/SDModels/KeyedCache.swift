@@ -34,6 +34,7 @@ public final class KeyedCache: Station {
     public let keyed: KeyedCacheConfig
     /// The contents.
     public let store: CacheStore
+    private var flushedEntries = 0, dirtyLostInFlush = 0
     /// Handler id of the component that serves misses, writes and flushes, or nil.
     public private(set) var onMiss: Int32?
     private let onMissName: String?
@@ -189,6 +190,23 @@ public final class KeyedCache: Station {
         model.finish(request, at: self)
     }
 
+    // MARK: Failures
+
+    /// A cache flush (`flush:` in `failures`): every entry is gone, so the next reads all miss and
+    /// go to the database at once — the thundering herd. Dirty write-back entries are lost.
+    public override func flush() {
+        store.removeAll()
+        let measured = sim.now >= model.warmupEnd
+        for removal in store.removals where removal.dirty && measured { dirtyLostInFlush += 1 }
+        if measured { flushedEntries += store.removals.count }
+    }
+
+    /// A crashed cache loses its memory too.
+    public override func crashed() {
+        super.crashed()
+        flush()
+    }
+
     // MARK: Evictions and flushes
 
     /// Counts what the last store operation removed, and writes dirty entries back.
@@ -254,6 +272,10 @@ public final class KeyedCache: Station {
         extra.append(("stale_fills", Double(staleFills)))
         extra.append(("invalidations", Double(invalidations)))
         extra.append(("writes", Double(writes)))
+        if model.failuresEnabled {
+            extra.append(("entries_flushed", Double(flushedEntries)))
+            if keyed.writePolicy == .writeBack { extra.append(("dirty_lost_in_flush", Double(dirtyLostInFlush))) }
+        }
         if keyed.writePolicy == .writeBack {
             extra.append(("flushes", Double(flushes)))
             extra.append(("dirty_evictions", Double(dirtyEvictions)))

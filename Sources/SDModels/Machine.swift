@@ -16,7 +16,7 @@ public struct MachineConfig: Sendable, Equatable {
     public var cores: Int
     /// Relative speed of a core (1 = the speed the service times are given for).
     public var speed: Double
-    /// Memory in bytes (reported; caches that need more than this are rejected by the loader).
+    /// Memory in bytes (reported in the machine table; not yet checked against what its components hold).
     public var memory: Double
     /// Price per hour of one machine.
     public var costPerHour: Double

@@ -55,7 +55,7 @@ public struct WorkloadResult: Sendable, Equatable {
     public var arrived: Int
     /// Of those, requests whose response reached the client before the end.
     public var completed: Int
-    /// Of those, requests that failed (rejected by a full queue).
+    /// Of those, requests that failed, for any reason (see ``failedBy``).
     public var failed: Int
     /// Latency of the completed requests.
     public var latency: LatencySummary

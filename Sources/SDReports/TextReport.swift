@@ -16,8 +16,11 @@ public enum TextReport {
         }
         for w in r.workloads {
             var notes: [String] = []
-            if !w.failedBy.isEmpty {
-                notes.append("failed: " + w.failedBy.map { "\($0.reason) \(Format.grouped($0.count))" }.joined(separator: ", "))
+            if w.failed > 0 || w.inFlight > 0 && w.retries > 0 {
+                // The ledger: every request that arrived ends in exactly one state.
+                let reasons = w.failedBy.map { "\($0.reason) \(Format.grouped($0.count))" }.joined(separator: ", ")
+                notes.append("ledger \(Format.grouped(w.arrived)) arrived = \(Format.grouped(w.completed)) completed + "
+                             + "\(Format.grouped(w.failed)) failed\(reasons.isEmpty ? "" : " (\(reasons))") + \(Format.grouped(w.inFlight)) in flight")
             }
             if w.failed > 0 || w.availabilityTheory != nil { notes.append("availability \(Format.availability(w.availability))") }
             if let theory = w.availabilityTheory { notes.append("MTTF/MTTR theory \(Format.availability(theory))") }

@@ -49,7 +49,7 @@ extension Validator {
                     continue
                 }
                 if spec.isLoadBalancer, target.kind?.isLoadBalancer == true {
-                    error("load balancer '\(c.name)' cannot target load balancer '\(target.name)'; 'targets' must name a server or cache group",
+                    error("load balancer '\(c.name)' cannot target load balancer '\(target.name)'; 'targets' must name the group it spreads requests over",
                           at: ref.node)
                     continue
                 }
@@ -189,6 +189,7 @@ extension Validator {
             return components[j]
         }
         var previous: ComponentDraft?
+        var keysReported = false
         for (position, ref) in route.enumerated() {
             defer { previous = index[ref.name].map { components[$0] } }
             guard let i = index[ref.name] else {
@@ -209,6 +210,11 @@ extension Validator {
                 let fix = balancer.map { "put load balancer '\($0.name)' before it in the route" }
                     ?? "add a component with 'kind: load-balancer' and 'targets: \(c.name)' and route through it"
                 error("route of workload \(wname) goes directly to replicated group '\(c.name)' (\(c.replicas) replicas); \(fix)",
+                      at: ref.node)
+            }
+            if c.kind?.isLoadBalancer == true, c.policy.usesKey, w.keys == nil, !keysReported {
+                keysReported = true
+                error("load balancer '\(c.name)' routes by key (policy '\(c.policy.rawValue)'), but workload \(wname) declares no 'keys'; add e.g. 'keys: zipf(100k, 1.0)'",
                       at: ref.node)
             }
             if c.kind?.isLoadBalancer == true, position == route.count - 1 {

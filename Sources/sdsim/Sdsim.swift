@@ -20,8 +20,11 @@ struct Sdsim: ParsableCommand {
               sdsim run scenarios/three-tier.yaml     load balancer, app tier, cache, database
               sdsim validate my.yaml                  check a file without running it
 
-            Exit status: 0 success, 1 a run or the results database failed, 2 bad input \
-            (a scenario error or a wrong option).
+              sdsim spof scenarios/single-db.yaml     crash each component in turn: single points of failure?
+
+            Exit status: 0 success; 1 a run or the results database failed, an expectation \
+            failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
+            or a wrong option).
             """,
         subcommands: [Run.self, Validate.self, Spof.self])
 

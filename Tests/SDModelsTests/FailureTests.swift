@@ -179,3 +179,25 @@ final class QueueFailureTests: XCTestCase {
         XCTAssertGreaterThan(redelivered, 0, "crashes must cause redeliveries (duplicates)")
     }
 }
+
+/// Cache flushes: a cold cache and the herd of misses that follows.
+final class CacheFlushTests: XCTestCase {
+    /// A full LRU cache of 1k entries under Zipf reads is flushed at t = 30 s: all 1,000 entries
+    /// go, the misses that follow are counted as invalidated, and the database sees a burst.
+    func testFlushEmptiesTheCacheAndTheHerdHitsTheDatabase() {
+        var config = ModelConfig(
+            name: "flush", seed: 3, duration: SimDuration(seconds: 60), warmup: SimDuration(seconds: 10),
+            workloads: [WorkloadConfig(name: "reads", arrival: .poisson(ratePerSecond: 2000), route: ["cache"],
+                                       keys: .zipf(n: 100_000, exponent: 1.0))],
+            components: [
+                ComponentConfig(name: "cache", kind: .cache(CacheConfig(keyed: KeyedCacheConfig(capacity: .items(1000)),
+                                                                        workers: 8, service: .constant(0.0002), onMiss: "db"))),
+                server("db", workers: 32, .exponential(mean: 0.005)),
+            ])
+        config.failures = [FailureEvent(at: SimDuration(seconds: 30), action: .flush("cache"))]
+        let r = Runner.runOnce(config).result
+        let cache = r.components.first { $0.name == "cache" }!
+        XCTAssertEqual(cache.extra.first { $0.name == "entries_flushed" }?.value, 1000)
+        XCTAssertGreaterThan(cache.extra.first { $0.name == "misses_invalidated" }?.value ?? 0, 100)
+    }
+}

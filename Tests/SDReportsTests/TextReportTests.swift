@@ -11,7 +11,7 @@ final class TextReportTests: XCTestCase {
         feed-read   264,000    263,990       0  17.6 ms  [17.4 ms, 17.8 ms]  15.2 ms  30.1 ms  62.3 ms  99.9 ms   250 ms
         post-write   12,000     11,900      95   1.50 s    [1.25 s, 1.75 s]   850 us   250 ns   3.00 s   12.5 s  1,235 s
         Note: post-write had 3 latencies beyond the histogram's range; its percentiles do not include them.
-        post-write: availability 99.208%
+        post-write: ledger 12,000 arrived = 11,900 completed + 95 failed + 5 in flight; availability 99.208%
 
         Component  kind            util  thruput/s     queue     wait  response  rejected    hit
         lb         load-balancer      -    2,400.0         -        -         -         0
