@@ -21,6 +21,14 @@ public final class DataVersions {
         return v
     }
 
+    /// A failover lost the writes of `key` after `version`: the newest surviving version becomes
+    /// the latest again, and the next commit reuses the number after it. ``commits`` still counts
+    /// the lost writes (they did commit, on the old primary).
+    public func rollBack(_ key: UInt64, to version: UInt32) {
+        guard let v = latest[key], version < v else { return }
+        latest[key] = version == 0 ? nil : version
+    }
+
     /// The latest committed version of `key` (0 if never written).
     public func version(of key: UInt64) -> UInt32 { latest[key] ?? 0 }
 
