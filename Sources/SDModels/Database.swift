@@ -57,7 +57,9 @@ import SDMetrics
 ///   loses no acknowledged write; a write waiting for its replicas when the primary crashes was
 ///   never acknowledged and is lost in the crash. Its version is rolled back like any other.
 /// After a failover the station rows keep their names (`db.replica-1` may now be the primary);
-/// their `kind` shows the role at the end of the run.
+/// their `kind` shows the role at the end of the run. The database node itself never goes down,
+/// so a load balancer in front of several database instances keeps sending to one whose primary
+/// is dead (its writes fail as `target-down`).
 ///
 /// **Storage.** Every committed write adds its size to its shard (an append-only store: a rewrite
 /// of a key adds its bytes again). `initial-bytes` is spread over the shards by their share of the
