@@ -47,7 +47,8 @@ import SDMetrics
 ///   on a tie) becomes the primary. Writes the old primary had committed but the promoted replica
 ///   had not applied are rolled back (``DataVersions/rollBack(_:to:)``: a later read returns the
 ///   older version); under `async` replication they had been acknowledged to their clients, so they
-///   are **lost writes**. The other replicas resynchronise with the new primary during the
+///   are **lost writes** (counted per key as the versions after the replica's newest: a write
+///   overtaken by a newer write of its key that the replica had applied is not lost). The other replicas resynchronise with the new primary during the
 ///   promotion and replicate from it afterwards. The old primary, when restarted, rejoins its shard
 ///   as a replica, in sync with the new primary. A restart before the promotion completes cancels
 ///   the failover: the old primary carries on, and its replicas receive what they had missed after
