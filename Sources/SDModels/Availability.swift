@@ -105,6 +105,7 @@ public enum SpofAudit {
 
     /// A sentence a designer can act on.
     static func reason(_ group: ComponentConfig, _ config: ModelConfig, meets: Bool, availabilityOK: Bool) -> String {
+        if case .database(let db) = group.kind { return databaseReason(db, meets: meets, availabilityOK: availabilityOK) }
         if meets { return group.replicas > 1 ? "survives: \(group.replicas - 1) of \(group.replicas) replicas carry on" : "not needed by the traffic, or failures are absorbed" }
         switch group.kind {
         case .bus: if group.replicas == 1 { return "a bus that every call passes through, with no replica" }
@@ -121,5 +122,21 @@ public enum SpofAudit {
         }
         return availabilityOK ? "the remaining replicas are too slow for the latency target"
             : "the remaining replicas cannot carry the load, or detection is too slow"
+    }
+
+    /// A database crash kills its primaries: what that means depends on failover and replication.
+    static func databaseReason(_ db: DatabaseConfig, meets: Bool, availabilityOK: Bool) -> String {
+        let lossNote = db.replication == .async && db.readReplicas > 0 && db.failover != nil
+            ? "; async replication loses the writes acknowledged within the replication lag before the crash" : ""
+        if meets {
+            if let f = db.failover, db.readReplicas > 0 {
+                return "survives: a replica is promoted after \(f.outage.seconds) s (detection + promotion)\(lossNote)"
+            }
+            return "not needed by the traffic, or failures are absorbed"
+        }
+        guard let f = db.failover else { return "primary without failover: writes fail until it restarts" }
+        guard db.readReplicas > 0 else { return "failover without a read replica to promote: writes fail until the primary restarts" }
+        return availabilityOK ? "the promoted replica is too slow for the latency target\(lossNote)"
+            : "failover takes \(f.outage.seconds) s (detection + promotion), too long for the SLO\(lossNote)"
     }
 }

@@ -21,6 +21,16 @@ public final class DataVersions {
         return v
     }
 
+    /// A failover lost the writes of `key` after `version`: the newest surviving version becomes
+    /// the latest again, and the next commit reuses the number after it. ``commits`` still counts
+    /// the lost writes (they did commit, on the old primary). A reused number is not told apart
+    /// from the lost write that first had it (a read-your-writes check compares numbers only), and
+    /// a cache still holding a lost version is not flagged stale.
+    public func rollBack(_ key: UInt64, to version: UInt32) {
+        guard let v = latest[key], version < v else { return }
+        latest[key] = version == 0 ? nil : version
+    }
+
     /// The latest committed version of `key` (0 if never written).
     public func version(of key: UInt64) -> UInt32 { latest[key] ?? 0 }
 

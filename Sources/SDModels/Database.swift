@@ -34,6 +34,34 @@ import SDMetrics
 /// and without copying traffic. The split key halves the queries the range has received, as
 /// measured on 64 equal sub-ranges (the middle key when it has received none).
 ///
+/// **Crashes and failover.** A crash of the database (`crash: db`, or `db.primary`) kills every
+/// shard's primary; `db.shard-2.primary` kills one. The queries the primary held (waiting for a
+/// connection or a worker, in service, or waiting for synchronous replicas) are lost
+/// (`lost-in-crash`); writes to the shard then fail (`target-down`) while reads go on at its
+/// replicas (a shard without replicas refuses its reads too). Replicas never crash on their own.
+/// - Without `failover`, the primary stays down until it restarts, then carries on as primary;
+///   it loses nothing (its storage is durable) and replication in flight still arrives.
+/// - With `failover` (and replicas), the replication in flight from the dead primary never arrives:
+///   each replica keeps what it had applied at the crash. After `detection` + `promotion` the most
+///   up-to-date replica (the fewest versions shipped but not applied, summed over keys; the first
+///   on a tie) becomes the primary. Writes the old primary had committed but the promoted replica
+///   had not applied are rolled back (``DataVersions/rollBack(_:to:)``: a later read returns the
+///   older version); under `async` replication they had been acknowledged to their clients, so they
+///   are **lost writes** (counted per key as the versions after the replica's newest: a write
+///   overtaken by a newer write of its key that the replica had applied is not lost). The other replicas resynchronise with the new primary during the
+///   promotion and replicate from it afterwards. The old primary, when restarted, rejoins its shard
+///   as a replica, in sync with the new primary. A restart before the promotion completes cancels
+///   the failover: the old primary carries on, and its replicas receive what they had missed after
+///   a fresh replication lag.
+/// - Under `sync` replication a write keeps its connection after its query until every replica of
+///   its shard has applied it (the slowest replica's lag), and only then answers, so a failover
+///   loses no acknowledged write; a write waiting for its replicas when the primary crashes was
+///   never acknowledged and is lost in the crash. Its version is rolled back like any other.
+/// After a failover the station rows keep their names (`db.replica-1` may now be the primary);
+/// their `kind` shows the role at the end of the run. The database node itself never goes down,
+/// so a load balancer in front of several database instances keeps sending to one whose primary
+/// is dead (its writes fail as `target-down`).
+///
 /// **Storage.** Every committed write adds its size to its shard (an append-only store: a rewrite
 /// of a key adds its bytes again). `initial-bytes` is spread over the shards by their share of the
 /// key space. A split moves the written bytes of the moved sub-ranges exactly and the initial bytes
@@ -64,6 +92,12 @@ public final class Database: Node {
 
     /// A query at one station; a scatter-gather request has one per shard.
     private struct Job {
+        /// Whether the slot is in use.
+        var live = true
+        /// Its station crashed while it was in service: the pending event only frees the slot.
+        var dead = false
+        /// Database.queued, serving or awaitingReplicas.
+        var phase: UInt8 = Database.queued
         var request: Int32
         var station: Int32
         /// Index in `fanouts`, or -1 for a single query.
@@ -78,12 +112,19 @@ public final class Database: Node {
         var request: Int32
         var remaining: Int32
         var failed: Bool
+        /// Why the first failed part failed.
+        var reason: FailureReason = .rejected
+        /// A part was lost in a crash: the request has been written off and is released at the end.
+        var lost = false
     }
     private struct Apply {
         var station: Int32
         var key: UInt64
         var version: UInt32
+        /// The station's ``DatabaseStation/generation`` when the write was shipped.
+        var generation: UInt32
     }
+    private static let queued: UInt8 = 0, serving: UInt8 = 1, awaitingReplicas: UInt8 = 2
     private var jobs: [Job] = [], freeJobs: [Int32] = []
     private var fanouts: [Fanout] = [], freeFanouts: [Int32] = []
     private var applies: [Apply] = [], freeApplies: [Int32] = []
@@ -101,11 +142,21 @@ public final class Database: Node {
     private var bucketLoad: [[Int]], bucketBytes: [[Double]]
     // Storage, whole run.
     private var initialBytesOf: [Double], writtenBytesOf: [Double]
+    // Crashes and failover: per shard slot, the failover scheduled (its generation) and the
+    // crashed former primaries waiting to rejoin as replicas.
+    private var failoverGeneration: [UInt32]
+    private var retired: [[Int]]
+    // Whole run.
+    private var primaryCrashes = 0, failoversDone = 0, lostWritesCount = 0, rolledBackCount = 0
+    // Measured window.
+    private var lostInCrash = 0, refusedPrimaryDown = 0
 
     static let queryDone: Int32 = NodeEvent.firstPrivate
     static let replicaApplied: Int32 = NodeEvent.firstPrivate + 1
     static let lookupDone: Int32 = NodeEvent.firstPrivate + 2
     static let splitNow: Int32 = NodeEvent.firstPrivate + 3
+    static let replicasApplied: Int32 = NodeEvent.firstPrivate + 4
+    static let promoteNow: Int32 = NodeEvent.firstPrivate + 5
 
     /// A database. Its key space is the largest of the workloads' (`keys:`).
     public init(name: String, group: String, model: Model, config: DatabaseConfig) {
@@ -126,6 +177,8 @@ public final class Database: Node {
         bucketBytes = Array(repeating: [Double](repeating: 0, count: splitPlanned ? Database.buckets : 0), count: shardSlots)
         initialBytesOf = shardMap.keyShares(shardSlots: shardSlots).map { $0 * config.initialBytes }
         writtenBytesOf = [Double](repeating: 0, count: shardSlots)
+        failoverGeneration = [UInt32](repeating: 0, count: shardSlots)
+        retired = Array(repeating: [], count: shardSlots)
         super.init(name: name, group: group, model: model)
         let connections = config.connections ?? config.workers
         for s in 0..<shardSlots {
@@ -155,6 +208,18 @@ public final class Database: Node {
     /// Keys with replication in flight, summed over replicas: the only per-key state replicas keep.
     public var pendingReplicationEntries: Int { stations.reduce(0) { $0 + $1.pending.count } }
 
+    /// Acknowledged writes lost by failovers so far (whole run): see ``Database``.
+    public var lostWrites: Int { lostWritesCount }
+
+    /// Failovers completed so far (whole run).
+    public var failovers: Int { failoversDone }
+
+    /// The report name of the station now serving as the primary of shard slot `shard`.
+    public func primaryName(ofShard shard: Int) -> String { stations[primaryOf[shard]].name }
+
+    /// Whether the primary of shard slot `shard` is down.
+    public func primaryIsDown(shard: Int) -> Bool { stations[primaryOf[shard]].down }
+
     /// Bytes stored on each shard slot now.
     public var storedBytes: [Double] { zip(initialBytesOf, writtenBytesOf).map { $0 + $1 } }
 
@@ -180,9 +245,12 @@ public final class Database: Node {
             let slot = Int32(truncatingIfNeeded: arg)
             let a = applies[Int(slot)]
             freeApplies.append(slot)
-            stations[Int(a.station)].apply(a.key, version: a.version)
+            let st = stations[Int(a.station)]
+            if a.generation == st.generation { st.apply(a.key, version: a.version) }
         case Database.lookupDone: dispatch(Int32(truncatingIfNeeded: arg))
         case Database.splitNow: splitHottestRange()
+        case Database.replicasApplied: replicasApplied(Int32(truncatingIfNeeded: arg))
+        case Database.promoteNow: promote(shard: Int(arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
         default: preconditionFailure("unknown database event \(kind)")
         }
     }
@@ -223,6 +291,10 @@ public final class Database: Node {
         if splitPlanned && !splitAttempted && fanout < 0, let b = bucket(of: requests.records[Int(request)].key, in: shard) {
             bucketLoad[shard][b] += 1
         }
+        if stations[station].down {
+            if measured { refusedPrimaryDown += 1 }
+            return partFailed(request, fanout: fanout, reason: .targetDown)
+        }
         let job = allocate(&jobs, &freeJobs, Job(request: request, station: Int32(station), fanout: fanout, arrivedAt: now,
                                                  isWrite: isWrite, acknowledged: acknowledged))
         arrive(job)
@@ -246,7 +318,7 @@ public final class Database: Node {
             admit(job, st, now: now)
         } else if let limit = st.queueLimit, st.poolQueue.count >= limit {
             if measured { st.rejections += 1 }
-            jobFinished(job, failed: true)
+            jobFinished(job, failed: true, reason: .rejected)
         } else {
             if measured { st.arrivals += 1 }
             st.poolQueue.append(job)
@@ -267,6 +339,7 @@ public final class Database: Node {
 
     /// A worker takes the query. A read on a replica sees the replica's state now.
     private func start(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
+        jobs[Int(job)].phase = Database.serving
         st.busy += 1
         st.busyAverage.set(Double(st.busy), at: now)
         let j = jobs[Int(job)]
@@ -283,12 +356,13 @@ public final class Database: Node {
     }
 
     /// A query's service ends: free its worker and connection, commit a write, answer.
+    /// Under synchronous replication a write keeps its connection until its replicas have applied it.
     private func queryDone(_ job: Int32) {
         let j = jobs[Int(job)]
+        if j.dead { return freeJob(job) }
         let st = stations[Int(j.station)]
         let now = sim.now
         st.busy -= 1
-        st.admitted -= 1
         st.busyAverage.set(Double(st.busy), at: now)
         if now.ns >= warmupNs { st.completions += 1 }
         if j.arrivedAt >= warmupNs { st.responses.add(Double(now.ns - j.arrivedAt) / 1e9) }
@@ -296,16 +370,42 @@ public final class Database: Node {
             st.queueAverage.set(Double(st.waiting), at: now)
             start(next, st, now: now)
         }
-        if st.admitted < st.connections, let next = st.poolQueue.popFirst() {
-            st.queueAverage.set(Double(st.waiting), at: now)
-            admit(next, st, now: now)
+        if j.isWrite && config.replication == .sync {
+            let wait = commit(j.request, at: st)
+            if wait.ns > 0 {
+                jobs[Int(job)].phase = Database.awaitingReplicas
+                sim.schedule(after: wait, to: id, kind: Database.replicasApplied, arg: Int64(job))
+                return
+            }
+            releaseConnection(st, now: now)
+            return jobFinished(job, failed: false)
         }
+        releaseConnection(st, now: now)
         if j.isWrite { commit(j.request, at: st) }
         jobFinished(job, failed: false)
     }
 
+    /// Synchronous replication: every replica has applied the write; it answers now.
+    private func replicasApplied(_ job: Int32) {
+        let j = jobs[Int(job)]
+        if j.dead { return freeJob(job) }
+        releaseConnection(stations[Int(j.station)], now: sim.now)
+        jobFinished(job, failed: false)
+    }
+
+    /// A query gives its connection back; the first query waiting for one takes it.
+    private func releaseConnection(_ st: DatabaseStation, now: SimTime) {
+        st.admitted -= 1
+        if st.admitted < st.connections, let next = st.poolQueue.popFirst() {
+            st.queueAverage.set(Double(st.waiting), at: now)
+            admit(next, st, now: now)
+        }
+    }
+
     /// A write commits on the primary: a new version, its bytes stored, shipped to the replicas.
-    private func commit(_ request: Int32, at primary: DatabaseStation) {
+    /// Returns the longest replication lag drawn (zero without replicas).
+    @discardableResult
+    private func commit(_ request: Int32, at primary: DatabaseStation) -> SimDuration {
         let r = requests.records + Int(request)
         let key = r.pointee.key
         let version = model.data.commit(key)
@@ -313,35 +413,66 @@ public final class Database: Node {
         let shard = primary.shard
         writtenBytesOf[shard] += r.pointee.size
         if splitPlanned && !splitAttempted, let b = bucket(of: key, in: shard) { bucketBytes[shard][b] += r.pointee.size }
-        let lag = config.replicationLag ?? .constant(0)
+        var longest = SimDuration.zero
         for replica in replicasOf[shard] {
             let st = stations[replica]
             st.ship(key, version: version)
-            let delay = lag.sampleDuration(st.lagStream)
+            let delay = shipDelay(to: st)
+            if delay.ns > longest.ns { longest = delay }
             // No lag: visible at once, so that no read can slip in between.
             guard delay.ns > 0 else { st.apply(key, version: version); continue }
-            let slot = allocate(&applies, &freeApplies, Apply(station: Int32(replica), key: key, version: version))
-            sim.schedule(after: delay, to: id, kind: Database.replicaApplied, arg: Int64(slot))
+            scheduleApply(key, version: version, at: replica, after: delay)
         }
+        return longest
+    }
+
+    /// A draw of the replication lag to `replica`.
+    private func shipDelay(to replica: DatabaseStation) -> SimDuration {
+        (config.replicationLag ?? .constant(0)).sampleDuration(replica.lagStream)
+    }
+
+    private func scheduleApply(_ key: UInt64, version: UInt32, at replica: Int, after delay: SimDuration) {
+        let slot = allocate(&applies, &freeApplies, Apply(station: Int32(replica), key: key, version: version,
+                                                          generation: stations[replica].generation))
+        sim.schedule(after: delay, to: id, kind: Database.replicaApplied, arg: Int64(slot))
+    }
+
+    private func freeJob(_ job: Int32) {
+        jobs[Int(job)].live = false
+        freeJobs.append(job)
     }
 
     /// A query is done or turned away; the request answers when all its queries have.
-    private func jobFinished(_ job: Int32, failed: Bool) {
+    private func jobFinished(_ job: Int32, failed: Bool, reason: FailureReason = .none) {
         let j = jobs[Int(job)]
-        freeJobs.append(job)
-        guard j.fanout >= 0 else { return answer(j.request, failed: failed) }
-        let f = Int(j.fanout)
+        freeJob(job)
+        partFailedOrDone(j.request, fanout: j.fanout, failed: failed, reason: reason)
+    }
+
+    /// A query that never reached a station (its primary is down) fails.
+    private func partFailed(_ request: Int32, fanout: Int32, reason: FailureReason) {
+        partFailedOrDone(request, fanout: fanout, failed: true, reason: reason)
+    }
+
+    private func partFailedOrDone(_ request: Int32, fanout: Int32, failed: Bool, reason: FailureReason) {
+        guard fanout >= 0 else { return answer(request, failed: failed, reason: reason) }
+        let f = Int(fanout)
         fanouts[f].remaining -= 1
-        if failed { fanouts[f].failed = true }
+        if failed && !fanouts[f].failed {
+            fanouts[f].failed = true
+            fanouts[f].reason = reason
+        }
         guard fanouts[f].remaining == 0 else { return }
-        let anyFailed = fanouts[f].failed
-        freeFanouts.append(j.fanout)
-        answer(j.request, failed: anyFailed)
+        let done = fanouts[f]
+        freeFanouts.append(fanout)
+        // Written off by a crash: nothing answers it; the record goes now.
+        if done.lost { return requests.release(request) }
+        answer(request, failed: done.failed, reason: done.reason)
     }
 
     /// Sends the answer (or the rejection) back. Always the last thing a handler does: the reply
     /// may travel synchronously and come back into this database.
-    private func answer(_ request: Int32, failed: Bool) {
+    private func answer(_ request: Int32, failed: Bool, reason: FailureReason) {
         let arrivedAt = requests.top(request).arrivedAt
         if arrivedAt >= warmupNs {
             if failed { rejected += 1 } else {
@@ -349,16 +480,149 @@ public final class Database: Node {
                 responses.add(Double(sim.now.ns - arrivedAt) / 1e9)
             }
         }
-        if failed { model.reject(request, at: self) } else { model.finish(request, at: self) }
+        if failed { model.reject(request, at: self, reason: reason) } else { model.finish(request, at: self) }
     }
 
     private func allocate<T>(_ table: inout [T], _ free: inout [Int32], _ value: T) -> Int32 {
         if let slot = free.popLast() {
-            table[Int(slot)] = value
+            table[Int(slot)] = value   // a Job's `live` is true in a fresh value
             return slot
         }
         table.append(value)
         return Int32(table.count - 1)
+    }
+
+    // MARK: Crashes and failover
+
+    public override var crashesInParts: Bool { true }
+
+    /// `primary` (every shard's) or, with several shard slots, `shard-N.primary`.
+    public override func hasPart(_ part: String) -> Bool { part == "primary" || shardOfPart(part) != nil }
+
+    /// The shard slot of `shard-N.primary` (1-based N), or nil.
+    private func shardOfPart(_ part: String) -> Int? {
+        guard shardSlots > 1, part.hasPrefix("shard-"), part.hasSuffix(".primary"),
+              let n = Int(part.dropFirst("shard-".count).dropLast(".primary".count)), (1...shardSlots).contains(n) else { return nil }
+        return n - 1
+    }
+
+    /// The shards a crash or restart of `part` reaches.
+    private func shards(of part: String?) -> [Int] {
+        if let part, let s = shardOfPart(part) { return [s] }
+        return Array(0..<activeShards)
+    }
+
+    public override func crashPart(_ part: String?) {
+        for s in shards(of: part) { crashPrimary(of: s) }
+    }
+
+    public override func restartPart(_ part: String?) {
+        for s in part == nil ? Array(0..<shardSlots) : shards(of: part) { restart(shard: s) }
+    }
+
+    /// The primary of `shard` crashes: its queries are lost, and a failover is scheduled.
+    private func crashPrimary(of shard: Int) {
+        let index = primaryOf[shard]
+        let st = stations[index]
+        guard !st.down else { return }
+        st.down = true
+        primaryCrashes += 1
+        writeOff(station: index)
+        guard let failover = config.failover, !replicasOf[shard].isEmpty else { return }
+        // What the dead primary had shipped but a replica had not applied never arrives.
+        for r in replicasOf[shard] { stations[r].generation &+= 1 }
+        failoverGeneration[shard] &+= 1
+        sim.schedule(after: failover.outage, to: id, kind: Database.promoteNow,
+                     arg: Int64(shard) << 32 | Int64(failoverGeneration[shard]))
+    }
+
+    /// Every query held at station `index` is lost: its request is written off (`lost-in-crash`)
+    /// and released, or, for a part of a scatter-gather, released when its last part is done.
+    private func writeOff(station index: Int) {
+        let st = stations[index]
+        let now = sim.now
+        var victims: [Int32] = []
+        for (i, j) in jobs.enumerated() where j.live && !j.dead && Int(j.station) == index { victims.append(Int32(i)) }
+        st.runQueue.removeAll()
+        st.poolQueue.removeAll()
+        st.busy = 0
+        st.admitted = 0
+        st.busyAverage.set(0, at: now)
+        st.queueAverage.set(0, at: now)
+        for job in victims {
+            let j = jobs[Int(job)]
+            // A query in service or waiting for its replicas has an event on the way; it frees the slot.
+            if j.phase == Database.queued { freeJob(job) } else { jobs[Int(job)].dead = true }
+            if requests.top(j.request).arrivedAt >= warmupNs { lostInCrash += 1 }
+            model.lose(j.request, reason: .lostInCrash)   // may allocate a retry
+            if j.fanout >= 0 {
+                fanouts[Int(j.fanout)].lost = true
+                partFailedOrDone(j.request, fanout: j.fanout, failed: true, reason: .lostInCrash)
+            } else {
+                requests.release(j.request)
+            }
+        }
+    }
+
+    /// Detection and promotion are over: the most up-to-date replica of `shard` becomes its
+    /// primary, and the writes it had not applied are rolled back.
+    private func promote(shard: Int, generation: UInt32) {
+        guard generation == failoverGeneration[shard], stations[primaryOf[shard]].down,
+              let first = replicasOf[shard].first else { return }
+        var chosen = first, behind = stations[first].behind
+        for r in replicasOf[shard].dropFirst() {
+            let b = stations[r].behind
+            if b < behind { chosen = r; behind = b }
+        }
+        let promoted = stations[chosen]
+        for (key, p) in promoted.pending { model.data.rollBack(key, to: p.applied) }
+        rolledBackCount += behind
+        // Asynchronous: every committed write had been acknowledged. Synchronous: a write is
+        // acknowledged only once every replica, this one included, has applied it, so none of these was.
+        if config.replication == .async { lostWritesCount += behind }
+        promoted.pending = [:]
+        promoted.role = .primary
+        for r in replicasOf[shard] where r != chosen {
+            // Resynchronised with the new primary during the promotion.
+            stations[r].pending = [:]
+            stations[r].generation &+= 1
+        }
+        retired[shard].append(primaryOf[shard])
+        primaryOf[shard] = chosen
+        replicasOf[shard].removeAll { $0 == chosen }
+        nextReplica[shard] = 0
+        failoversDone += 1
+    }
+
+    /// The crashed stations of `shard` come back: a primary not yet replaced carries on as primary
+    /// (cancelling the failover), a replaced one rejoins as a replica.
+    private func restart(shard: Int) {
+        let primary = stations[primaryOf[shard]]
+        if primary.down {
+            primary.down = false
+            failoverGeneration[shard] &+= 1
+            if config.failover != nil {
+                // The replicas get what they missed, after a fresh lag (in key order, for determinism).
+                for r in replicasOf[shard] {
+                    let st = stations[r]
+                    st.generation &+= 1
+                    for key in st.pending.keys.sorted() {
+                        let version = st.pending[key]!.shipped
+                        let delay = shipDelay(to: st)
+                        if delay.ns > 0 { scheduleApply(key, version: version, at: r, after: delay) } else { st.apply(key, version: version) }
+                    }
+                }
+            }
+        }
+        for index in retired[shard] {
+            let st = stations[index]
+            st.down = false
+            st.role = .replica
+            st.pending = [:]
+            st.generation &+= 1
+            replicasOf[shard].append(index)
+        }
+        retired[shard] = []
     }
 
     // MARK: Splitting
@@ -424,7 +688,11 @@ public final class Database: Node {
     /// split, `split_shard` (1-based, 0 if none), `split_key`, and per shard
     /// `shard_N_share_before_split` and `shard_N_share_after_split` (whole run, warm-up included);
     /// with several shard slots `shard_N_bytes`; then `stored_bytes` and `stored_bytes_all_copies`
-    /// (with every replica's copy).
+    /// (with every replica's copy); with failover or after a crash, `primary_crashes`, `failovers`,
+    /// `lost_writes` (acknowledged writes a failover lost), `rolled_back_writes` (committed writes
+    /// rolled back, acknowledged or not) — these four over the whole run — then `lost_in_crash`
+    /// (queries lost at crashed primaries) and `refused_primary_down` (queries turned away while
+    /// their primary was down).
     public override func results(window: SimDuration, end: SimTime) -> [ComponentResult] {
         let w = max(window.seconds, 1e-300)
         let rows = stations.map { $0.result(group: name, window: window, end: end) }
@@ -469,6 +737,11 @@ public final class Database: Node {
         if shardSlots > 1 { for s in 0..<shardSlots { extra.append(("shard_\(s + 1)_bytes", stored[s])) } }
         let total = stored.reduce(0, +)
         extra += [("stored_bytes", total), ("stored_bytes_all_copies", total * Double(1 + config.readReplicas))]
+        if config.failover != nil || primaryCrashes > 0 {
+            extra += [("primary_crashes", Double(primaryCrashes)), ("failovers", Double(failoversDone)),
+                      ("lost_writes", Double(lostWritesCount)), ("rolled_back_writes", Double(rolledBackCount)),
+                      ("lost_in_crash", Double(lostInCrash)), ("refused_primary_down", Double(refusedPrimaryDown))]
+        }
         row.extra = extra
         return [row] + rows
     }

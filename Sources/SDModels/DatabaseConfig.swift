@@ -13,7 +13,36 @@ public enum ShardingScheme: String, Sendable, Equatable, CaseIterable {
     case directory
 }
 
-/// `kind: database`: a primary with asynchronous read replicas, a connection pool per node,
+/// How a primary replicates its writes to the read replicas of its shard.
+public enum ReplicationMode: String, Sendable, CaseIterable {
+    /// A write is acknowledged as soon as it commits on the primary; the replicas apply it later
+    /// (after `replication-lag`). A failover loses the acknowledged writes the promoted replica
+    /// had not yet applied.
+    case async
+    /// A write is acknowledged only when every replica of its shard has applied it: its latency
+    /// includes the slowest replica's lag, and a failover loses no acknowledged write.
+    case sync
+}
+
+/// Automatic failover: when a shard's primary crashes, a cluster manager notices after
+/// `detection` and promotes a replica, which takes `promotion`; writes to the shard fail meanwhile.
+public struct FailoverConfig: Sendable, Equatable {
+    /// Time for the cluster manager to notice that the primary is gone (a heartbeat timeout).
+    public var detection: SimDuration
+    /// Time to promote the chosen replica once the loss is noticed.
+    public var promotion: SimDuration
+
+    /// `failover: true`: 10 s to detect, 5 s to promote.
+    public static let standard = FailoverConfig(detection: SimDuration(seconds: 10), promotion: SimDuration(seconds: 5))
+
+    /// A failover policy.
+    public init(detection: SimDuration, promotion: SimDuration) { self.detection = detection; self.promotion = promotion }
+
+    /// Detection plus promotion: how long writes fail after a crash of the primary.
+    public var outage: SimDuration { SimDuration(ns: detection.ns + promotion.ns) }
+}
+
+/// `kind: database`: a primary with asynchronous (or synchronous) read replicas and optional failover, a connection pool per node,
 /// optional sharding with hot-shard detection and one split of the hottest range, scatter-gather
 /// queries and storage accounting. See ``Database`` for how it runs.
 public struct DatabaseConfig: Sendable, Equatable {
@@ -54,13 +83,19 @@ public struct DatabaseConfig: Sendable, Equatable {
     /// Data stored before the run, in bytes, in total over all shards (each shard holds a share
     /// proportional to its share of the key space).
     public var initialBytes: Double
+    /// How writes reach the replicas (default asynchronous).
+    public var replication: ReplicationMode
+    /// Automatic promotion of a replica when a primary crashes; nil: a crashed primary stays down
+    /// until it restarts (writes to its shard fail for the whole outage).
+    public var failover: FailoverConfig?
 
     /// A database; `readService` and `writeService` default to `service`.
     public init(workers: Int = 1, service: Distribution, readService: Distribution? = nil, writeService: Distribution? = nil,
                 connections: Int? = nil, queueLimit: Int? = nil, readReplicas: Int = 0, replicationLag: Distribution? = nil,
                 shards: Int = 1, sharding: ShardingScheme = .hash, ranges: [UInt64]? = nil,
                 directoryLookup: Distribution? = nil, hotThreshold: Double = 2, splitAt: SimDuration? = nil,
-                scatterTypes: [String] = [], initialBytes: Double = 0) {
+                scatterTypes: [String] = [], initialBytes: Double = 0,
+                replication: ReplicationMode = .async, failover: FailoverConfig? = nil) {
         self.workers = workers
         self.readService = readService ?? service
         self.writeService = writeService ?? service
@@ -69,5 +104,6 @@ public struct DatabaseConfig: Sendable, Equatable {
         self.shards = shards; self.sharding = sharding; self.ranges = ranges; self.directoryLookup = directoryLookup
         self.hotThreshold = hotThreshold; self.splitAt = splitAt
         self.scatterTypes = scatterTypes; self.initialBytes = initialBytes
+        self.replication = replication; self.failover = failover
     }
 }

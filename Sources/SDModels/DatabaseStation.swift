@@ -18,7 +18,8 @@ final class DatabaseStation {
 
     /// Report name (`db.shard-2.replica-1`).
     let name: String
-    let role: Role
+    /// Changes when a replica is promoted, or a former primary rejoins as a replica.
+    var role: Role
     /// Index of the shard it belongs to.
     let shard: Int
     let workers: Int
@@ -30,6 +31,12 @@ final class DatabaseStation {
     let stream: RandomStream
     /// Replication lag draws (replicas only).
     let lagStream: RandomStream
+
+    /// Crashed and not yet restarted (primaries only).
+    var down = false
+    /// Changes whenever the replication in flight to this node is discarded (its primary crashed,
+    /// it was resynchronised): an apply event from an earlier generation is ignored.
+    var generation: UInt32 = 0
 
     /// Queries holding a connection.
     var admitted = 0
@@ -92,6 +99,9 @@ final class DatabaseStation {
         p.applied = max(p.applied, version)
         if p.applied >= p.shipped { pending[key] = nil } else { pending[key] = p }
     }
+
+    /// Versions shipped here but not applied, summed over keys: how far behind the primary it is.
+    var behind: Int { pending.values.reduce(0) { $0 + Int($1.shipped &- $1.applied) } }
 
     /// The version of `key` a read here returns, given the latest committed `latest`; and whether
     /// it is stale (behind what the primary has shipped).

@@ -2,7 +2,9 @@ import SDEngine
 
 /// One thing that goes wrong, as a scenario's `failures:` section describes it.
 public enum FailureAction: Sendable, Equatable {
-    /// A component group (every replica) or one instance (`app-2`) crashes.
+    /// A component group (every replica) or one instance (`app-2`) crashes; or a part of one
+    /// (`db.primary`: every shard's primary; `db.shard-2.primary`: one shard's). A crash of a whole
+    /// database is a crash of its primaries.
     case crash(String)
     /// A crashed component or instance comes back.
     case restart(String)
@@ -71,7 +73,7 @@ public struct HealthCheck: Sendable, Equatable {
 /// Injects the scenario's failures at their times. Not a component: requests never reach it.
 final class FailureInjector: Node {
     private let events: [FailureEvent]
-    private let random: [(failure: RandomFailure, nodes: [Node], stream: RandomStream)]
+    private let random: [(failure: RandomFailure, nodes: [(node: Node, part: String?)], stream: RandomStream)]
     private static let begin: Int32 = NodeEvent.firstPrivate
     private static let end: Int32 = NodeEvent.firstPrivate + 1
     private static let randomCrash: Int32 = NodeEvent.firstPrivate + 2
@@ -79,9 +81,9 @@ final class FailureInjector: Node {
 
     init(model: Model) {
         events = model.config.failures
-        var random: [(RandomFailure, [Node], RandomStream)] = []
+        var random: [(RandomFailure, [(node: Node, part: String?)], RandomStream)] = []
         for f in model.config.randomFailures {
-            random.append((f, model.nodes(named: f.target), model.stream(for: "failures:" + f.target)))
+            random.append((f, model.failureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
         }
         self.random = random
         super.init(name: "failures", group: "failures", model: model)
@@ -106,12 +108,12 @@ final class FailureInjector: Node {
         case FailureInjector.end: apply(events[Int(arg)].action, starting: false)
         default:
             let entry = random[Int(arg >> 32)]
-            let node = entry.nodes[Int(Int32(truncatingIfNeeded: arg))]
+            let (node, part) = entry.nodes[Int(Int32(truncatingIfNeeded: arg))]
             if kind == FailureInjector.randomCrash {
-                model.crash(node)
+                model.crash(node, part: part)
                 sim.schedule(after: entry.failure.mttr.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomRepair, arg: arg)
             } else {
-                model.restart(node)
+                model.restart(node, part: part)
                 sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomCrash, arg: arg)
             }
         }
@@ -121,9 +123,11 @@ final class FailureInjector: Node {
     private func apply(_ action: FailureAction, starting: Bool) {
         switch action {
         case .crash(let target):
-            for n in model.nodes(named: target) { if starting { model.crash(n) } else { model.restart(n) } }
+            for (n, part) in model.failureTargets(named: target) {
+                if starting { model.crash(n, part: part) } else { model.restart(n, part: part) }
+            }
         case .restart(let target):
-            if starting { for n in model.nodes(named: target) { model.restart(n) } }
+            if starting { for (n, part) in model.failureTargets(named: target) { model.restart(n, part: part) } }
         case .slow(let target, let factor):
             for n in model.nodes(named: target) { n.slowFactor = starting ? factor : 1 }
         case .partition(let sides):

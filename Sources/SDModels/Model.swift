@@ -136,6 +136,21 @@ public final class Model {
         return []
     }
 
+    /// What a crash or restart named `name` reaches: the instances ``nodes(named:)`` finds, or a
+    /// part of one instance (`db.primary`, `db.shard-2.primary`: the instance's name, a dot, and a
+    /// name its ``Node/hasPart(_:)`` accepts).
+    public func failureTargets(named name: String) -> [(node: Node, part: String?)] {
+        let whole = nodes(named: name)
+        if !whole.isEmpty { return whole.map { ($0, nil) } }
+        for g in groups {
+            for n in g where name.hasPrefix(n.name + ".") {
+                let part = String(name.dropFirst(n.name.count + 1))
+                if n.hasPart(part) { return [(n, part)] }
+            }
+        }
+        return []
+    }
+
     /// Every instance of every group in `zone`.
     public func nodes(inZone zone: String) -> [Node] {
         config.components.indices.filter { config.components[$0].zone == zone }.flatMap { groups[$0] }
@@ -311,7 +326,9 @@ public final class Model {
 
     /// Crashes `node`: it refuses arrivals until restarted; every request inside it is lost
     /// (its client is told now), and a node that supports crashes drops what it holds.
-    public func crash(_ node: Node) {
+    /// A node that ``Node/crashesInParts`` crashes the part `part` instead (nil: its default part).
+    public func crash(_ node: Node, part: String? = nil) {
+        if node.crashesInParts { return node.crashPart(part) }
         guard !node.down else { return }
         let oldEpoch = node.epoch
         node.down = true
@@ -334,8 +351,10 @@ public final class Model {
         if node.supportsCrash { node.crashed() }
     }
 
-    /// Restarts `node` after a crash.
-    public func restart(_ node: Node) {
+    /// Restarts `node` after a crash (for a node that ``Node/crashesInParts``, the part `part`,
+    /// nil meaning every part that is down).
+    public func restart(_ node: Node, part: String? = nil) {
+        if node.crashesInParts { return node.restartPart(part) }
         guard node.down else { return }
         node.down = false
         node.restarted()

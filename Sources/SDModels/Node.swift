@@ -72,6 +72,23 @@ open class Node: EventHandler {
     /// The node is back after a crash.
     open func restarted() {}
 
+    /// Whether the node fails in parts of its own rather than as a whole (a database loses its
+    /// shards' primaries while its replicas keep serving reads): ``Model/crash(_:part:)`` and
+    /// ``Model/restart(_:part:)`` then call ``crashPart(_:)`` and ``restartPart(_:)``, and the
+    /// node itself never goes ``down``.
+    open var crashesInParts: Bool { false }
+
+    /// Crashes the part named `part` (nil: the part a crash of the whole node means), writing off
+    /// the requests it holds. Only called when ``crashesInParts``.
+    open func crashPart(_ part: String?) {}
+
+    /// Restarts the part named `part` (nil: every part that is down). Only called when ``crashesInParts``.
+    open func restartPart(_ part: String?) {}
+
+    /// Whether `part` names a part of this node that a failure can target (`shard-2.primary` of
+    /// the database `db`, written `db.shard-2.primary`).
+    open func hasPart(_ part: String) -> Bool { false }
+
     /// Empty any cached data (a cache flush). Nothing by default.
     open func flush() {}
 

@@ -23,6 +23,13 @@ struct DatabaseDraft {
     var splitAtNode: YAMLNode?
     var scatterTypes: [(name: String, node: YAMLNode)] = []
     var initialBytes = 0.0
+    var replication: ReplicationMode?
+    /// nil: absent, `failover: false`, or invalid.
+    var failover: FailoverConfig?
+    var failoverNode: YAMLNode?
+
+    /// Shard slots, as the model names them: the shards, plus one reserved for a split.
+    var shardSlots: Int { shardCount + (splitHot == true ? 1 : 0) }
 
     /// Shards at the start: `shards`, else one more than the `ranges` boundaries, else 1.
     var shardCount: Int { shards ?? ranges.map { $0.count + 1 } ?? 1 }
@@ -77,6 +84,21 @@ extension Schema {
         },
         FieldSpec("scatter-types") { d, n, v in d.database.scatterTypes = v.requestTypeNames(n, key: "scatter-types") },
         FieldSpec("initial-bytes") { d, n, v in if let x = v.size(n, key: "initial-bytes") { d.database.initialBytes = x } },
+        FieldSpec("replication") { d, n, v in
+            let options = ReplicationMode.allCases.map { (name: $0.rawValue, value: $0) }
+            d.database.replication = v.choice(n, key: "replication", noun: "replication mode", plural: "modes",
+                                              options: options, place: " in component '\(d.name)'")
+        },
+        FieldSpec("failover") { d, n, v in
+            d.database.failover = v.failover(n, place: " in component '\(d.name)'")
+            d.database.failoverNode = n
+        },
+    ]
+
+    /// The keys of a `failover:` mapping.
+    static let failoverFields: [FieldSpec<FailoverConfig>] = [
+        FieldSpec("detection") { d, n, v in if let x = v.duration(n, key: "detection", positive: false) { d.detection = x } },
+        FieldSpec("promotion") { d, n, v in if let x = v.duration(n, key: "promotion", positive: false) { d.promotion = x } },
     ]
 
     static let databaseKind = ComponentKindSpec(
@@ -92,12 +114,36 @@ extension Schema {
                 replicationLag: db.replicationLag, shards: db.shardCount, sharding: db.sharding ?? .hash, ranges: db.ranges,
                 directoryLookup: db.directoryLookup, hotThreshold: db.hotThreshold,
                 splitAt: db.splitHot == true ? db.splitAt : nil, scatterTypes: db.scatterTypes.map(\.name),
-                initialBytes: db.initialBytes))
+                initialBytes: db.initialBytes, replication: db.replication ?? .async, failover: db.failover))
         },
         check: { d, mapping, v in v.checkDatabaseKeys(d, mapping) })
 }
 
 extension Validator {
+
+    /// `failover:`: `true` (the standard 10 s detection and 5 s promotion), `false`, or a mapping
+    /// with `detection` and `promotion` (each defaulting to the standard value). nil when off or invalid.
+    func failover(_ node: YAMLNode, place: String) -> FailoverConfig? {
+        if case .mapping(let mapping) = node {
+            var draft = FailoverConfig.standard
+            let allowed = Schema.failoverFields.map(\.key)
+            readFields(mapping, into: &draft, fields: Schema.failoverFields, place: " in 'failover'\(place)", anchor: node) { key in
+                Validator.unknownKeyMessage(key, place: " in 'failover'\(place)", allowed: allowed, listLabel: "keys")
+            }
+            return draft
+        }
+        guard case .scalar = node else {
+            error("'failover'\(place) must be true, false, or a mapping such as '{detection: 10s, promotion: 5s}', found \(Validator.describe(node))",
+                  at: node)
+            return nil
+        }
+        guard ["true", "yes", "on", "false", "no", "off"].contains(Validator.text(node)) else {
+            error("'failover'\(place) must be true, false, or a mapping such as '{detection: 10s, promotion: 5s}', found '\(Validator.text(node))'",
+                  at: node)
+            return nil
+        }
+        return bool(node, key: "failover") == true ? .standard : nil
+    }
 
     /// `ranges:`: the first key of every shard after the first, each above the one before.
     func rangeStarts(_ node: YAMLNode) -> [UInt64]? {
@@ -158,6 +204,14 @@ extension Validator {
         }
         if let lagNode, node("read-replicas") == nil || db.readReplicas == 0 {
             error("'replication-lag'\(place) has no effect without read replicas; add e.g. 'read-replicas: 2' or remove it", at: lagNode)
+        }
+
+        if let failoverNode = node("failover"), db.failover != nil, node("read-replicas") == nil || db.readReplicas == 0 {
+            error("'failover'\(place) promotes a read replica when the primary crashes, but there is none; add e.g. 'read-replicas: 1' or remove it",
+                  at: failoverNode)
+        }
+        if let replicationNode = node("replication"), node("read-replicas") == nil || db.readReplicas == 0 {
+            error("'replication'\(place) has no effect without read replicas; add e.g. 'read-replicas: 2' or remove it", at: replicationNode)
         }
 
         let shardingNode = node("sharding")

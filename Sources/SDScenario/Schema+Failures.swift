@@ -183,13 +183,19 @@ extension Validator {
         if ["restart", "flush", "random"].contains(first.key) { forbid(d.duration != nil, "for") }
     }
 
-    /// Failure targets must be components or instances; zones must be used by some component;
+    /// Failure targets must be components, instances or a database's primaries (`db.primary`,
+    /// `db.shard-2.primary`); zones must be used by some component;
     /// times must fall inside the run.
     func checkFailures(_ failures: [FailureDraft], components: [ComponentDraft], duration: SimDuration?) {
         var names: [String] = []
         for c in components {
             names.append(c.name)
             if c.replicas > 1 { names += (1...c.replicas).map { "\(c.name)-\($0)" } }
+            if c.kind?.name == Schema.databaseKind.name && c.replicas == 1 {
+                // A database's primaries: all of them, or one shard's.
+                names.append("\(c.name).primary")
+                if c.database.shardSlots > 1 { names += (1...c.database.shardSlots).map { "\(c.name).shard-\($0).primary" } }
+            }
         }
         let zones = components.compactMap(\.zone)
         func check(_ ref: Reference) {

@@ -130,6 +130,50 @@ final class GoodScenarioTests: XCTestCase {
         XCTAssertEqual(config.components[1].kind, .database(range))
     }
 
+    /// `db-failover.yaml`: two databases, async and sync, each with a failover mapping, crashed by
+    /// their primaries' names. It runs: the async one loses writes, the sync one none.
+    func testDatabaseFailover() throws {
+        let config = try load("db-failover.yaml")
+        let failover = FailoverConfig(detection: SimDuration(seconds: 5), promotion: SimDuration(seconds: 2))
+        var common = DatabaseConfig(workers: 8, service: .exponential(mean: 0.002), writeService: .exponential(mean: 0.004),
+                                    connections: 64, readReplicas: 2, replicationLag: .exponential(mean: 0.05),
+                                    replication: .async, failover: failover)
+        XCTAssertEqual(config.components[0].kind, .database(common))
+        common.replication = .sync
+        XCTAssertEqual(config.components[1].kind, .database(common))
+        XCTAssertEqual(config.failures.map(\.action), [.crash("db-async.primary"), .crash("db-sync.primary")])
+        let r = Runner.runOnce(config).result
+        func extra(_ db: String, _ name: String) -> Double? {
+            r.components.first { $0.name == db }?.extra.first { $0.name == name }?.value
+        }
+        XCTAssertEqual(extra("db-async", "failovers"), 1)
+        XCTAssertEqual(extra("db-sync", "failovers"), 1)
+        XCTAssertGreaterThan(extra("db-async", "lost_writes") ?? 0, 0)
+        XCTAssertEqual(extra("db-sync", "lost_writes"), 0)
+    }
+
+    /// `failover: true` is the standard 10 s + 5 s; a mapping defaults the key it omits; `false`
+    /// is none; `replication` defaults to async.
+    func testFailoverForms() throws {
+        let text = """
+            name: db
+            duration: 10s
+            workload:
+              - {name: w, arrival: poisson(1/s), keys: uniform(100), route: [a, b, c]}
+            components:
+              a: {kind: database, service: constant(1ms), read-replicas: 1, replication-lag: constant(1ms), failover: true}
+              b: {kind: database, service: constant(1ms), read-replicas: 1, replication-lag: constant(1ms), failover: {detection: 3s}}
+              c: {kind: database, service: constant(1ms), read-replicas: 1, replication-lag: constant(1ms), failover: false}
+            """
+        let config = try ScenarioLoader.load(text: text, file: "db.yaml")
+        guard case .database(let a) = config.components[0].kind, case .database(let b) = config.components[1].kind,
+              case .database(let c) = config.components[2].kind else { return XCTFail("not databases") }
+        XCTAssertEqual(a.failover, .standard)
+        XCTAssertEqual(b.failover, FailoverConfig(detection: SimDuration(seconds: 3), promotion: SimDuration(seconds: 5)))
+        XCTAssertNil(c.failover)
+        XCTAssertEqual(a.replication, .async)
+    }
+
     /// Database defaults: one worker, connections = workers, hash sharding, one shard unless
     /// `ranges` says otherwise, read and write service from `service`, hot threshold 2.
     func testDatabaseDefaults() throws {
