@@ -9,6 +9,13 @@ public protocol EventHandler: AnyObject {
     func handle(kind: Int32, arg: Int64, sim: Simulation)
 }
 
+/// A handler reference that costs no reference counting to use; the simulation keeps the handler alive.
+@usableFromInline
+struct HandlerRef {
+    @usableFromInline unowned(unsafe) let handler: EventHandler
+    @inlinable init(handler: EventHandler) { self.handler = handler }
+}
+
 /// One scheduled event. Ordered by time, then by the order in which it was scheduled,
 /// so that simultaneous events run in a deterministic order.
 @usableFromInline
@@ -42,14 +49,18 @@ public final class Simulation {
 
     @usableFromInline var heap = Heap<Event>()
     @usableFromInline var nextSeq: UInt64 = 0
-    @usableFromInline var handlers: [EventHandler] = []
+    /// Handlers by address, held without reference counting on the per-event path (a retain and
+    /// release per event were 5% of a run); ``owners`` keeps them alive.
+    @usableFromInline var handlers: [HandlerRef] = []
+    @usableFromInline var owners: [EventHandler] = []
 
     /// A new simulation at time zero with no handlers.
     public init() {}
 
     /// Registers a handler and returns the address that events use to reach it.
     public func register(_ handler: EventHandler) -> Int32 {
-        handlers.append(handler)
+        owners.append(handler)
+        handlers.append(HandlerRef(handler: handler))
         return Int32(handlers.count - 1)
     }
 
@@ -81,7 +92,7 @@ public final class Simulation {
             let event = heap.removeMin()
             now = SimTime(ns: event.time)
             eventCount &+= 1
-            handlers[Int(event.handler)].handle(kind: event.kind, arg: event.arg, sim: self)
+            handlers[Int(event.handler)].handler.handle(kind: event.kind, arg: event.arg, sim: self)
             if progress != nil {
                 untilReport -= 1
                 if untilReport == 0 { untilReport = progressEvery; progress?(now) }
@@ -97,7 +108,7 @@ public final class Simulation {
         let event = heap.removeMin()
         now = SimTime(ns: event.time)
         eventCount &+= 1
-        handlers[Int(event.handler)].handle(kind: event.kind, arg: event.arg, sim: self)
+        handlers[Int(event.handler)].handler.handle(kind: event.kind, arg: event.arg, sim: self)
         return true
     }
 }
