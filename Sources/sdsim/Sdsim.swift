@@ -20,7 +20,7 @@ struct Sdsim: ParsableCommand {
               sdsim run scenarios/three-tier.yaml     load balancer, app tier, cache, database
               sdsim validate my.yaml                  check a file without running it
 
-            Exit status: 0 success, 1 a run or the results database failed, 2 bad input \
+            Exit status: 0 success, 1 a run, an expectation or the results database failed, 2 bad input \
             (a scenario error or a wrong option).
             """,
         subcommands: [Run.self, Validate.self, Spof.self])
