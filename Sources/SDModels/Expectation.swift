@@ -108,7 +108,7 @@ public enum Expectations {
     /// load time. A name not listed here is still looked up after the run.
     public static let knownExtras = [
         // caches
-        "misses_cold", "misses_capacity", "misses_expired", "misses_invalidated", "evictions", "expirations", "stale_reads",
+        "hits", "misses_cold", "misses_capacity", "misses_expired", "misses_invalidated", "evictions", "expirations", "stale_reads",
         "stale_fills", "invalidations", "writes", "flushes", "dirty_evictions", "dirty_at_end", "items_at_end",
         // databases
         "reads_on_primaries", "reads_on_replicas", "stale_read_fraction", "read_your_writes_violations", "scatter_requests",
@@ -121,7 +121,7 @@ public enum Expectations {
         "depth_mean", "depth_p99", "depth_max", "depth_at_end", "in_flight_mean", "in_flight_at_end", "oldest_age_max",
         "oldest_age_at_end", "delivery_delay_mean", "delivery_delay_p99", "enqueue_utilization", "enqueue_wait_mean",
         "inserted", "processed", "failed_rows", "polls", "polls_per_second", "empty_poll_fraction", "poll_utilization",
-        "rows_waiting_mean", "rows_waiting_max", "rows_waiting_at_end", "throttled", "transfer_time_mean", "uploads",
+        "rows_waiting_mean", "rows_waiting_max", "rows_waiting_at_end", "poller_utilization", "throttled", "transfer_time_mean", "uploads",
         "downloads", "bytes_uploaded", "bytes_downloaded", "bytes_stored",
     ]
 
