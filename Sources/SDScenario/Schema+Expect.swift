@@ -8,6 +8,8 @@ struct ExpectationDraft {
     var expectation: Expectation
     /// Offset of the metric in the text, in Unicode scalars (the subject starts at 0).
     var metricOffset: Int
+    /// Offset of the (first) value in the text.
+    var valueOffset: Int
 }
 
 /// Parses the text of one expectation: `SUBJECT.METRIC OP VALUE` or
@@ -21,9 +23,10 @@ public enum ExpectationParser {
     static let operatorAliases = ["=": "==", "=>": ">=", "=<": "<=", "<>": "!=", "!": "!=", "===": "==", "≤": "<=", "≥": ">="]
     static let operatorList = "<, <=, >, >=, ==, != or 'between A and B'"
 
-    /// The expectation in `text`, or the first problem with the offset where it starts. The
-    /// subject and metric are not checked here.
-    public static func parse(_ text: String) -> Result<(expectation: Expectation, metricOffset: Int), UnitError> {
+    /// The expectation in `text` with the offsets (in Unicode scalars) of its metric and first
+    /// value, or the first problem with the offset where it starts. The subject and metric are
+    /// not checked here.
+    public static func parse(_ text: String) -> Result<(expectation: Expectation, metricOffset: Int, valueOffset: Int), UnitError> {
         let s = Array(text.unicodeScalars)
         var i = 0
         func skipSpaces() { while i < s.count && (s[i] == " " || s[i] == "\t") { i += 1 } }
@@ -74,6 +77,7 @@ public enum ExpectationParser {
             }
         }
         skipSpaces()
+        let valueOffset = i
         // The value(s): everything up to ` and ` for between, else to the end.
         func value(until stop: String?) -> Result<(Double, Expectation.Unit), UnitError> {
             let start = i
@@ -115,7 +119,7 @@ public enum ExpectationParser {
         let trimmed = text.trimmingSpaces()
         let e = Expectation(text: trimmed, subject: subject, metric: metric, comparison: comparison, value: first.0,
                             upper: upper, unit: first.1)
-        return .success((e, metricOffset))
+        return .success((e, metricOffset, valueOffset))
     }
 
     /// A bound: a plain number, a percentage (`99.9%`), a duration (`200ms`), a size (`5MB`) or
@@ -162,7 +166,8 @@ extension Validator {
             switch ExpectationParser.parse(s.string) {
             case .failure(let e): error(e.message, at: item, offset: e.offset)
             case .success(let parsed):
-                out.append(ExpectationDraft(node: item, expectation: parsed.expectation, metricOffset: parsed.metricOffset))
+                out.append(ExpectationDraft(node: item, expectation: parsed.expectation, metricOffset: parsed.metricOffset,
+                                            valueOffset: parsed.valueOffset))
             }
         }
         return out
@@ -236,9 +241,9 @@ extension Validator {
         let x = e.expectation
         let isTime = Expectations.timeMetrics.contains(x.metric)
         if x.unit == .duration && !isTime {
-            error("'\(x.metric)' is not a duration; write its bound without a time unit", at: e.node)
+            error("'\(x.metric)' is not a duration; write its bound without a time unit", at: e.node, offset: e.valueOffset)
         } else if isTime && (x.unit == .percent || x.unit == .size) {
-            error("'\(x.metric)' is a duration; write its bound with a time unit such as '200ms'", at: e.node)
+            error("'\(x.metric)' is a duration; write its bound with a time unit such as '200ms'", at: e.node, offset: e.valueOffset)
         } else if x.metric == "hit_ratio", let c = components.first(where: { $0.name == x.subject }),
                   let kind = c.kind, kind.name != "cache" {
             error("'hit_ratio' is only measured for caches, and '\(x.subject)' is \(kind.article)", at: e.node, offset: e.metricOffset)
