@@ -10,7 +10,7 @@ public struct ModelConfig: Sendable, Equatable {
         a.name == b.name && a.description == b.description && a.seed == b.seed && a.duration == b.duration
             && a.warmup == b.warmup && a.network == b.network && a.workloads == b.workloads && a.components == b.components
             && a.machines == b.machines && a.failures == b.failures && a.randomFailures == b.randomFailures
-            && a.slo == b.slo && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
+            && a.slo == b.slo && a.lesson == b.lesson && a.expectations == b.expectations && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
     }
 
     /// The scenario's name, printed in every report.
@@ -38,6 +38,10 @@ public struct ModelConfig: Sendable, Equatable {
     public var randomFailures: [RandomFailure] = []
     /// Targets for availability and latency (`slo:`), used by `sdsim spof` and reports.
     public var slo: ServiceLevelObjective?
+    /// What the scenario teaches, in a few sentences (`lesson:`); printed at the top of reports.
+    public var lesson: String?
+    /// Assertions about the results, checked after the run (`expect:`), in declaration order.
+    public var expectations: [Expectation] = []
     /// A window of arrival times whose requests are also measured on their own (`sdsim spof`
     /// measures the outage this way).
     public var focus: (start: SimDuration, end: SimDuration)?

@@ -251,6 +251,13 @@ public struct RunResult: Sendable, Equatable {
     public var components: [ComponentResult]
     /// Machine instances, in order of first use (empty when no component is placed on a machine).
     public var machines: [MachineResult] = []
+    /// The scenario's lesson, when the report should show it (see ``Expectations/check(_:_:)``).
+    public var lesson: String?
+    /// The scenario's expectations and what they found (empty: none checked).
+    public var expectations: [ExpectationOutcome] = []
+
+    /// Whether every expectation checked holds (true when there are none).
+    public var expectationsHold: Bool { expectations.allSatisfy(\.passed) }
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Locale-free number formatting for the text report. Everything here is pure arithmetic on
 /// the value, so equal inputs give equal text on every machine.
 enum Format {
@@ -39,16 +42,6 @@ enum Format {
         return (x < 0 && n != 0 ? "-" : "") + text
     }
 
-    /// A byte count in decimal units with three significant digits: `500071114000` → `500 GB`.
-    static func bytes(_ b: Double) -> String {
-        guard b.isFinite else { return "-" }
-        let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
-        var x = b, i = 0
-        while abs(x) >= 1000 && i < units.count - 1 { x /= 1000; i += 1 }
-        let decimals = i == 0 ? 0 : (abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2)
-        return fixed(x, decimals: decimals) + " " + units[i]
-    }
-
     /// An availability as a percentage with three decimals: `0.99952` → `99.952%`.
     static func availability(_ f: Double) -> String { fixed(f * 100, decimals: 3) + "%" }
 
@@ -64,6 +57,27 @@ enum Format {
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
+    }
+
+    /// A number with four significant digits and no exponent for everyday magnitudes: `0.9813`,
+    /// `12.35`, `1,234`, `2,400,000`; whole numbers exactly.
+    static func significant(_ x: Double) -> String {
+        guard x.isFinite else { return "n/a" }
+        if x == x.rounded() && x.magnitude < 1e15 { return fixed(x, decimals: 0) }
+        let m = x.magnitude
+        let decimals = m >= 1000 ? 0 : m >= 100 ? 1 : m >= 10 ? 2 : m >= 1 ? 3 : 3 - Int(log10(m).rounded(.down))
+        return fixed(x, decimals: min(decimals, 9))
+    }
+
+    /// A size in bytes in decimal units with three significant digits: `5.00 MB`, `812 B`.
+    static func bytes(_ b: Double) -> String {
+        guard b.isFinite else { return "n/a" }
+        let units: [(Double, String)] = [(1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
+        for (scale, name) in units where b.magnitude >= scale {
+            let v = b / scale
+            return fixed(v, decimals: v.magnitude >= 100 ? 0 : v.magnitude >= 10 ? 1 : 2) + " " + name
+        }
+        return fixed(b, decimals: 0) + " B"
     }
 
     private static let units: [(scale: Double, name: String)] = [

@@ -4,7 +4,7 @@ import SDModels
 ///
 /// Shape (keys in this order; times in seconds as floating-point numbers):
 /// ```
-/// { "scenario", "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
+/// { "scenario", "lesson" (when the scenario has one), "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
 ///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
 ///       "failed_by": { "<reason>": n }, "retries", "late_replies", "arrived_by_type": { "<type>": n }, "bytes",
 ///       "latency": { "count", "mean", "mean_ci95": [lo, hi], "p50", "p90", "p99", "p999", "max",
@@ -14,7 +14,10 @@ import SDModels
 ///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
 ///       "arrived", "completed", "rejected", "target_shares": { "<replica>": f } (load balancers),
 ///       "keys_moved_on_add" (hash load balancers), then per-kind extras,
-///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (queues only) } } }
+///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (queues only) } },
+///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
+///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
+///   "expectations_passed" (when the scenario has expectations) }
 /// ```
 /// Workloads and components appear in the order of the `RunResult` arrays. Non-finite numbers
 /// are written as `null`. Equal inputs give byte-identical output.
@@ -26,8 +29,8 @@ public enum JSONReport {
 
     /// The report of `r` as a JSON value, for callers that embed it in a larger document.
     public static func value(_ r: RunResult) -> JSONValue {
-        .object([
-            ("scenario", .string(r.scenario)),
+        .object([("scenario", .string(r.scenario))]
+            + (r.lesson.map { [("lesson", JSONValue.string($0))] } ?? []) + [
             ("seed", .uint(r.seed)),
             ("simulated_seconds", .double(r.simulatedSeconds)),
             ("warmup_seconds", .double(r.warmupSeconds)),
@@ -39,7 +42,18 @@ public enum JSONReport {
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
             ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
+        ]) + (r.expectations.isEmpty ? [] : [
+            ("expectations", .array(r.expectations.map(expectation))),
+            ("expectations_passed", .bool(r.expectationsHold)),
         ]))
+    }
+
+    static func expectation(_ o: ExpectationOutcome) -> JSONValue {
+        .object([
+            ("expect", .string(o.expectation.text)),
+            ("value", o.value.map(JSONValue.double) ?? .null),
+            ("passed", .bool(o.passed)),
+        ] + (o.problem.map { [("problem", JSONValue.string($0))] } ?? []))
     }
 
     static func machine(_ m: MachineResult) -> JSONValue {

@@ -7,6 +7,7 @@ public enum TextReport {
     /// The report of `r`, ending with a newline.
     public static func render(_ r: RunResult) -> String {
         var out = header(r) + "\n"
+        if let lesson = r.lesson { out += "\n" + wrap("Lesson: " + lesson, width: 100) }
         if !r.workloads.isEmpty {
             out += "\n" + workloadTable(r.workloads)
             for w in r.workloads where w.latency.outOfRange > 0 {
@@ -61,7 +62,43 @@ public enum TextReport {
         if let b = bottleneck(r.components) {
             out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
         }
+        if !r.expectations.isEmpty { out += "\n" + expectationsSection(r.expectations) }
         return out
+    }
+
+    /// `Expectations` and one line per expectation: PASS or FAIL, the expectation, the measured
+    /// value (or why there is none); then a summary line.
+    static func expectationsSection(_ outcomes: [ExpectationOutcome]) -> String {
+        var t = TextTable(headers: ["Expectation", "", "measured"], alignments: [.left, .left, .right])
+        for o in outcomes {
+            t.rows.append([o.expectation.text, o.passed ? "PASS" : "FAIL", o.value.map { measured($0, as: o.expectation) } ?? "-"])
+        }
+        var out = t.render()
+        for o in outcomes where o.problem != nil { out += "FAIL \(o.expectation.text): \(o.problem!)\n" }
+        let failed = outcomes.filter { !$0.passed }.count
+        out += failed == 0 ? "All \(outcomes.count) expectations hold.\n"
+            : "\(failed) of \(outcomes.count) expectation\(outcomes.count == 1 ? "" : "s") failed.\n"
+        return out
+    }
+
+    /// A measured value shown the way the expectation's bound was written.
+    static func measured(_ x: Double, as e: Expectation) -> String {
+        switch e.unit {
+        case .duration: return Format.duration(x)
+        case .percent: return Format.fixed(x * 100, decimals: 3) + "%"
+        case .size: return Format.bytes(x)
+        case .number, .count: return Format.significant(x)
+        }
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces (longer words stay whole).
+    static func wrap(_ text: String, width: Int) -> String {
+        var out = "", line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty && line.count + 1 + word.count > width { out += line + "\n"; line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return out + line + "\n"
     }
 
     static func header(_ r: RunResult) -> String {

@@ -44,6 +44,7 @@ public enum ScenarioLoader {
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
+        v.checkExpectations(draft)
         guard v.diagnostics.isEmpty, let config = assemble(draft) else {
             if v.diagnostics.isEmpty {
                 v.error("internal error: the scenario was accepted but could not be assembled", line: 1, column: 1)
@@ -93,6 +94,8 @@ public enum ScenarioLoader {
         config.machines = machines
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
+        config.lesson = d.lesson
+        config.expectations = d.expectations.map(\.expectation)
         return config
     }
 

@@ -17,6 +17,8 @@ struct ScenarioDraft {
     var machines: [MachineDraft] = []
     var failures: [FailureDraft] = []
     var slo: ServiceLevelObjective?
+    var lesson: String?
+    var expectations: [ExpectationDraft] = []
 }
 
 /// What has been read of one workload.
@@ -322,5 +324,7 @@ enum Schema {
         FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures") { d, n, v in d.failures = v.readFailures(n) },
         FieldSpec("slo") { d, n, v in d.slo = v.readSLO(n) },
+        lessonField,
+        expectField,
     ]
 }

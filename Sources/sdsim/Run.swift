@@ -22,6 +22,10 @@ struct Run: ParsableCommand {
             Every run is also stored in an SQLite database (default results/sdsim.db) in one \
             transaction: tables runs, workload_stats and component_stats.
 
+            A scenario's 'expect:' assertions are checked after the run and listed at the end \
+            of the report with PASS or FAIL and the measured value; when any fails, the exit \
+            status is 1 (after the report is printed and the run stored).
+
             Examples:
               sdsim run scenarios/mm1.yaml
               sdsim run scenarios/three-tier.yaml --format json | jq '.workload'
@@ -52,6 +56,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress display, even on a terminal.")
     var quiet = false
 
+    @Flag(help: "Do not check the scenario's 'expect:' assertions (and so never exit with status 1 for them).")
+    var noExpect = false
+
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
@@ -64,11 +71,17 @@ struct Run: ParsableCommand {
         let progress = Progress(label: config.name, enabled: !quiet && Console.standardError.isTerminal)
         var onProgress: (@Sendable (Double) -> Void)? = nil
         if progress.enabled { onProgress = { progress.update($0) } }
-        let result = Runner.run(config, seed: seed, replications: replications, jobs: jobs, progress: onProgress)
+        var result = Runner.run(config, seed: seed, replications: replications, jobs: jobs, progress: onProgress)
         progress.finish()
+        if noExpect {
+            result.lesson = config.lesson
+        } else {
+            result = Expectations.check(config, result)
+        }
         let report = format == .json ? JSONReport.render(result) : TextReport.render(result)
         Console.standardOutput.write(report)
         if !noDb { try store(result) }
+        if !result.expectationsHold { throw ExitCode.failure }
     }
 
     private func store(_ result: RunResult) throws {

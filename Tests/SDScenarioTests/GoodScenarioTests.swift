@@ -33,7 +33,12 @@ final class GoodScenarioTests: XCTestCase {
                 ComponentConfig(name: "station", replicas: 1,
                                 kind: .server(ServerConfig(workers: 1, service: .exponential(mean: 1), queueLimit: nil))),
             ])
-        XCTAssertEqual(try load("mm1.yaml"), expected)
+        var config = try load("mm1.yaml")
+        // The lesson and expectations are checked by the scenario library tests.
+        XCTAssertNotNil(config.lesson)
+        XCTAssertEqual(config.expectations.map(\.subject), ["station", "jobs", "jobs", "jobs"])
+        (config.lesson, config.expectations) = (nil, [])
+        XCTAssertEqual(config, expected)
     }
 
     func testThreeTier() throws {
@@ -55,7 +60,10 @@ final class GoodScenarioTests: XCTestCase {
                                 kind: .cache(CacheConfig(hitRatio: 0.8, workers: 64, service: .constant(0.0005), onMiss: "db"))),
                 ComponentConfig(name: "db", kind: .server(ServerConfig(workers: 16, service: .exponential(mean: 0.025)))),
             ])
-        let config = try load("three-tier.yaml")
+        var config = try load("three-tier.yaml")
+        XCTAssertNotNil(config.lesson)
+        XCTAssertEqual(config.expectations.count, 5)
+        (config.lesson, config.expectations) = (nil, [])
         XCTAssertEqual(config, expected)
         XCTAssertEqual(config.components[1].instanceNames, ["app-1", "app-2", "app-3", "app-4"])
     }
