@@ -93,6 +93,10 @@ public enum ScenarioLoader {
         config.machines = machines
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
+        if let p = d.population {
+            guard let population = Validator.assemblePopulation(p) else { return nil }
+            config.population = population
+        }
         return config
     }
 

@@ -17,6 +17,9 @@ struct ScenarioDraft {
     var machines: [MachineDraft] = []
     var failures: [FailureDraft] = []
     var slo: ServiceLevelObjective?
+    var population: PopulationDraft?
+    /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
+    var workloadGiven = false
 }
 
 /// What has been read of one workload.
@@ -112,6 +115,8 @@ struct ComponentDraft {
     var prefixBurst: Double?
     var replicationFactor = 1
     var initialBytes = 0.0
+    // feed-service (Schema+Population.swift)
+    var feed = FeedServiceConfig()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -224,7 +229,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
@@ -317,7 +322,8 @@ enum Schema {
             if let w = v.duration(n, key: "warmup", positive: false) { d.warmup = w; d.warmupNode = n }
         },
         FieldSpec("network") { d, n, v in v.readNetwork(n, into: &d.network) },
-        FieldSpec("workload", required: true) { d, n, v in d.workloads = v.readWorkloads(n) },
+        FieldSpec("workload") { d, n, v in d.workloads = v.readWorkloads(n); d.workloadGiven = true },
+        FieldSpec("population") { d, n, v in d.population = v.readPopulation(n) },
         FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
         FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures") { d, n, v in d.failures = v.readFailures(n) },
