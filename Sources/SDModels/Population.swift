@@ -281,3 +281,49 @@ public struct FollowerGraph: Sendable, Equatable {
         return (ordinary * (n - Double(celebrities)) + celebrityEdges) / n
     }
 }
+
+/// What a run with a `population:` reports about it: how read-heavy the traffic was.
+public struct PopulationSummary: Sendable, Equatable {
+    /// Monthly active users.
+    public var users: UInt64
+    /// Users active on a given day.
+    public var dailyActiveUsers: Double
+    /// Measured requests of read classes, of every workload.
+    public var reads: Int
+    /// Measured requests of write classes, of every workload.
+    public var writes: Int
+    /// reads / writes as the workloads' average rates promise (nil without writes).
+    public var readToWriteTheory: Double?
+
+    /// A summary.
+    public init(users: UInt64, dailyActiveUsers: Double, reads: Int, writes: Int, readToWriteTheory: Double?) {
+        self.users = users; self.dailyActiveUsers = dailyActiveUsers; self.reads = reads; self.writes = writes
+        self.readToWriteTheory = readToWriteTheory
+    }
+
+    /// reads / writes as measured (nil without writes).
+    public var readToWrite: Double? { writes > 0 ? Double(reads) / Double(writes) : nil }
+
+    /// The summary of `config`'s population over `workloads` (nil without a population).
+    public static func make(_ config: ModelConfig, workloads: [WorkloadResult]) -> PopulationSummary? {
+        guard let p = config.population else { return nil }
+        var writeTypes = Set<String>(), readTypes = Set<String>()
+        var readRate = 0.0, writeRate = 0.0
+        for w in config.workloads {
+            let total = w.mix.reduce(0) { $0 + $1.share }
+            for c in w.mix {
+                if c.isWrite { writeTypes.insert(c.type) } else { readTypes.insert(c.type) }
+                let rate = (w.arrival.ratePerSecond ?? 0) * c.share / total
+                if c.isWrite { writeRate += rate } else { readRate += rate }
+            }
+        }
+        var reads = 0, writes = 0
+        for w in workloads {
+            for (type, n) in w.arrivedByType {
+                if writeTypes.contains(type) { writes += n } else { reads += n }
+            }
+        }
+        return PopulationSummary(users: p.users, dailyActiveUsers: p.dailyActiveUsers, reads: reads, writes: writes,
+                                 readToWriteTheory: writeRate > 0 ? readRate / writeRate : nil)
+    }
+}

@@ -251,6 +251,8 @@ public struct RunResult: Sendable, Equatable {
     public var components: [ComponentResult]
     /// Machine instances, in order of first use (empty when no component is placed on a machine).
     public var machines: [MachineResult] = []
+    /// The population's read-to-write figures (nil without `population:`).
+    public var population: PopulationSummary?
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

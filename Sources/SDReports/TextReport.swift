@@ -28,6 +28,7 @@ public enum TextReport {
             }
             if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
         }
+        if let p = r.population { out += populationLine(p) }
         if !r.components.isEmpty {
             out += "\n" + componentTable(r.components)
         }
@@ -55,6 +56,17 @@ public enum TextReport {
             out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
         }
         return out
+    }
+
+    /// The population's line: users and the read-to-write ratio, measured and promised.
+    static func populationLine(_ p: PopulationSummary) -> String {
+        var line = "Population: \(Format.grouped(Int(p.users))) users, \(Format.grouped(Int(p.dailyActiveUsers.rounded()))) daily active; "
+            + "reads \(Format.grouped(p.reads)), writes \(Format.grouped(p.writes))"
+        if let ratio = p.readToWrite {
+            line += "; read-to-write ratio \(Format.fixed(ratio, decimals: 1)):1"
+            if let theory = p.readToWriteTheory { line += " (rates promise \(Format.fixed(theory, decimals: 1)):1)" }
+        }
+        return line + "\n"
     }
 
     static func header(_ r: RunResult) -> String {

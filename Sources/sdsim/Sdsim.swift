@@ -23,7 +23,7 @@ struct Sdsim: ParsableCommand {
             Exit status: 0 success, 1 a run or the results database failed, 2 bad input \
             (a scenario error or a wrong option).
             """,
-        subcommands: [Run.self, Validate.self, Spof.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {
