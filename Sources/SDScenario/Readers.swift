@@ -22,7 +22,7 @@ extension Validator {
         }
         if !draft.workloadGiven && draft.population == nil
             && !mapping.contains(where: { k, _ in k.scalar.map { Suggestions.closest(to: $0.string, among: allowed) == "workload" } ?? false }) {
-            error("missing required key 'workload'", at: root)
+            error("missing required key 'workload'; describe the traffic with 'workload:' (request rates) or 'population:' (users and what they do)", at: root)
         }
         if let p = draft.population {
             var names: [String: YAMLNode] = [:]
