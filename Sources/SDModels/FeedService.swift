@@ -109,11 +109,12 @@ public final class FeedService: Station {
 
     public override func beginService(_ request: Int32) -> SimDuration {
         var seconds = service.sample(stream)
-        let r = requests.records[Int(request)]
+        let r = requests.records + Int(request)   // no copy of the record (its frames would be retained)
+        let isWrite = r.pointee.isWrite, key = r.pointee.key, origin = r.pointee.origin
         let now = sim.now.ns
         let inWindow = now >= windowStartNs
-        if r.isWrite {
-            let followers = graph.map { $0.followers(of: r.key) } ?? 0
+        if isWrite {
+            let followers = graph.map { $0.followers(of: key) } ?? 0
             if pushes(followers: followers) {
                 let work = Double(followers) * config.perFollower
                 seconds += work
@@ -122,13 +123,13 @@ public final class FeedService: Station {
                     feedWrites += Double(followers)
                     fanOutWork += work
                 }
-                if r.origin >= windowStartNs {
+                if origin >= windowStartNs {
                     let reach = fanStream.uniform() * work
-                    visibility.record(SimDuration(ns: now - r.origin + Int64((reach * 1e9).rounded())))
+                    visibility.record(SimDuration(ns: now - origin + Int64((reach * 1e9).rounded())))
                 }
             } else {
                 if inWindow { pulledPosts += 1 }
-                if r.origin >= windowStartNs { visibility.record(.zero) }
+                if origin >= windowStartNs { visibility.record(.zero) }
             }
         } else {
             let count: Double
