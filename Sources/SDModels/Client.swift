@@ -78,6 +78,7 @@ public final class Client: Node {
         switch config.arrival {
         case .poisson(let rate): return Distribution.exponential(mean: 1 / rate).sampleDuration(stream)
         case .interarrival(let d): return d.sampleDuration(stream)
+        case .cyclic(let c): return SimDuration(seconds: c.nextGap(after: sim.now.seconds, stream))
         }
     }
 

@@ -15,6 +15,7 @@ extension ComponentKind {
         case .queue(let c): return MessageQueue(name: name, group: group, model: model, config: c)
         case .polledTable(let c): return PolledTable(name: name, group: group, model: model, config: c)
         case .objectStore(let c): return ObjectStore(name: name, group: group, model: model, config: c)
+        case .feedService(let c): return FeedService(name: name, group: group, model: model, config: c)
         }
     }
 }

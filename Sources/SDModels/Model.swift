@@ -34,6 +34,8 @@ public final class Model {
     private var latencyStreams: [RandomStream] = []
     /// Machine instances, in order of first use.
     public private(set) var machines: [Machine] = []
+    /// The follower graph of the scenario's population (nil without `population:`), derived from this run's seed.
+    public let followerGraph: FollowerGraph?
 
     /// Builds the model for `config`, with `seed` overriding the configuration's seed.
     /// The configuration must be valid (the scenario loader checks it); violations are preconditions.
@@ -41,6 +43,7 @@ public final class Model {
         self.config = config
         self.seed = seed ?? config.seed
         self.warmupEnd = SimTime(ns: config.warmup.ns)
+        self.followerGraph = config.population.map { FollowerGraph(population: $0, seed: seed ?? config.seed) }
         func nonZero(_ d: Distribution?) -> Distribution? {
             if case .constant(let v)? = d, v == 0 { return nil }
             return d

@@ -11,16 +11,19 @@ public struct Payload: Sendable, Equatable {
     public var type: Int32
     /// Whether the producer's request was a write.
     public var isWrite: Bool
+    /// When the user action behind the producer's request happened (``RequestRecord/origin``), in nanoseconds.
+    public var origin: Int64
 
     /// A payload.
-    public init(key: UInt64 = 0, size: Double = 0, type: Int32 = 0, isWrite: Bool = false) {
-        self.key = key; self.size = size; self.type = type; self.isWrite = isWrite
+    public init(key: UInt64 = 0, size: Double = 0, type: Int32 = 0, isWrite: Bool = false, origin: Int64 = 0) {
+        self.key = key; self.size = size; self.type = type; self.isWrite = isWrite; self.origin = origin
     }
 
     /// The payload of request `request`.
     init(of request: Int32, in table: RequestTable) {
         let r = table.records + Int(request)
-        self.init(key: r.pointee.key, size: r.pointee.size, type: r.pointee.type, isWrite: r.pointee.isWrite)
+        self.init(key: r.pointee.key, size: r.pointee.size, type: r.pointee.type, isWrite: r.pointee.isWrite,
+                  origin: r.pointee.origin)
     }
 }
 
@@ -41,6 +44,7 @@ extension Node {
         r.pointee.size = payload.size
         r.pointee.type = payload.type
         r.pointee.isWrite = payload.isWrite
+        r.pointee.origin = payload.origin
         r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: 0, arrivedAt: now, aux: owner))
         return request
     }

@@ -68,6 +68,10 @@ public struct RequestRecord: Sendable {
     public var routeIndex: Int32 = 0
     /// Creation time at the client, in nanoseconds.
     public var created: Int64 = 0
+    /// When the user action behind it happened, in nanoseconds: ``created`` for a client's request;
+    /// for work a node does on its own behalf (a queue consumer's call), the creation time of the
+    /// request that produced the message. A feed service measures how long a post takes to show.
+    public var origin: Int64 = 0
     /// Whether it arrived after the warm-up and so enters the statistics.
     public var measured: Bool = false
     /// Set when a component rejected it; the error response travels back like a normal one.
@@ -145,6 +149,7 @@ public final class RequestTable {
         r.pointee.workload = workload
         r.pointee.routeIndex = 0
         r.pointee.created = created
+        r.pointee.origin = created
         r.pointee.measured = measured
         r.pointee.failed = false
         r.pointee.failure = .none

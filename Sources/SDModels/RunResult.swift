@@ -258,6 +258,8 @@ public struct RunResult: Sendable, Equatable {
 
     /// Whether every expectation checked holds (true when there are none).
     public var expectationsHold: Bool { expectations.allSatisfy(\.passed) }
+    /// The population's read-to-write figures (nil without `population:`).
+    public var population: PopulationSummary?
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

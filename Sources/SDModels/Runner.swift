@@ -102,6 +102,7 @@ public enum Runner {
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,
                                workloads: workloads, components: components)
         result.machines = model.machines.map { $0.machineResult(end: end) }
+        result.population = PopulationSummary.make(config, workloads: workloads)
         return Outcome(result: result, recorders: model.clients.map(\.latency), focusRecorders: model.clients.map(\.focusLatency))
     }
 
@@ -195,6 +196,12 @@ public enum Runner {
             var row = first.machines[m]
             row.utilization = outcomes.reduce(0) { $0 + $1.result.machines[m].utilization } / Double(outcomes.count)
             return row
+        }
+        combined.population = first.population.map { p in
+            var p = p
+            p.reads = outcomes.reduce(0) { $0 + ($1.result.population?.reads ?? 0) }
+            p.writes = outcomes.reduce(0) { $0 + ($1.result.population?.writes ?? 0) }
+            return p
         }
         return combined
     }

@@ -38,7 +38,7 @@ public enum JSONReport {
             ("replications", .integer(r.replications)),
             ("workload", .object(r.workloads.map { ($0.name, workload($0)) })),
             ("components", .object(r.components.map { ($0.name, component($0)) })),
-        ] + (r.machines.isEmpty ? [] : [
+        ] + (r.population.map { p in [("population", population(p))] } ?? []) + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
             ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
@@ -54,6 +54,17 @@ public enum JSONReport {
             ("value", o.value.map(JSONValue.double) ?? .null),
             ("passed", .bool(o.passed)),
         ] + (o.problem.map { [("problem", JSONValue.string($0))] } ?? []))
+    }
+
+    static func population(_ p: PopulationSummary) -> JSONValue {
+        .object([
+            ("users", .uint(p.users)),
+            ("daily_active_users", .double(p.dailyActiveUsers)),
+            ("reads", .integer(p.reads)),
+            ("writes", .integer(p.writes)),
+            ("read_to_write", p.readToWrite.map { .double($0) } ?? .null),
+            ("read_to_write_theory", p.readToWriteTheory.map { .double($0) } ?? .null),
+        ])
     }
 
     static func machine(_ m: MachineResult) -> JSONValue {

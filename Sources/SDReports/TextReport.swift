@@ -32,6 +32,7 @@ public enum TextReport {
             }
             if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
         }
+        if let p = r.population { out += populationLine(p) }
         if !r.components.isEmpty {
             out += "\n" + componentTable(r.components)
         }
@@ -99,6 +100,17 @@ public enum TextReport {
             line += (line.isEmpty ? "" : " ") + word
         }
         return out + line + "\n"
+    }
+
+    /// The population's line: users and the read-to-write ratio, measured and promised.
+    static func populationLine(_ p: PopulationSummary) -> String {
+        var line = "Population: \(Format.grouped(Int(p.users))) users, \(Format.grouped(Int(p.dailyActiveUsers.rounded()))) daily active; "
+            + "reads \(Format.grouped(p.reads)), writes \(Format.grouped(p.writes))"
+        if let ratio = p.readToWrite {
+            line += "; read-to-write ratio \(Format.fixed(ratio, decimals: 1)):1"
+            if let theory = p.readToWriteTheory { line += " (rates promise \(Format.fixed(theory, decimals: 1)):1)" }
+        }
+        return line + "\n"
     }
 
     static func header(_ r: RunResult) -> String {

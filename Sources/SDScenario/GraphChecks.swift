@@ -94,8 +94,9 @@ extension Validator {
         for w in workloads {
             guard case .mapping(let mapping) = w.node else { continue }
             let wname = w.name.map { "'\($0)'" } ?? "at line \(w.node.mark?.line ?? 1)"
-            let keysGiven = Validator.value(of: "keys", in: mapping) != nil
-            let sizeGiven = Validator.value(of: "size", in: mapping) != nil
+            // An activity of `population:` carries keys (its users) without a `keys:` key.
+            let keysGiven = w.keys != nil || Validator.value(of: "keys", in: mapping) != nil
+            let sizeGiven = w.size != nil || Validator.value(of: "size", in: mapping) != nil
             // Each request class: its route, its own node, whether it has a size, its type.
             var classes: [(route: [Reference], node: YAMLNode, sized: Bool, type: String?)] = []
             if let mix = w.mix {

@@ -20,6 +20,23 @@ extension Validator {
             error("'warmup' (\(Validator.text(warmupNode))) must be shorter than 'duration' (\(Validator.text(durationNode)))",
                   at: warmupNode)
         }
+        if !draft.workloadGiven && draft.population == nil
+            && !mapping.contains(where: { k, _ in k.scalar.map { Suggestions.closest(to: $0.string, among: allowed) == "workload" } ?? false }) {
+            error("missing required key 'workload'; describe the traffic with 'workload:' (request rates) or 'population:' (users and what they do)", at: root)
+        }
+        if let p = draft.population {
+            var names: [String: YAMLNode] = [:]
+            for w in draft.workloads { if let n = w.name, let node = w.nameNode { names[n] = node } }
+            for w in activityWorkloads(p) {
+                if let n = w.name, let first = names[n], let node = w.nameNode {
+                    error("activity type '\(n)' is also the name of a workload (line \(first.mark?.line ?? 1)); an activity becomes a workload of that name",
+                          at: node)
+                }
+                draft.workloads.append(w)
+            }
+        } else if let c = draft.components.first(where: { $0.kind?.name == "feed-service" }) {
+            error("component '\(c.name)' is a feed service, which needs 'population:' (its users and their followers)", at: c.keyNode)
+        }
         checkDatabaseTimes(draft)
         return draft
     }

@@ -96,6 +96,10 @@ public enum ScenarioLoader {
         config.slo = d.slo
         config.lesson = d.lesson
         config.expectations = d.expectations.map(\.expectation)
+        if let p = d.population {
+            guard let population = Validator.assemblePopulation(p) else { return nil }
+            config.population = population
+        }
         return config
     }
 

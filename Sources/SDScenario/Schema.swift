@@ -19,6 +19,9 @@ struct ScenarioDraft {
     var slo: ServiceLevelObjective?
     var lesson: String?
     var expectations: [ExpectationDraft] = []
+    var population: PopulationDraft?
+    /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
+    var workloadGiven = false
 }
 
 /// What has been read of one workload.
@@ -114,6 +117,8 @@ struct ComponentDraft {
     var prefixBurst: Double?
     var replicationFactor = 1
     var initialBytes = 0.0
+    // feed-service (Schema+Population.swift)
+    var feed = FeedServiceConfig()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -226,7 +231,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
@@ -319,7 +324,8 @@ enum Schema {
             if let w = v.duration(n, key: "warmup", positive: false) { d.warmup = w; d.warmupNode = n }
         },
         FieldSpec("network") { d, n, v in v.readNetwork(n, into: &d.network) },
-        FieldSpec("workload", required: true) { d, n, v in d.workloads = v.readWorkloads(n) },
+        FieldSpec("workload") { d, n, v in d.workloads = v.readWorkloads(n); d.workloadGiven = true },
+        FieldSpec("population") { d, n, v in d.population = v.readPopulation(n) },
         FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
         FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures") { d, n, v in d.failures = v.readFailures(n) },

@@ -64,3 +64,10 @@ for customers in [1_000_000, 10_000_000] {
 bench("three-tier", load(root + "/scenarios/three-tier.yaml"), repeats: repeats)
 // Keyed LRU caches behind a consistent-hash load balancer (issue 3).
 bench("cache-ring", load(root + "/scenarios/cache-ring.yaml"), repeats: repeats)
+
+// One simulated peak hour of the course's Instagram design (10M users, daily and weekly cycles,
+// hybrid feed fan-out): memory must not grow with users, only with the LRU cache's 1M entries.
+var instagram = load(root + "/scenarios/instagram.yaml")
+instagram.warmup = .zero
+instagram.duration = SimDuration(seconds: 3600)
+bench("instagram-peak-hour", instagram, repeats: 1, extra: "simulated_s=3600 users=\(instagram.population?.users ?? 0) ")
