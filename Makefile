@@ -23,6 +23,9 @@ demo: build
 	@echo
 	@echo "== Three tiers: load balancer, 4 app servers, a cache in front of a database"
 	$(BIN)/sdsim run scenarios/three-tier.yaml --quiet
+	@echo
+	@echo "== The same system failing: the database crashes, one app server turns slow"
+	$(BIN)/sdsim run scenarios/failures.yaml --quiet
 
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
