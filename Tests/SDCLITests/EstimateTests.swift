@@ -86,7 +86,8 @@ final class EstimateTests: XCTestCase {
     func testInstagram() throws {
         let out = try sdsim(["estimate", "scenarios/instagram.yaml"])
         XCTAssertEqual(out.status, 0, out.stderr)
-        XCTAssertTrue(out.stdout.contains("10M users × 50% daily × 2/month ÷ 30 days ÷ 86,400 s = 3.86/s"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("10M users × 50% daily × 4/month ÷ 30 days ÷ 86,400 s = 7.72/s"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("= 104TB/month"), out.stdout)   // 100 TB of originals plus thumbnails
         XCTAssertTrue(out.stdout.contains("feed-service"), out.stdout)
     }
 

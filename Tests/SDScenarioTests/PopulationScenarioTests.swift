@@ -15,16 +15,17 @@ final class PopulationScenarioTests: XCTestCase {
         XCTAssertEqual(p.dailyCycle, 1.7)
         XCTAssertEqual(p.weeklyCycle, 1.1)
         XCTAssertEqual(p.startHour, 20, "time 0 defaults to the peak hour")
-        XCTAssertEqual(p.activities.map(\.type), ["upload", "feed-read", "follow"])
-        XCTAssertEqual(p.activities[0].perUserPerDay, 2.0 / 30, accuracy: 1e-15)
+        XCTAssertEqual(p.activities.map(\.type), ["upload", "feed-read", "photo-view", "follow", "unfollow"])
+        XCTAssertEqual(p.activities[0].perUserPerDay, 4.0 / 30, accuracy: 1e-15)
         XCTAssertEqual(p.activities[0].copies, [200e3, 20e3])
         XCTAssertEqual(p.followers, FollowerLaw(exponent: 2.3))
         XCTAssertEqual(p.celebrities, 10)
         // Each activity is a workload keyed by user id with a cyclic arrival process.
-        XCTAssertEqual(config.workloads.map(\.name), ["upload", "feed-read", "follow"])
+        XCTAssertEqual(config.workloads.map(\.name), ["upload", "feed-read", "photo-view", "follow", "unfollow"])
         XCTAssertEqual(config.workloads[1].keys, .uniform(n: 10_000_000))
         guard case .cyclic(let rate) = config.workloads[0].arrival else { return XCTFail("uploads are not cyclic") }
-        XCTAssertEqual(rate.mean, 10e6 * 0.5 * 2 / 30 / 86_400, accuracy: 1e-12)   // 3.86/s
+        // 4 uploads a month per daily-active user = 2 per monthly user: 7.72/s, 100 TB of originals a month.
+        XCTAssertEqual(rate.mean, 10e6 * 0.5 * 4 / 30 / 86_400, accuracy: 1e-12)
         XCTAssertTrue(config.workloads[0].mix[0].isWrite)
         XCTAssertFalse(config.workloads[1].mix[0].isWrite)
         guard case .feedService(let feed)? = config.components.first(where: { $0.name == "feed" })?.kind else {
