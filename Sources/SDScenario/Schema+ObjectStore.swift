@@ -58,34 +58,12 @@ extension Units {
 extension Validator {
     /// A throughput such as `100MB/s`, greater than zero.
     func throughput(_ node: YAMLNode, key: String) -> Double? {
-        guard let text = scalarText(node, key: key, expected: "a throughput such as '100MB/s'") else { return nil }
-        switch Units.parseThroughput(text) {
-        case .failure(let e):
-            error(e.message, at: node, offset: e.offset)
-            return nil
-        case .success(let x):
-            guard x > 0 else {
-                error("'\(key)' must be greater than 0 (found '\(text)')", at: node)
-                return nil
-            }
-            return x
-        }
+        quantity(node, key: key, expected: "a throughput such as '100MB/s'", positive: true, parse: Units.parseThroughput)
     }
 
     /// A rate such as `3500/s`, greater than zero.
     func rate(_ node: YAMLNode, key: String) -> Double? {
-        guard let text = scalarText(node, key: key, expected: "a rate such as '100/s'") else { return nil }
-        switch Units.parseRate(text) {
-        case .failure(let e):
-            error(e.message, at: node, offset: e.offset)
-            return nil
-        case .success(let x):
-            guard x > 0 else {
-                error("'\(key)' must be greater than 0 (found '\(text)')", at: node)
-                return nil
-            }
-            return x
-        }
+        quantity(node, key: key, expected: "a rate such as '100/s'", positive: true, parse: Units.parseRate)
     }
 
 }

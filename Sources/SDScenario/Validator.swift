@@ -171,13 +171,23 @@ final class Validator {
 
     /// A size such as `100GB`, in bytes.
     func size(_ node: YAMLNode, key: String) -> Double? {
-        guard let text = scalarText(node, key: key, expected: "a size such as '100GB'") else { return nil }
-        switch Units.parseSize(text) {
+        quantity(node, key: key, expected: "a size such as '100GB'", positive: false, parse: Units.parseSize)
+    }
+
+    /// A value with a unit, read by `parse`; greater than zero when `positive`.
+    func quantity(_ node: YAMLNode, key: String, expected: String, positive: Bool,
+                  parse: (String) -> Result<Double, UnitError>) -> Double? {
+        guard let text = scalarText(node, key: key, expected: expected) else { return nil }
+        switch parse(text) {
         case .failure(let e):
             error(e.message, at: node, offset: e.offset)
             return nil
-        case .success(let bytes):
-            return bytes
+        case .success(let x):
+            if positive && !(x > 0) {
+                error("'\(key)' must be greater than 0 (found '\(text)')", at: node)
+                return nil
+            }
+            return x
         }
     }
 
