@@ -16,11 +16,15 @@ struct Sdsim: ParsableCommand {
             utilization and the bottleneck. The same scenario and seed always give the same bytes.
 
             Start with:
-              sdsim run scenarios/mm1.yaml            a single M/M/1 queue; theory says W = 2 s
-              sdsim run scenarios/three-tier.yaml     load balancer, app tier, cache, database
-              sdsim validate my.yaml                  check a file without running it
+              sdsim run scenarios/mm1.yaml          one M/M/1 queue (theory: W = 2 s)
+              sdsim run scenarios/three-tier.yaml   balancer, app tier, cache, database
+              sdsim run scenarios/failures.yaml     the same system failing
+              sdsim spof scenarios/single-db.yaml   find single points of failure
+              sdsim estimate scenarios/instagram.yaml   back-of-the-envelope numbers
+              sdsim validate my.yaml                check a file without running it
 
-              sdsim spof scenarios/single-db.yaml     crash each component in turn: single points of failure?
+            The README has a tutorial, a guided tour of scenarios/ and a reference of
+            every key.
 
             Exit status: 0 success; 1 a run or the results database failed, an expectation \
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
