@@ -32,7 +32,7 @@ public final class ResultsStore {
     private var db: OpaquePointer?
 
     /// The schema version kept in `PRAGMA user_version`.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS runs (
@@ -82,6 +82,20 @@ public final class ResultsStore {
             rejected INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS component_stats_run ON component_stats(run_id);
+        CREATE TABLE IF NOT EXISTS figures (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL
+        );
+        CREATE INDEX IF NOT EXISTS figures_run ON figures(run_id);
+        CREATE TABLE IF NOT EXISTS expectations (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            expectation TEXT NOT NULL,
+            value REAL,
+            passed INTEGER NOT NULL
+        );
         """
 
     /// Opens (creating if needed) the database at `path` and creates any missing table.
@@ -210,7 +224,55 @@ public final class ResultsStore {
             try component.bind(15, Int64(c.rejected))
             try component.step()
         }
+
+        let figure = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, ?, ?, ?, ?)")
+        for (kind, subject, name, value) in ResultsStore.figures(of: r) {
+            try figure.reset()
+            try figure.bind(1, id)
+            try figure.bind(2, kind)
+            try figure.bind(3, subject)
+            try figure.bind(4, name)
+            try figure.bind(5, value)
+            try figure.step()
+        }
+
+        let expectation = try Statement(db, path, "INSERT INTO expectations (run_id, expectation, value, passed) VALUES (?, ?, ?, ?)")
+        for o in r.expectations {
+            try expectation.reset()
+            try expectation.bind(1, id)
+            try expectation.bind(2, o.expectation.text)
+            try expectation.bind(3, o.value)
+            try expectation.bind(4, Int64(o.passed ? 1 : 0))
+            try expectation.step()
+        }
         return id
+    }
+
+    /// Every figure of a run beyond the fixed columns, as (subject kind, subject, name, value) rows
+    /// in report order: workload outcomes and availability, per-kind component figures and shares,
+    /// machines and their cost.
+    static func figures(of r: RunResult) -> [(String, String, String, Double?)] {
+        var rows: [(String, String, String, Double?)] = []
+        for w in r.workloads {
+            rows.append(("workload", w.name, "availability", w.availability))
+            rows.append(("workload", w.name, "retries", Double(w.retries)))
+            rows.append(("workload", w.name, "late_replies", Double(w.lateReplies)))
+            rows.append(("workload", w.name, "bytes", w.bytes))
+            for f in w.failedBy { rows.append(("workload", w.name, "failed_by." + f.reason, Double(f.count))) }
+            for t in w.arrivedByType { rows.append(("workload", w.name, "arrived_by_type." + t.type, Double(t.count))) }
+            if let a = w.availabilityTheory { rows.append(("workload", w.name, "availability_theory", a)) }
+        }
+        for c in r.components {
+            for s in c.targetShares { rows.append(("component", c.name, "share." + s.name, s.share)) }
+            if let k = c.keysMovedOnAdd { rows.append(("component", c.name, "keys_moved_on_add", k)) }
+            for e in c.extra { rows.append(("component", c.name, e.name, e.value)) }
+        }
+        for m in r.machines {
+            rows.append(("machine", m.name, "cores", Double(m.cores)))
+            rows.append(("machine", m.name, "utilization", m.utilization))
+            rows.append(("machine", m.name, "cost_per_hour", m.costPerHour))
+        }
+        return rows
     }
 
     /// Whether foreign keys are enforced on this store's connection (for tests).

@@ -98,7 +98,7 @@ final class ResultsStoreTests: XCTestCase {
         ])
         // A third run after reopening gets the next id.
         XCTAssertEqual(try reopened.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 3)
-        XCTAssertEqual(try query("PRAGMA user_version"), [["1"]])
+        XCTAssertEqual(try query("PRAGMA user_version"), [["2"]])   // version 2 added figures and expectations
     }
 
     func testFailingInsertLeavesNoPartialRun() throws {
