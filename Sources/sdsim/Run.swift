@@ -35,11 +35,7 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
-    @Option(help: "Seed for every random stream; overrides the file's 'seed'.")
-    var seed: UInt64?
-
-    @Option(help: "Output format: text (a readable summary) or json (one document on stdout).")
-    var format: OutputFormat = .text
+    @OptionGroup var options: SimulationOptions
 
     @Option(help: "SQLite results database to append the run to.")
     var db: String = "results/sdsim.db"
@@ -50,12 +46,6 @@ struct Run: ParsableCommand {
     @Option(help: "Independent replications; their means give the confidence intervals.")
     var replications: Int = 1
 
-    @Option(help: "Threads for replications (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(help: "No progress display, even on a terminal.")
-    var quiet = false
-
     @Flag(help: "Do not check the scenario's 'expect:' assertions (and so never exit with status 1 for them).")
     var noExpect = false
 
@@ -63,22 +53,20 @@ struct Run: ParsableCommand {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
         }
-        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024 (found \(jobs))") }
     }
 
     func run() throws {
         let config = try loadScenario(file)
-        let progress = Progress(label: config.name, enabled: !quiet && Console.standardError.isTerminal)
-        var onProgress: (@Sendable (Double) -> Void)? = nil
-        if progress.enabled { onProgress = { progress.update($0) } }
-        var result = Runner.run(config, seed: seed, replications: replications, jobs: jobs, progress: onProgress)
-        progress.finish()
+        let progress = options.progress(label: config.name)
+        var result = Runner.run(config, seed: options.seed, replications: replications, jobs: options.jobs,
+                                progress: progress.update)
+        progress.display.finish()
         if noExpect {
             result.lesson = config.lesson
         } else {
             result = Expectations.check(config, result)
         }
-        let report = format == .json ? JSONReport.render(result) : TextReport.render(result)
+        let report = options.format == .json ? JSONReport.render(result) : TextReport.render(result)
         Console.standardOutput.write(report)
         if !noDb { try store(result) }
         if !result.expectationsHold { throw ExitCode.failure }

@@ -21,31 +21,15 @@ struct Spof: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
-    @Option(help: "Seed for every random stream; overrides the file's 'seed'.")
-    var seed: UInt64?
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
-
-    @Option(help: "Threads (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(help: "No progress display, even on a terminal.")
-    var quiet = false
-
-    func validate() throws {
-        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024 (found \(jobs))") }
-    }
+    @OptionGroup var options: SimulationOptions
 
     func run() throws {
         let config = try loadScenario(file)
-        let progress = Progress(label: config.name + " spof", enabled: !quiet && Console.standardError.isTerminal)
-        var onProgress: (@Sendable (Double) -> Void)? = nil
-        if progress.enabled { onProgress = { progress.update($0) } }
-        let rows = SpofAudit.run(config, seed: seed, jobs: jobs, progress: onProgress)
-        progress.finish()
+        let progress = options.progress(label: config.name + " spof")
+        let rows = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
+        progress.display.finish()
         let slo = config.slo ?? SpofAudit.defaultSLO
-        Console.standardOutput.write(format == .json ? SpofReport.json(rows, scenario: config.name)
+        Console.standardOutput.write(options.format == .json ? SpofReport.json(rows, scenario: config.name)
                                      : SpofReport.text(rows, scenario: config.name, slo: slo, sloGiven: config.slo != nil))
         if rows.contains(where: { !$0.meetsSLO }) { throw ExitCode.failure }
     }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import XCTest
 
@@ -53,4 +54,26 @@ func temporaryDirectory() throws -> URL {
 func shippedScenarios() throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: repoRoot.appendingPathComponent("scenarios").path)
         .filter { $0.hasSuffix(".yaml") }.sorted().map { "scenarios/" + $0 }
+}
+
+/// Reads single numbers out of a results database, for tests that check what a run stored.
+final class SQLiteCounter {
+    private var handle: OpaquePointer?
+
+    init(path: String) throws {
+        guard sqlite3_open(path, &handle) == SQLITE_OK else {
+            sqlite3_close(handle)
+            throw CocoaError(.fileReadUnknown)
+        }
+    }
+
+    deinit { sqlite3_close(handle) }
+
+    /// The first column of the first row of `sql`, or −1 when there is none.
+    func query(_ sql: String) -> Int {
+        var stmt: OpaquePointer?
+        sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        defer { sqlite3_finalize(stmt) }
+        return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
+    }
 }

@@ -117,21 +117,13 @@ final class CLITests: XCTestCase {
             let out = try sdsim(["run", "scenarios/three-tier.yaml", "--db", db, "--format", "json"])
             XCTAssertEqual(out.status, 0, out.stderr)
         }
-        var handle: OpaquePointer?
-        XCTAssertEqual(sqlite3_open(db, &handle), SQLITE_OK)
-        defer { sqlite3_close(handle) }
-        func count(_ sql: String) -> Int {
-            var stmt: OpaquePointer?
-            sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
-            defer { sqlite3_finalize(stmt) }
-            return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
-        }
-        XCTAssertEqual(count("SELECT COUNT(*) FROM runs WHERE scenario = 'three-tier' AND seed = 7"), 2)
-        XCTAssertEqual(count("SELECT COUNT(*) FROM workload_stats"), 2)
-        XCTAssertEqual(count("SELECT COUNT(*) FROM component_stats"), 16)
+        let count = try SQLiteCounter(path: db)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM runs WHERE scenario = 'three-tier' AND seed = 7"), 2)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM workload_stats"), 2)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM component_stats"), 16)
         // Figures beyond the fixed columns: the balancer's shares, the workload's availability.
-        XCTAssertEqual(count("SELECT COUNT(*) FROM figures WHERE subject = 'lb' AND name LIKE 'share.app-%'"), 8)
-        XCTAssertEqual(count("SELECT COUNT(*) FROM figures WHERE subject = 'feed-read' AND name = 'availability' AND value = 1"), 2)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject = 'lb' AND name LIKE 'share.app-%'"), 8)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject = 'feed-read' AND name = 'availability' AND value = 1"), 2)
     }
 
     /// Failure reasons and expectations land in the database too.
@@ -140,18 +132,10 @@ final class CLITests: XCTestCase {
         let db = dir.appendingPathComponent("r.db").path
         let out = try sdsim(["run", "scenarios/spof-single-db.yaml", "--db", db, "--format", "json"])
         XCTAssertEqual(out.status, 0, out.stderr)
-        var handle: OpaquePointer?
-        XCTAssertEqual(sqlite3_open(db, &handle), SQLITE_OK)
-        defer { sqlite3_close(handle) }
-        func count(_ sql: String) -> Int {
-            var stmt: OpaquePointer?
-            sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
-            defer { sqlite3_finalize(stmt) }
-            return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
-        }
-        XCTAssertGreaterThan(count("SELECT COUNT(*) FROM figures WHERE name LIKE 'failed_by.%' AND value > 0"), 0)
-        XCTAssertGreaterThan(count("SELECT COUNT(*) FROM expectations WHERE passed = 1"), 0)
-        XCTAssertEqual(count("SELECT COUNT(*) FROM expectations WHERE passed = 0"), 0)
+        let count = try SQLiteCounter(path: db)
+        XCTAssertGreaterThan(count.query("SELECT COUNT(*) FROM figures WHERE name LIKE 'failed_by.%' AND value > 0"), 0)
+        XCTAssertGreaterThan(count.query("SELECT COUNT(*) FROM expectations WHERE passed = 1"), 0)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM expectations WHERE passed = 0"), 0)
     }
 
     /// A results database that cannot be written is an error (status 1), and a file that is not a
