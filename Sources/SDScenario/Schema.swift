@@ -93,6 +93,9 @@ struct ComponentDraft {
     var atomic = false
     var zone: String?
     var healthCheck: HealthCheck?
+    /// A replicated load balancer's shared address (`redundancy:`, `detection:`).
+    var redundancy = "virtual-ip"
+    var detection = LoadBalancerRedundancy.defaultDetection
     var database = DatabaseDraft()
     // queue (Schema+Queue.swift)
     var consumers = 1
@@ -191,6 +194,19 @@ enum Schema {
     static let vnodes = FieldSpec<ComponentDraft>("vnodes") { d, n, v in
         if let x = v.count(n, key: "vnodes", range: 1...10_000) { d.vnodes = x }
     }
+    /// How a replicated load balancer's replicas share one address: `virtual-ip` (keepalived/VRRP,
+    /// the default) or `dns` (round robin; clients retry the next address).
+    static let redundancy = FieldSpec<ComponentDraft>("redundancy") { d, n, v in
+        let options = ["virtual-ip", "dns"].map { (name: $0, value: $0) }
+        if let r = v.choice(n, key: "redundancy", noun: "redundancy", plural: "redundancy modes", options: options,
+                            place: " in component '\(d.name)'") {
+            d.redundancy = r
+        }
+    }
+    /// `virtual-ip`: how long after the holder dies a backup takes the address over (default 3s).
+    static let detection = FieldSpec<ComponentDraft>("detection") { d, n, v in
+        if let t = v.duration(n, key: "detection", positive: true) { d.detection = t }
+    }
 
     // MARK: Kinds
 
@@ -216,12 +232,13 @@ enum Schema {
             }),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
-            fields: [kind, policy, targets, vnodes, healthCheckField, zoneField],
+            fields: [kind, policy, targets, vnodes, healthCheckField, replicasField, redundancy, detection, zoneField],
             edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
             build: { d in
                 guard let targets = d.targets else { return nil }
                 return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes,
-                                                        healthCheck: d.healthCheck))
+                                                        healthCheck: d.healthCheck,
+                                                        redundancy: d.redundancy == "dns" ? .dns : .virtualIP(detection: d.detection)))
             }),
         cacheKind,
         databaseKind,
