@@ -236,11 +236,16 @@ enum SpofAdvice {
             let single = groups.filter { $0.replicas == 1 }.map(\.name)
             if meets { return ("survives: every component on it has a replica elsewhere", "") }
             if !single.isEmpty {
-                return ("it hosts \(single.joined(separator: ", ")), which run nowhere else\(who)",
+                return ("it hosts \(single.joined(separator: ", ")), which \(single.count == 1 ? "runs" : "run") nowhere else\(who)",
                         "run \(single.joined(separator: " and ")) on more than one machine (replicas: 2 or more)")
             }
-            return ("the replicas left on the other machines cannot carry the load\(who)",
-                    "add a machine: one more replica of \(groups.map(\.name).joined(separator: ", "))")
+            // Every group on it has replicas elsewhere: the reason is the one losing a replica gives.
+            if let g = groups.first {
+                let (why, fix) = component(g, config, meets: false, availabilityOK: availabilityOK, who: who, baseline: baseline,
+                                           workloads: workloads, outage: outage)
+                return ("it holds a replica of \(groups.map(\.name).joined(separator: ", ")); " + why, fix)
+            }
+            return ("the replicas left on the other machines cannot carry the load\(who)", "add a machine")
         case "zone":
             let inZone = config.components.filter { $0.zone == e.target }.map(\.name)
             if meets { return ("survives: nothing it holds is needed, or it is duplicated elsewhere", "") }
