@@ -27,6 +27,7 @@ struct ActivityDraft {
     var copies: [Double] = []
     var route: [Reference]?
     var isWrite: Bool?
+    var payloads: [PayloadDraft] = []
 }
 
 /// The keys of `population:` and of `kind: feed-service`.
@@ -60,6 +61,7 @@ extension Schema {
         FieldSpec("copies") { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
         FieldSpec("route", required: true, example: "route: [lb, app]") { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("payload") { d, n, v in if let p = v.payloads(n, key: "payload") { d.payloads = p } },
     ]
 
     // MARK: Feed service
@@ -270,6 +272,8 @@ extension Validator {
             w.type = type
             w.size = a.size
             w.isWrite = a.isWrite
+            w.payloads = a.payloads
+            w.copies = a.copies
             if let users = p.users, let rate = a.perUser {
                 w.keys = .uniform(n: UInt64(users))
                 w.arrival = .cyclic(CyclicRate(mean: Double(users) * p.dailyActive * rate.perDay / 86_400,
@@ -287,7 +291,8 @@ extension Validator {
         for a in p.activities {
             guard let type = a.type, let rate = a.perUser, let route = a.route else { return nil }
             activities.append(ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
-                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite))
+                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
+                                             payloads: a.payloads.map(\.config)))
         }
         return PopulationConfig(users: UInt64(users), dailyActive: p.dailyActive, dailyCycle: p.dailyCycle,
                                 weeklyCycle: p.weeklyCycle, peakHour: p.peakHour, startHour: p.startHour,

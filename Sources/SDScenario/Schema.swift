@@ -40,6 +40,8 @@ struct WorkloadDraft {
     var timeout: SimDuration?
     var retry: RetryPolicy?
     var isWrite: Bool?
+    var payloads: [PayloadDraft] = []
+    var copies: [Double] = []
 }
 
 /// What has been read of one request class under `mix:`.
@@ -50,6 +52,9 @@ struct MixDraft {
     var route: [Reference]?
     var size: Distribution?
     var isWrite: Bool?
+    /// Nil when not written (the workload's apply).
+    var payloads: [PayloadDraft]?
+    var copies: [Double]?
 }
 
 /// What has been read of `retry:`.
@@ -274,6 +279,8 @@ enum Schema {
         FieldSpec("timeout") { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
         FieldSpec("retry") { d, n, v in d.retry = v.readRetry(n) },
         FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("payload") { d, n, v in if let p = v.payloads(n, key: "payload") { d.payloads = p } },
+        FieldSpec("copies") { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
@@ -282,6 +289,8 @@ enum Schema {
         FieldSpec("route") { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
         FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("payload") { d, n, v in d.payloads = v.payloads(n, key: "payload") },
+        FieldSpec("copies") { d, n, v in d.copies = v.sizes(n, key: "copies") },
     ]
 
     static let retryFields: [FieldSpec<RetryDraft>] = [
@@ -306,7 +315,7 @@ enum Schema {
     static let networkFields: [FieldSpec<NetworkConfig>] = [
         FieldSpec("latency") { d, n, v in d.latency = v.distribution(n, key: "latency", of: .duration) },
         FieldSpec("local-latency") { d, n, v in d.localLatency = v.distribution(n, key: "local-latency", of: .duration) },
-    ]
+    ] + networkLinkFields
 
     // MARK: Top level
 
