@@ -23,17 +23,34 @@ extension Units {
     }
 }
 
+extension SchemaPatterns {
+    /// A bandwidth in bits (`10Gbps`) or bytes (`1GB/s`) per second.
+    static var bandwidth: String {
+        "(?:" + whole(number + #"\s*"# + alternatives(Units.bitRateUnits.map(\.name))) + ")|(?:" + throughput + ")"
+    }
+    /// A price per gigabyte, terabyte or megabyte.
+    static var pricePerGB: String { whole(#"\$?\s*"# + number + #"\s*/\s*(?:GB|TB|MB)"#) }
+}
+
 /// The link keys of `network:`.
 extension Schema {
     static let networkLinkFields: [FieldSpec<NetworkConfig>] = [
-        // Help: Bandwidth of each component's outgoing network link ('10Gbps' or '1GB/s'); transfers queue on it in FIFO order.
-        FieldSpec("bandwidth") { d, n, v in d.bandwidth = v.bandwidth(n, key: "bandwidth") },
-        // Help: Bandwidth of each user's uplink ('2Mbps'): a request's bytes take size ÷ uplink to send; users do not queue behind each other.
-        FieldSpec("client-uplink") { d, n, v in d.clientUplink = v.bandwidth(n, key: "client-uplink") },
-        // Help: Bandwidth of each user's downlink ('20Mbps'): a response's bytes take size ÷ downlink to arrive.
-        FieldSpec("client-downlink") { d, n, v in d.clientDownlink = v.bandwidth(n, key: "client-downlink") },
-        // Help: Price of a gigabyte delivered to clients ('0.09/GB'); reports show the egress cost of the run and per month.
-        FieldSpec("egress-cost") { d, n, v in d.egressCostPerGB = v.pricePerGB(n, key: "egress-cost") },
+        FieldSpec("bandwidth", help: "Bandwidth of each component's outgoing link, in bits (`10Gbps`) or bytes (`1GB/s`) per second. "
+                      + "A transfer of S bytes takes S ÷ bandwidth on the sender's link, queued in FIFO order behind the transfers "
+                      + "before it, then the hop's latency. A write carries its payload forward; a read's response carries it back.",
+                  shape: .form("a bandwidth", example: "10Gbps", pattern: SchemaPatterns.bandwidth),
+                  default: "none (transfers take no time)") { d, n, v in d.bandwidth = v.bandwidth(n, key: "bandwidth") },
+        FieldSpec("client-uplink", help: "Bandwidth of each user's uplink (`2Mbps`): a request's bytes take size ÷ uplink to send. "
+                      + "Every request comes from a user of its own, so users do not queue behind each other.",
+                  shape: .form("a bandwidth", example: "2Mbps", pattern: SchemaPatterns.bandwidth),
+                  default: "none (sending takes no time)") { d, n, v in d.clientUplink = v.bandwidth(n, key: "client-uplink") },
+        FieldSpec("client-downlink", help: "Bandwidth of each user's downlink (`20Mbps`): a response's bytes take size ÷ downlink to arrive.",
+                  shape: .form("a bandwidth", example: "20Mbps", pattern: SchemaPatterns.bandwidth),
+                  default: "none (receiving takes no time)") { d, n, v in d.clientDownlink = v.bandwidth(n, key: "client-downlink") },
+        FieldSpec("egress-cost", help: "Price of a gigabyte (10⁹ bytes) delivered to clients (`0.09/GB`); the report shows the egress "
+                      + "of the run, its cost, and the cost of a month at the measured rate.",
+                  shape: .form("a price per gigabyte", example: "0.09/GB", pattern: SchemaPatterns.pricePerGB),
+                  default: "not priced") { d, n, v in d.egressCostPerGB = v.pricePerGB(n, key: "egress-cost") },
     ]
 }
 

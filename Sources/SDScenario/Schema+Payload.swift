@@ -15,17 +15,33 @@ struct PayloadDraft {
 extension Schema {
     /// Help text of `payload:`, wherever it is allowed.
     static let payloadHelp = """
-        What this request type carries to particular components instead of 'size', as a mapping \
-        from component name to a size distribution (e.g. '{metadata-db: constant(1KB), feed-queue: constant(200B)}'): \
+        What this request type carries to particular components instead of `size`, as a mapping \
+        from component name to a size distribution (e.g. `{metadata-db: constant(1KB), feed-queue: constant(200B)}`): \
         an upload sends the photo to the object store but a row to the database. For a write the bytes \
         travel with the request and are stored; for a read they are the response. Components not \
-        named get 'size'.
+        named get `size`. A type declares the same payloads wherever it appears.
         """
+    /// `payload:` for a draft of type `D`.
+    static func payloadField<D>(_: D.Type, default defaultValue: String = "`size` everywhere",
+                                set: @escaping @Sendable (inout D, [PayloadDraft]) -> Void) -> FieldSpec<D> {
+        FieldSpec("payload", help: payloadHelp, shape: .named(.distribution(.size), noun: "component"), default: defaultValue) { d, n, v in
+            if let p = v.payloads(n, key: "payload") { set(&d, p) }
+        }
+    }
+
+    /// `copies:` for a draft of type `D`.
+    static func copiesField<D>(_: D.Type, default defaultValue: String = "none",
+                               set: @escaping @Sendable (inout D, [Double]) -> Void) -> FieldSpec<D> {
+        FieldSpec("copies", help: copiesHelp, shape: .list(.size, nonEmpty: false), default: defaultValue) { d, n, v in
+            if let c = v.sizes(n, key: "copies") { set(&d, c) }
+        }
+    }
+
     /// Help text of `copies:`.
     static let copiesHelp = """
         Derived objects an object store keeps next to each uploaded payload, as a list of sizes \
-        (thumbnails: '[200KB, 20KB]'); made in place, so they are stored but not transferred, and not \
-        where the type sends a 'payload' of its own.
+        (thumbnails: `[200KB, 20KB]`); made in place, so they are stored but not transferred, and not \
+        where the type sends a `payload` of its own. `sdsim estimate` counts them in storage.
         """
 }
 
