@@ -271,6 +271,8 @@ public struct RunResult: Sendable, Equatable {
 
     /// Whether confidence intervals mean anything: false when the run has no steady state.
     public var intervalsReliable: Bool { stability?.steady ?? true }
+    /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
+    public var network: NetworkSummary?
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }
