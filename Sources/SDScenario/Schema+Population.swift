@@ -28,6 +28,8 @@ struct ActivityDraft {
     var route: [Reference]?
     var isWrite: Bool?
     var payloads: [PayloadDraft] = []
+    var timeout: SimDuration?
+    var retry: RetryPolicy?
 }
 
 /// The keys of `population:` and of `kind: feed-service`.
@@ -82,6 +84,13 @@ extension Schema {
             d.isWrite = v.bool(n, key: "write")
         },
         payloadField(ActivityDraft.self) { d, p in d.payloads = p },
+        FieldSpec("timeout", help: "How long a user's client waits for the response to one attempt, as a workload's `timeout`.",
+                  shape: .duration(positive: true), default: "wait forever") { d, n, v in
+            d.timeout = v.duration(n, key: "timeout", positive: true)
+        },
+        FieldSpec("retry", help: "What a user's client does after a failed attempt, as a workload's `retry` (mobile apps retry uploads "
+                      + "with backoff, which rides out a database failover).",
+                  shape: .mapping(Schema.retryFields.docs()), default: "no retries") { d, n, v in d.retry = v.readRetry(n) },
     ]
 
     // MARK: Feed service
@@ -311,6 +320,8 @@ extension Validator {
             w.isWrite = a.isWrite
             w.payloads = a.payloads
             w.copies = a.copies
+            w.timeout = a.timeout
+            w.retry = a.retry
             if let users = p.users, let rate = a.perUser {
                 w.keys = .uniform(n: UInt64(users))
                 w.arrival = .cyclic(CyclicRate(mean: Double(users) * p.dailyActive * rate.perDay / 86_400,
@@ -327,9 +338,12 @@ extension Validator {
         var activities: [ActivityConfig] = []
         for a in p.activities {
             guard let type = a.type, let rate = a.perUser, let route = a.route else { return nil }
-            activities.append(ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
-                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
-                                             payloads: a.payloads.map(\.config)))
+            var activity = ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
+                                          copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
+                                          payloads: a.payloads.map(\.config))
+            activity.timeout = a.timeout
+            activity.retry = a.retry
+            activities.append(activity)
         }
         return PopulationConfig(users: UInt64(users), dailyActive: p.dailyActive, dailyCycle: p.dailyCycle,
                                 weeklyCycle: p.weeklyCycle, peakHour: p.peakHour, startHour: p.startHour,
