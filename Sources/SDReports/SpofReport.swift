@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The report of `sdsim spof`: one row per component, crashed for the middle third of the run.
 public enum SpofReport {
