@@ -40,7 +40,7 @@ public final class Model {
     /// What each request type carries to each component group (`payload:`, `copies:`).
     let payloads: PayloadTable
     /// The links between components and to clients, when the network has a bandwidth (nil: hops cost latency only).
-    private(set) var links: Links?
+    public private(set) var links: Links?
     /// The component group (index in ``groups``) of each node, by handler id; −1 for clients and helpers.
     private(set) var nodeGroup: [Int32] = []
 

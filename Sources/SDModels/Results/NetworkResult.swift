@@ -1,3 +1,4 @@
+import SDConfig
 /// What crossed the network's edge in the measured window, when links are configured
 /// (`network: bandwidth:`, `client-uplink:`, `client-downlink:` or `egress-cost:`).
 public struct NetworkSummary: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import SDConfig
 import SDEngine
 
 /// The links of the network, when the scenario gives them a bandwidth (`network: bandwidth:`,
@@ -13,7 +14,7 @@ import SDEngine
 /// Clients are users, each on a link of their own: a request from a client pays size ÷ uplink, a
 /// response to a client size ÷ downlink, without queueing behind other users. Bytes delivered to
 /// clients are the data center's egress; bytes received from them its ingress.
-final class Links {
+public final class Links {
     let bandwidth: Double
     let uplink: Double
     let downlink: Double
@@ -28,8 +29,8 @@ final class Links {
     private(set) var transfers: [Int]
     private(set) var waitNs: [Double]
     /// Bytes clients sent to the data center, and bytes delivered to clients (egress), measured window.
-    private(set) var ingress: Double = 0
-    private(set) var egress: Double = 0
+    public private(set) var ingress: Double = 0
+    public private(set) var egress: Double = 0
 
     init(network: NetworkConfig, isClient: [Bool], warmupEnd: Int64) {
         bandwidth = network.bandwidth ?? 0
@@ -92,7 +93,7 @@ final class Links {
 
     /// The report figures of node `id` over a window of `window`: bytes in and out, and with a
     /// bandwidth, the link's utilization and the mean wait of a transfer for it.
-    func figures(of id: Int32, window: SimDuration) -> [(name: String, value: Double)] {
+    public func figures(of id: Int32, window: SimDuration) -> [(name: String, value: Double)] {
         let i = Int(id)
         var out: [(name: String, value: Double)] = [("bytes_in", bytesIn[i]), ("bytes_out", bytesOut[i])]
         if bandwidth > 0 {
