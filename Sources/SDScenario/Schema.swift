@@ -332,5 +332,7 @@ enum Schema {
         FieldSpec("slo") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,
         expectField,
+        // Read (and taken out of the tree) before the rest by `readVariants`; listed for suggestions.
+        FieldSpec("variants") { _, _, _ in },
     ]
 }

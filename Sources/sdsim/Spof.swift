@@ -21,10 +21,12 @@ struct Spof: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         let progress = options.progress(label: config.name + " spof")
         let rows = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
         progress.display.finish()
