@@ -300,7 +300,7 @@ extension ScenarioLoader {
                 d.file = "--set"
                 d.line = k
                 d.sourceLine = k <= overrides.count ? overrides[k - 1].text : nil
-                if let r = d.message.range(of: " (in variant '") { d.message = String(d.message[..<r.lowerBound]) }
+                if let r = d.message.firstRange(of: " (in variant '") { d.message = String(d.message[..<r.lowerBound]) }
             }
             if !out.contains(d) { out.append(d) }
         }

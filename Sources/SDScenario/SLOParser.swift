@@ -12,7 +12,9 @@ public enum SLOParser {
             let trimmed = part.trimmingSpaces()
             guard !trimmed.isEmpty else { return .failure(UnitError("empty SLO term; write e.g. 'p99<100ms'", offset: offset)) }
             let prefix = "slo."
-            switch ExpectationParser.parse(prefix + part) {
+            let lead = part.unicodeScalars.prefix { $0 == " " || $0 == "\t" }.count
+            let offset = offset + lead
+            switch ExpectationParser.parse(prefix + trimmed) {
             case .failure(let e): return .failure(UnitError(e.message.replacingSLOPrefix, offset: e.offset.map { max(0, $0 - prefix.count) + offset }))
             case .success(let parsed):
                 let x = parsed.expectation
@@ -46,7 +48,7 @@ private extension String {
     /// Messages of the expectation parser speak of `slo.METRIC`; the user wrote `METRIC`.
     var replacingSLOPrefix: String {
         var s = self
-        while let r = s.range(of: "'slo.") { s.replaceSubrange(r, with: "'") }
+        while let r = s.firstRange(of: "'slo.") { s.replaceSubrange(r, with: "'") }
         return s
     }
 }
