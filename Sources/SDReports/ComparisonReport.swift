@@ -1,4 +1,6 @@
 import SDMetrics
+import SDAnalysis
+import SDConfig
 import SDModels
 
 /// The text and JSON forms of `sdsim compare`.

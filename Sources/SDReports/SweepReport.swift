@@ -1,4 +1,6 @@
 import SDMetrics
+import SDAnalysis
+import SDConfig
 import SDModels
 
 /// The text, JSON and CSV forms of `sdsim sweep` and `sdsim size`.

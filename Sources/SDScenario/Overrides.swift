@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 import Yams
 
 /// One `PATH=VALUE` override of a scenario value, from `--set` on the command line.

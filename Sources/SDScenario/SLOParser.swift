@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 
 /// Parses an SLO written on the command line: terms such as `p99<100ms`, `mean<=2s`,
 /// `availability>=99.9%`, separated by commas; each must hold for every workload.

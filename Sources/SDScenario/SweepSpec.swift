@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 
 /// A `--vary PATH=SPEC` option of `sdsim sweep` and `sdsim size`: the values a path takes.
 ///

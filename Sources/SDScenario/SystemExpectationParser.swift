@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 
 /// Parses `expect:` lines that compare variants: `SYSTEM.[SUBJECT.]METRIC OP SYSTEM.[SUBJECT.]METRIC`
 /// or `SYSTEM.[SUBJECT.]METRIC OP VALUE`, such as `vertical.p99 < horizontal.p99` or
@@ -60,9 +60,9 @@ public enum SystemExpectationParser {
             return .failure(UnitError("unknown variant '\(parts[0])'\(hint)", offset: offset))
         }
         let metric = parts.last!
-        guard SystemFigures.expectationMetrics.contains(metric) else {
-            let hint = Suggestions.closest(to: metric, among: SystemFigures.expectationMetrics).map { "; did you mean '\($0)'?" }
-                ?? " (metrics: \(SystemFigures.expectationMetrics.joined(separator: ", ")))"
+        guard SystemExpectation.metrics.contains(metric) else {
+            let hint = Suggestions.closest(to: metric, among: SystemExpectation.metrics).map { "; did you mean '\($0)'?" }
+                ?? " (metrics: \(SystemExpectation.metrics.joined(separator: ", ")))"
             return .failure(UnitError("unknown metric '\(metric)' for comparing variants\(hint)",
                                       offset: offset + text.unicodeScalars.count - metric.unicodeScalars.count))
         }

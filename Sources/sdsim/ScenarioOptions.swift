@@ -1,4 +1,6 @@
 import ArgumentParser
+import SDAnalysis
+import SDConfig
 import SDModels
 import SDScenario
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SDAnalysis
+import SDConfig
 import SDModels
 import SDReports
 import SDScenario

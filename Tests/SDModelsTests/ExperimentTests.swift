@@ -1,5 +1,7 @@
 import SDEngine
 import SDMetrics
+import SDAnalysis
+import SDConfig
 import SDModels
 import XCTest
 

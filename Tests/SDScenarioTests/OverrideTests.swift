@@ -1,3 +1,4 @@
+import SDConfig
 import SDModels
 import SDScenario
 import XCTest
