@@ -41,37 +41,40 @@ import sys
 import tempfile
 import time
 
+SDSIM_ENTRY_OVERHEAD = 88   # sdsim's default entry-overhead with maxmemory (Schema+RedisCache.swift)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-# The cases. capacity: the maxmemory given to Redis, calibrated to items; rate: requests per
+# The cases. items: about how many items the maxmemory given to Redis holds (the exact number is
+# calibrated, and given to sdsim as its capacity); rate: requests per
 # second of real (Redis) and simulated (sdsim) time; warmup and requests: counts of requests.
 CASES = [
-    dict(name="random", redis="allkeys-random", sdsim="redis-random", maxmemory="1mb",
+    dict(name="random", redis="allkeys-random", sdsim="redis-random", items=1500,
          rate=5000, warmup=30000, requests=150000),
-    dict(name="lru-fast", redis="allkeys-lru", sdsim="redis-lru", maxmemory="1mb",
+    dict(name="lru-fast", redis="allkeys-lru", sdsim="redis-lru", items=1500,
          rate=10000, warmup=30000, requests=200000),
-    dict(name="lru-slow", redis="allkeys-lru", sdsim="redis-lru", maxmemory="1mb",
+    dict(name="lru-slow", redis="allkeys-lru", sdsim="redis-lru", items=1500,
          rate=200, warmup=10000, requests=40000),
-    dict(name="lru-fast-10", redis="allkeys-lru", sdsim="redis-lru", maxmemory="1mb",
+    dict(name="lru-fast-10", redis="allkeys-lru", sdsim="redis-lru", items=1500,
          rate=10000, warmup=30000, requests=200000, samples=10),
-    dict(name="lfu", redis="allkeys-lfu", sdsim="redis-lfu", maxmemory="1mb",
+    dict(name="lfu", redis="allkeys-lfu", sdsim="redis-lfu", items=1500,
          rate=2000, warmup=30000, requests=200000),
-    dict(name="lfu-decay", redis="allkeys-lfu", sdsim="redis-lfu", maxmemory="1mb",
+    dict(name="lfu-decay", redis="allkeys-lfu", sdsim="redis-lfu", items=1500,
          rate=2000, warmup=30000, requests=300000, lfu_log_factor=1),
-    dict(name="volatile-lru", redis="volatile-lru", sdsim="volatile-lru", maxmemory="1mb",
+    dict(name="volatile-lru", redis="volatile-lru", sdsim="volatile-lru", items=1500,
          rate=10000, warmup=30000, requests=150000, ttl_ms=3600000),
-    dict(name="volatile-ttl", redis="volatile-ttl", sdsim="volatile-ttl", maxmemory="1mb",
+    dict(name="volatile-ttl", redis="volatile-ttl", sdsim="volatile-ttl", items=1500,
          rate=5000, warmup=30000, requests=150000, ttl_ms=3600000),
 ]
 QUICK = ["random", "lru-fast"]
 QUICK_REQUESTS = 100000
+BATCH = 20    # commands per pipelined round trip: small, because client buffers count against maxmemory
 
 CACHE_ASIDE = """
 local v = redis.call('GET', KEYS[1])
-if v then return 1 end
+if v then return {1, redis.call('DBSIZE')} end
 if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1])
 else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-return 0
+return {0, redis.call('DBSIZE') - 1}
 """
 
 
@@ -182,44 +185,49 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def parse_size(text):
-    units = {"kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "b": 1}
-    t = text.lower()
-    for u, m in units.items():
-        if t.endswith(u) and t[: -len(u)].isdigit():
-            return int(t[: -len(u)]) * m
-    return int(t)
-
-
 def value_of(size):
     return b"v" * size
 
 
 def calibrate(c, maxmemory, value_size):
-    """Items Redis holds under `maxmemory` with these keys and values, and the bytes per entry."""
+    """Items Redis holds under `maxmemory` (bytes) with these keys and values, through the same
+    cache-aside script and batches as the replay (client buffers count against maxmemory too):
+    (mean items, fewest, most, bytes per entry, used_memory when empty)."""
     c.call("CONFIG", "SET", "maxmemory", "0")
     c.call("FLUSHALL")
+    sha = c.call("SCRIPT", "LOAD", CACHE_ASIDE).decode()
     empty = int(c.info("memory")["used_memory"])
     c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random")
     c.call("CONFIG", "SET", "maxmemory", str(maxmemory))
     c.call("CONFIG", "RESETSTAT")
     value = value_of(value_size)
     n = 0
+
+    def insert(count):
+        nonlocal n
+        for start in range(0, count, BATCH):
+            c.pipeline([["EVALSHA", sha, 1, "k:%d" % (n + i), value, "0"] for i in range(start, min(count, start + BATCH))])
+        n += count
+
     while int(c.info("stats")["evicted_keys"]) == 0:
-        c.pipeline([["SET", "k:%d" % (n + i), value] for i in range(1, 501)])
-        n += 500
+        insert(1000)
         if n > 10_000_000:
             raise SystemExit("validate: no evictions after 10M keys; is maxmemory ignored?")
+    # Redis's own structures keep growing for a while after the first eviction (the hash table,
+    # client buffers): go on until the cache has turned over ten times, then read.
+    insert(10 * n)
     sizes = []
-    for _ in range(20):
-        c.pipeline([["SET", "k:%d" % (n + i), value] for i in range(1, 2 * n // 20 + 2)])
-        n += 2 * n // 20 + 1
+    for _ in range(10):
+        insert(max(n // 100, BATCH))
         sizes.append(c.call("DBSIZE"))
     items = round(sum(sizes) / len(sizes))
     used = int(c.info("memory")["used_memory"])
     c.call("CONFIG", "SET", "maxmemory", "0")
     c.call("FLUSHALL")
-    return items, min(sizes), max(sizes), (used - empty) / items
+    return items, min(sizes), max(sizes), (used - empty) / items, empty
+
+
+
 
 
 def zipf_trace(n, exponent, count, seed):
@@ -235,15 +243,16 @@ def wait_for_boundary(period):
     return start
 
 
-def replay(c, case, items_hint, args):
-    """Replays the case's trace against Redis in real time; returns (hit ratio, achieved rate, worst lag)."""
+def replay(c, case, args):
+    """Replays the case's trace against Redis in real time; returns (hit ratio, mean items held
+    after the warm-up, achieved rate, worst lag)."""
     c.call("CONFIG", "SET", "maxmemory", "0")
     c.call("FLUSHALL")
     c.call("CONFIG", "SET", "maxmemory-policy", case["redis"])
     c.call("CONFIG", "SET", "maxmemory-samples", str(case.get("samples", 5)))
     c.call("CONFIG", "SET", "lfu-log-factor", str(case.get("lfu_log_factor", 10)))
     c.call("CONFIG", "SET", "lfu-decay-time", str(case.get("lfu_decay_time", 1)))
-    c.call("CONFIG", "SET", "maxmemory", str(parse_size(case["maxmemory"])))
+    c.call("CONFIG", "SET", "maxmemory", str(case["maxmemory_bytes"]))
     sha = c.call("SCRIPT", "LOAD", CACHE_ASIDE).decode()
     warmup, total = case["warmup"], case["warmup"] + case["requests"]
     trace = zipf_trace(args.keys, args.exponent, total, args.seed)
@@ -251,21 +260,22 @@ def replay(c, case, items_hint, args):
     rate = case["rate"]
     decay = case["redis"].endswith("lfu") and case.get("lfu_decay_time", 1) > 0
     t0 = wait_for_boundary(60 if decay else 1)
-    i, hits, worst_lag = 0, 0, 0.0
+    i, hits, worst_lag, held = 0, 0, 0.0, 0
     while i < total:
         elapsed = time.time() - t0
-        due = min(total, int(elapsed * rate) + 1, i + 2000)
+        due = min(total, int(elapsed * rate) + 1, i + BATCH)
         if due <= i:
             time.sleep(max(0.0, (i / rate) - elapsed))
             continue
         worst_lag = max(worst_lag, elapsed - i / rate)
         replies = c.pipeline([["EVALSHA", sha, 1, "k:%d" % trace[j], value, ttl] for j in range(i, due)])
-        for j, r in enumerate(replies, start=i):
-            if j >= warmup and r == 1:
-                hits += 1
+        for j, (hit, size) in enumerate(replies, start=i):
+            if j >= warmup:
+                hits += hit
+                held += size
         i = due
     achieved = total / (time.time() - t0)
-    return hits / case["requests"], achieved, worst_lag
+    return hits / case["requests"], held / case["requests"], achieved, worst_lag
 
 
 def sdsim_hit_ratio(case, items, args, workdir):
@@ -285,7 +295,7 @@ def sdsim_hit_ratio(case, items, args, workdir):
         "    kind: cache",
         "    policy: %s" % case["sdsim"],
         "    capacity: %d" % items,
-        "    service: constant(0)",
+        "    service: constant(0s)",
     ]
     if case["sdsim"] not in ("redis-random", "volatile-random"):
         lines.append("    samples: %d" % case.get("samples", 5))
@@ -308,11 +318,10 @@ def sdsim_hit_ratio(case, items, args, workdir):
 
 def find_hit_ratio(doc):
     """The cache's hit ratio in sdsim's JSON report (the mean over replications when there are several)."""
-    for comp in doc.get("components", []):
-        if comp.get("name") == "cache" and "hit_ratio" in comp:
-            h = comp["hit_ratio"]
-            return h["mean"] if isinstance(h, dict) else h
-    raise SystemExit("validate: no hit ratio for 'cache' in sdsim's JSON output")
+    comp = doc.get("components", {}).get("cache", {})
+    if "hit_ratio" not in comp:
+        raise SystemExit("validate: no hit ratio for 'cache' in sdsim's JSON output")
+    return comp["hit_ratio"]
 
 
 def main():
@@ -360,20 +369,21 @@ def main():
         version = c.info("server").get("redis_version", "?")
         print("Redis %s on 127.0.0.1:%d; keys zipf(%d, %g), values %d B, seed %d, sdsim %d replications"
               % (version, server.port, args.keys, args.exponent, args.value_size, args.seed, args.replications))
-        calibrated = {}
+        # Redis's memory accounting, and sdsim's model of it (maxmemory: the values plus entry-overhead).
+        mm = 4 * 1024 * 1024
+        items4, low, high, per_entry, empty = calibrate(c, mm, args.value_size)
+        print("maxmemory 4mb holds %d items of %d B (%d to %d; %.0f B per entry: overhead %.0f B; %.0f KB used when empty); "
+              "sdsim's 'maxmemory: 4MB' holds %d (overhead %d B, the empty server's memory not counted)"
+              % (items4, args.value_size, low, high, per_entry, per_entry - args.value_size, empty / 1024,
+                 mm // (args.value_size + SDSIM_ENTRY_OVERHEAD), SDSIM_ENTRY_OVERHEAD))
         header = "%-13s %-15s %-13s %7s %7s %9s %10s %7s %7s %7s" % (
             "case", "redis", "sdsim", "items", "rate/s", "requests", "achieved/s", "redis", "sdsim", "diff")
         print(header)
         print("-" * len(header))
         for case in cases:
-            mm = parse_size(case["maxmemory"])
-            if mm not in calibrated:
-                calibrated[mm] = calibrate(c, mm, args.value_size)
-                items, low, high, per_entry = calibrated[mm]
-                print("(maxmemory %s holds %d items (%d-%d); %.0f B per entry with %d B values: overhead %.0f B)"
-                      % (case["maxmemory"], items, low, high, per_entry, args.value_size, per_entry - args.value_size))
-            items = calibrated[mm][0]
-            redis_hit, achieved, lag = replay(c, case, items, args)
+            case = dict(case, maxmemory_bytes=int(empty + case["items"] * per_entry))
+            redis_hit, held, achieved, lag = replay(c, case, args)
+            items = round(held)
             sdsim_hit, _ = sdsim_hit_ratio(case, items, args, workdir)
             diff = sdsim_hit - redis_hit
             bad = abs(diff) > args.tolerance
