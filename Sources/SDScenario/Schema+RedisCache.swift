@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// The keys of a keyed cache that configure Redis's eviction (`policy: redis-lru` and the other

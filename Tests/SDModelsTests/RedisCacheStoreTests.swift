@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Redis's eviction policies (`redis-*`, `volatile-*`): hand-worked sequences, an independent
 /// implementation of the LFU counter rules, and the LRU clock against exact LRU and random eviction.

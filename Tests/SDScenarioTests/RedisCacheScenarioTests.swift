@@ -3,6 +3,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// The Redis keys of a keyed cache: what they load to, their defaults, and every misuse reported.
 final class RedisCacheScenarioTests: XCTestCase {
