@@ -15,7 +15,7 @@ extension Schema {
         "maxmemory",
         help: "Keyed cache, as Redis's `maxmemory`: how many bytes it holds, each entry weighing its request's size plus "
             + "`entry-overhead`. The same as a `capacity` in bytes, but with Redis's per-entry overhead by default. "
-            + "Not with `capacity` or `hit-ratio`. Redis's own memory at start (about 1 MB) is not counted.",
+            + "Not with `capacity` or `hit-ratio`. Redis's `4gb` is `4GiB` here. Redis's own memory at start (about 1 MB) is not counted.",
         shape: .size) { d, n, v in
         if let bytes = v.size(n, key: "maxmemory") {
             if bytes > 0 { d.capacity = .bytes(bytes) } else { v.error("'maxmemory' must be greater than 0", at: n) }
