@@ -40,7 +40,8 @@ public enum ScenarioLoader {
                     line: 1, column: 1)
             throw ScenarioErrors(v.diagnostics)
         }
-        let draft = v.readScenario(root)
+        var draft = v.readScenario(root)
+        v.applyScaling(&draft)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
@@ -83,6 +84,7 @@ public enum ScenarioLoader {
             guard let kind = c.kind?.build(c) else { return nil }
             var component = ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name)
             component.zone = c.zone
+            component.activeReplicas = c.activeReplicas
             components.append(component)
         }
         var machines: [MachineConfig] = []
@@ -94,6 +96,8 @@ public enum ScenarioLoader {
         var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
                                  warmup: d.warmup, network: d.network, workloads: workloads, components: components)
         config.machines = machines
+        guard let scaling = Validator.assembleScaling(d.scale) else { return nil }
+        config.scaling = scaling
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
         config.lesson = d.lesson
