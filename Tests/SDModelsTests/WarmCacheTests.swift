@@ -1,6 +1,8 @@
 import SDEngine
 import SDMetrics
 @testable import SDModels
+import SDConfig
+import SDAnalysis
 import XCTest
 
 /// `warm: true`: a keyed cache starts in its steady state.

@@ -2,6 +2,8 @@ import Foundation
 import SDEngine
 @testable import SDModels
 import SDScenario
+import SDConfig
+import SDAnalysis
 import XCTest
 
 /// A feed service's posts touch the cached feeds of the author's followers.

@@ -2,6 +2,8 @@ import Foundation
 import SDEngine
 @testable import SDModels
 import SDScenario
+import SDConfig
+import SDAnalysis
 import XCTest
 
 /// `scale:`: adding a replica behind a load balancer, measured in a run.
