@@ -111,6 +111,9 @@ public enum Expectations {
         "downloads", "bytes_uploaded", "bytes_downloaded", "bytes_stored", "objects_stored",
         // network links
         "bytes_in", "bytes_out", "link_utilization", "link_wait_mean",
+        // feed services
+        "posts_pushed", "posts_pulled", "feed_writes", "feed_reads", "followees_pulled", "fan_out_work_s",
+        "visibility_p50", "visibility_p99", "visibility_max",
     ]
 
     /// Prefixes of metric names that take a name after a dot (`failed_by.timed-out`).
