@@ -9,7 +9,7 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean
+.PHONY: demo test bench bench-peers build deps clean docs
 
 deps:
 	@tools/install-deps.sh
@@ -30,6 +30,15 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+
+# The scenario reference and the JSON Schema, generated from the loader's field specifications.
+# Built with the test flags so that it shares the build of `make test`.
+docs: deps
+	$(SWIFT) build $(TESTFLAGS) --product sdsim
+	@mkdir -p docs/reference
+	$(BIN)/sdsim docs reference > docs/reference/scenario.md.tmp && mv docs/reference/scenario.md.tmp docs/reference/scenario.md
+	$(BIN)/sdsim docs schema > docs/scenario.schema.json.tmp && mv docs/scenario.schema.json.tmp docs/scenario.schema.json
+	@echo "docs: wrote docs/reference/scenario.md and docs/scenario.schema.json"
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

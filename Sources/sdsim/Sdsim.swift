@@ -30,7 +30,7 @@ struct Sdsim: ParsableCommand {
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
             or a wrong option).
             """,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Docs.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {
