@@ -33,6 +33,7 @@ public enum TextReport {
             if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
         }
         if let p = r.population { out += populationLine(p) }
+        if let n = r.network { out += networkLine(n) }
         if !r.components.isEmpty {
             out += "\n" + componentTable(r.components)
         }
@@ -113,6 +114,16 @@ public enum TextReport {
         return line + "\n"
     }
 
+    /// The network's line: bytes in from clients and out to them (egress), and what egress costs.
+    static func networkLine(_ n: NetworkSummary) -> String {
+        var line = "Network: ingress \(Format.bytes(n.ingressBytes)) (\(Format.bytes(n.ingressRate))/s), "
+            + "egress \(Format.bytes(n.egressBytes)) (\(Format.bytes(n.egressRate))/s)"
+        if let cost = n.egressCost, let month = n.egressCostPerMonth {
+            line += "; egress cost \(Format.fixed(cost, decimals: 2)) for the window, \(Format.fixed(month, decimals: 0)) a month at this rate"
+        }
+        return line + "\n"
+    }
+
     static func header(_ r: RunResult) -> String {
         var parts = ["sdsim — \(r.scenario)", "seed \(r.seed)"]
         var simulated = "simulated \(Format.seconds(r.simulatedSeconds)) s"
@@ -131,8 +142,13 @@ public enum TextReport {
         for w in workloads {
             let l = w.latency
             let d = Format.duration
-            t.rows.append([
-                w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed),
+            let counts = [w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed)]
+            guard l.count > 0 else {
+                // A mean of nothing is not zero: say so instead of printing figures.
+                t.rows.append(counts + ["none completed", "-", "-", "-", "-", "-", "-"])
+                continue
+            }
+            t.rows.append(counts + [
                 d(l.mean), "[\(d(l.meanCI95.low)), \(d(l.meanCI95.high))]",
                 d(l.p50), d(l.p90), d(l.p99), d(l.p999), d(l.max),
             ])
