@@ -23,8 +23,8 @@ struct Sdsim: ParsableCommand {
               sdsim estimate scenarios/instagram.yaml   back-of-the-envelope numbers
               sdsim validate my.yaml                check a file without running it
 
-            The README has a tutorial, a guided tour of scenarios/ and a reference of
-            every key.
+            docs/README.md indexes a tutorial, how-to guides, the reference of every
+            scenario key (docs/reference/scenario.md) and explanations.
 
             Exit status: 0 success; 1 a run or the results database failed, an expectation \
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
