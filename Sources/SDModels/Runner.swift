@@ -38,8 +38,9 @@ public enum Runner {
                            progress: (@Sendable (Double) -> Void)? = nil) -> RunResult {
         precondition(replications >= 1 && jobs >= 1)
         let base = seed ?? config.seed
-        if replications == 1 { return runOnce(config, seed: base, progress: progress).result }
-        return combine(replicate(config, seed: base, replications: replications, jobs: jobs, progress: progress), seed: base)
+        if replications == 1 { return RunAnalysis.annotate(config, runOnce(config, seed: base, progress: progress).result) }
+        return RunAnalysis.annotate(config, combine(replicate(config, seed: base, replications: replications, jobs: jobs,
+                                                             progress: progress), seed: base))
     }
 
     /// Runs independent replications (seeds from ``replicationSeed(_:index:)``) on up to `jobs`
@@ -77,6 +78,7 @@ public enum Runner {
             w.lateReplies = client.lateReplies
             w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
             w.bytes = client.bytes
+            w.backlog = client.backlog.series("in_flight")
             w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
             w.availabilityTheory = theory?[Int(client.workload)]
             if config.focus != nil {
@@ -166,6 +168,7 @@ public enum Runner {
             out.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
             out.bytes = rows.reduce(0) { $0 + $1.bytes }
             out.availabilityTheory = rows[0].availabilityTheory
+            out.backlog = rows[0].backlog
             out.slices = rows[0].slices.indices.map { i in
                 (rows.reduce(0) { $0 + $1.slices[i].completed }, rows.reduce(0) { $0 + $1.slices[i].failed })
             }

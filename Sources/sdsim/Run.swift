@@ -57,6 +57,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(file)
+        if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
+            Console.standardError.write("sdsim: warning: \(warning)\n")
+        }
         let progress = options.progress(label: config.name)
         var result = Runner.run(config, seed: options.seed, replications: replications, jobs: options.jobs,
                                 progress: progress.update)
