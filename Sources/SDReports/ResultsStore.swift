@@ -1,5 +1,7 @@
 import CSQLite
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// A failure of a report, with a message fit for a user: for the results database,
 /// `results database 'PATH': SQLITE MESSAGE`.

@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 
 /// The JSON Schema of scenario files (`docs/scenario.schema.json`, draft-07), generated from the
 /// same field specifications as the reference, for editors (yaml-language-server completes and

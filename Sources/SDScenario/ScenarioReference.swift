@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 
 /// The scenario reference (`docs/reference/scenario.md`), generated from the tables the loader
 /// reads with: ``Schema``'s field specifications, the component kinds, the failure forms, the

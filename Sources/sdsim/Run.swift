@@ -3,6 +3,8 @@ import Foundation
 import SDModels
 import SDReports
 import SDScenario
+import SDConfig
+import SDAnalysis
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SDModels
 import SDReports
+import SDConfig
+import SDAnalysis
 
 /// `sdsim spof FILE`: find the single points of failure.
 struct Spof: ParsableCommand {

@@ -1,7 +1,10 @@
 import Foundation
 import SDModels
+import SDMetrics
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class JSONReportTests: XCTestCase {
     func testWholeDocumentMatchesExpectedText() {
