@@ -1,6 +1,8 @@
 # sdsim: two commands on a fresh Debian machine.
 #   make demo   installs what is missing, builds in release mode, runs the main demo
 #   make test   installs what is missing, builds the tests in release mode, runs them all
+#   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
+#   make docs   regenerates docs/reference/scenario.md and docs/scenario.schema.json from the loader
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -9,7 +11,10 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean docs
+# The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
+SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
+
+.PHONY: demo test check bench bench-peers build deps clean docs
 
 deps:
 	@tools/install-deps.sh
@@ -30,6 +35,10 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+
+check: deps
+	$(SWIFT) build $(TESTFLAGS) --build-tests
+	$(SWIFT) test $(TESTFLAGS) --skip-build --skip '$(SLOW_SUITES)'
 
 # The scenario reference and the JSON Schema, generated from the loader's field specifications.
 # Built with the test flags so that it shares the build of `make test`.
