@@ -129,6 +129,7 @@ public enum ScenarioJSONSchema {
         case .byType(let s):
             return .object([("type", .string("object")), ("minProperties", .int(1)), ("additionalProperties", schema(s))])
         case .component: return .object([("$ref", .string("#/definitions/component"))])
+        case .overrides: return .object([("type", .string("object")), ("additionalProperties", .object([("type", scalarTypes)]))])
         case .anyOf(let shapes): return .object([("anyOf", .array(shapes.map(schema)))])
         }
     }

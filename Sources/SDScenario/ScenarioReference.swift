@@ -331,9 +331,11 @@ struct ReferenceWriter {
         case .list(let s, let nonEmpty):
             if case .mapping = s { return nonEmpty ? "non-empty list of mappings" : "list of mappings" }
             return (nonEmpty ? "non-empty list of " : "list of ") + plural(describe(s))
+        case .named(.overrides, let noun): return "mapping of \(noun) names to overrides `PATH: VALUE`"
         case .named(_, let noun): return "mapping of \(noun) names to mappings"
         case .byType(let s): return "mapping of request type → \(describe(s))"
         case .component: return "component"
+        case .overrides: return "mapping of overrides `PATH: VALUE`, e.g. `{components.app.replicas: 8}`"
         case .anyOf(let shapes):
             let parts = shapes.flatMap { s -> [String] in
                 if case .flag = s { return ["`true`", "`false`"] }
