@@ -29,6 +29,14 @@ extension Schema {
             + "stop sending to it. Without one the balancer keeps sending to dead replicas.",
         shape: .mapping(healthCheckFields.docs())) { d, n, v in d.healthCheck = v.readHealthCheck(n) }
 
+    /// What the action of a failure may name (checked by ``Validator/checkFailures``), for the reference.
+    static let failureTargetForms: [(form: String, meaning: String)] = [
+        ("NAME", "a component group: every replica of it"),
+        ("NAME-i", "one instance of a replicated group, such as `app-2`"),
+        ("DB.primary", "the primary of every shard of an unreplicated database `DB` (its read replicas stay up)"),
+        ("DB.shard-N.primary", "the primary of shard N of a sharded database (N from 1 to the shards, plus one with `split-hot`)"),
+    ]
+
     /// The keys that say what fails; an entry has exactly one.
     static let failureActions = ["crash", "restart", "slow", "partition", "latency-spike", "flush", "zone-outage", "random"]
 

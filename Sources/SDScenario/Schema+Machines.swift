@@ -16,7 +16,7 @@ struct MachineDraft {
 extension Schema {
     static let machineField = FieldSpec<ComponentDraft>(
         "machine", help: "The machine type it runs on: the CPU part of each service queues for one of the machine's cores.",
-        shape: .name, default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
+        shape: .form("a machine name", example: "web", pattern: SchemaPatterns.name), default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
 
     static let machineFields: [FieldSpec<MachineDraft>] = [
         FieldSpec("cores", required: true, example: "cores: 8",

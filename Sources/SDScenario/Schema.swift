@@ -491,7 +491,7 @@ enum Schema {
                       + "(paths as for `--set`, such as `components.app.replicas`). Each variant is a complete system; "
                       + "`sdsim compare FILE` runs and compares them, `--variant NAME` runs one. `expect:` lines may compare "
                       + "variants: `big.p99 < small.p99`.",
-                  shape: .named(.form("overrides, each `PATH: VALUE`", example: "{components.app.replicas: 8}", pattern: nil),
+                  shape: .named(.overrides,
                                 noun: "variant")) { _, _, _ in },
     ]
 }

@@ -23,15 +23,15 @@ struct Sdsim: ParsableCommand {
               sdsim estimate scenarios/instagram.yaml   back-of-the-envelope numbers
               sdsim validate my.yaml                check a file without running it
 
-            The README has a tutorial, a guided tour of scenarios/ and a reference of
-            every key.
+            docs/README.md indexes a tutorial, how-to guides, the reference of every
+            scenario key (docs/reference/scenario.md) and explanations.
 
             Exit status: 0 success; 1 a run or the results database failed, an expectation \
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
             or a wrong option).
             """,
         version: sdsimVersionLine,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self, Docs.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {
