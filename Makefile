@@ -9,7 +9,11 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean
+.PHONY: demo test bench bench-peers build deps clean fuzz fuzz-build
+
+# Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
+FUZZ_SECONDS      ?= 600
+FUZZ_TEST_SECONDS ?= 60
 
 deps:
 	@tools/install-deps.sh
@@ -30,6 +34,15 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+	tools/fuzz/build.sh
+	FUZZ_FRESH=1 tools/fuzz/run.sh $(FUZZ_TEST_SECONDS)
+
+# libFuzzer on the scenario loader and a short run of what loads (docs/how-to/fuzzing.md).
+fuzz-build: deps
+	tools/fuzz/build.sh
+
+fuzz: fuzz-build
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

@@ -53,6 +53,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDModels", "SDEngine"]),
+        // The fuzzing harness (tools/fuzz/build.sh builds it with libFuzzer); here, a replay of inputs.
+        .executableTarget(name: "sdsim-fuzz", dependencies: ["SDScenario", "SDReports", "SDModels", "SDEngine"]),
         .testTarget(name: "SDEngineTests", dependencies: ["SDEngine"]),
         .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics", "SDEngine"]),
         .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDMetrics", "SDEngine"]),

@@ -70,21 +70,24 @@ public enum SpofAudit {
     public static let defaultSLO = ServiceLevelObjective(availability: 0.999)
 
     /// Runs one experiment per component group, on up to `jobs` threads; rows in declaration order.
-    public static func run(_ config: ModelConfig, seed: UInt64? = nil, jobs: Int = 1,
+    /// The experiments running at once share `budget` (see ``Runner/run(_:seed:replications:jobs:budget:progress:)``).
+    public static func run(_ config: ModelConfig, seed: UInt64? = nil, jobs: Int = 1, budget: ResourceBudget = .unlimited,
                            progress: (@Sendable (Double) -> Void)? = nil) -> [SpofRow] {
         let groups = config.components
         let slots = Slots<SpofRow>(count: groups.count)
         let workers = max(1, min(jobs, groups.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var shared = budget
+        shared.maxMemory /= Double(workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { [shared] worker in
             for g in stride(from: worker, to: groups.count, by: workers) {
-                let done = slots.store(experiment(config, group: g, seed: seed), at: g)
+                let done = slots.store(experiment(config, group: g, seed: seed, budget: shared), at: g)
                 progress?(Double(done) / Double(groups.count))
             }
         }
         return slots.values()
     }
 
-    static func experiment(_ base: ModelConfig, group index: Int, seed: UInt64?) -> SpofRow {
+    static func experiment(_ base: ModelConfig, group index: Int, seed: UInt64?, budget: ResourceBudget = .unlimited) -> SpofRow {
         var config = base
         let group = config.components[index]
         let target = group.instanceNames[0]
@@ -92,15 +95,19 @@ public enum SpofAudit {
         config.failures.append(FailureEvent(at: third, action: .crash(target), duration: third))
         config.focus = (third, third + third)
         if config.warmup > third { config.warmup = .zero }
-        let result = Runner.runOnce(config, seed: seed).result
+        let result = Runner.runOnce(config, seed: seed, budget: budget).result
         let completed = result.workloads.reduce(0) { $0 + ($1.focus?.completed ?? 0) }
         let failed = result.workloads.reduce(0) { $0 + ($1.focus?.failed ?? 0) }
         let availability = completed + failed == 0 ? 1 : Double(completed) / Double(completed + failed)
         let p99 = completed == 0 ? Double.nan : result.workloads.map { $0.focus?.p99 ?? 0 }.max() ?? 0
         let slo = base.slo ?? defaultSLO
         let meets = availability >= (slo.availability ?? 0) && !(p99 > (slo.p99 ?? .infinity))
+        var why = reason(group, base, meets: meets, availabilityOK: availability >= (slo.availability ?? 0))
+        if result.stoppedEarly != nil {
+            why = "PARTIAL: the run stopped early, past the memory budget (raise it with --max-memory); " + why
+        }
         return SpofRow(component: group.name, crashed: target, availability: availability, p99: p99, lost: failed,
-                       meetsSLO: meets, reason: reason(group, base, meets: meets, availabilityOK: availability >= (slo.availability ?? 0)))
+                       meetsSLO: meets, reason: why)
     }
 
     /// A sentence a designer can act on.

@@ -7,6 +7,7 @@ public enum TextReport {
     /// The report of `r`, ending with a newline.
     public static func render(_ r: RunResult) -> String {
         var out = header(r) + "\n"
+        if let stopped = r.stoppedEarly { out += "\n" + wrap("PARTIAL REPORT: the run \(stopped).", width: 100) }
         if let lesson = r.lesson { out += "\n" + wrap("Lesson: " + lesson, width: 100) }
         if !r.workloads.isEmpty {
             out += "\n" + workloadTable(r.workloads)

@@ -14,6 +14,8 @@ struct FailureDraft {
     var sides: [[Reference]] = []
     var zone: Reference?
     var factor: Double?
+    /// Whether `factor` is written, valid or not (an invalid one is reported once, not also as missing).
+    var factorGiven = false
     var extra: Distribution?
     var mttf: Distribution?
     var mttr: Distribution?
@@ -21,7 +23,7 @@ struct FailureDraft {
 
 /// `failures:`, `slo:`, and the `zone:` and `health-check:` keys of components.
 extension Schema {
-    static let zoneField = FieldSpec<ComponentDraft>("zone") { d, n, v in d.zone = v.string(n, key: "zone") }
+    static let zoneField = FieldSpec<ComponentDraft>("zone") { d, n, v in d.zone = v.name(n, key: "zone") }
     static let healthCheckField = FieldSpec<ComponentDraft>("health-check") { d, n, v in d.healthCheck = v.readHealthCheck(n) }
 
     /// The keys that say what fails; an entry has exactly one.
@@ -38,7 +40,7 @@ extension Schema {
         FieldSpec("random") { d, n, v in d.action("random", n, v) },
         FieldSpec("zone-outage") { d, n, v in
             d.actions.append(("zone-outage", n))
-            if let z = v.string(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
+            if let z = v.name(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
         },
         FieldSpec("partition") { d, n, v in
             d.actions.append(("partition", n))
@@ -48,7 +50,7 @@ extension Schema {
             }
             d.sides = sides.compactMap { v.references($0, key: "partition") }
         },
-        FieldSpec("factor") { d, n, v in d.factor = v.positiveNumber(n, key: "factor") },
+        FieldSpec("factor") { d, n, v in d.factorGiven = true; d.factor = v.positiveNumber(n, key: "factor", bounds: Validator.factorBounds) },
         FieldSpec("extra") { d, n, v in d.extra = v.durationOrDistribution(n, key: "extra") },
         FieldSpec("mttf") { d, n, v in d.mttf = v.durationOrDistribution(n, key: "mttf") },
         FieldSpec("mttr") { d, n, v in d.mttr = v.durationOrDistribution(n, key: "mttr") },
@@ -178,7 +180,7 @@ extension Validator {
             need(d.atNode != nil, "at", "at: 60s")
             forbid(d.mttf != nil || d.mttr != nil, "mttf/mttr")
         }
-        if first.key == "slow" { need(d.factor != nil, "factor", "factor: 10") } else { forbid(d.factor != nil, "factor") }
+        if first.key == "slow" { need(d.factorGiven, "factor", "factor: 10") } else { forbid(d.factorGiven, "factor") }
         if first.key == "latency-spike" { need(d.extra != nil, "extra", "extra: 50ms") } else { forbid(d.extra != nil, "extra") }
         if ["restart", "flush", "random"].contains(first.key) { forbid(d.duration != nil, "for") }
     }

@@ -21,7 +21,7 @@ extension Schema {
             d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
                               tooLarge: "vertical scaling stops there; add replicas on more machines instead")
         },
-        FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed", bounds: Validator.factorBounds) { d.speed = x } },
         FieldSpec("memory") { d, n, v in
             guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
             switch Units.parseSize(text) {

@@ -54,7 +54,7 @@ extension Schema {
     ]
 
     static let activityFields: [FieldSpec<ActivityDraft>] = [
-        FieldSpec("type", required: true, example: "type: upload") { d, n, v in d.type = v.string(n, key: "type"); d.typeNode = n },
+        FieldSpec("type", required: true, example: "type: upload") { d, n, v in d.type = v.name(n, key: "type"); d.typeNode = n },
         FieldSpec("per-user", required: true, example: "per-user: 2/month") { d, n, v in d.perUser = v.perUserRate(n, key: "per-user") },
         FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
         FieldSpec("copies") { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
@@ -74,10 +74,10 @@ extension Schema {
         if let x = v.count(n, key: "celebrity-threshold", range: 1...10_000_000_000) { d.feed.celebrityThreshold = Double(x) }
     }
     static let perFollower = FieldSpec<ComponentDraft>("per-follower") { d, n, v in
-        if let t = v.duration(n, key: "per-follower", positive: false) { d.feed.perFollower = t.seconds }
+        if let t = v.duration(n, key: "per-follower", positive: false, atMost: "1s") { d.feed.perFollower = t.seconds }
     }
     static let perFollowee = FieldSpec<ComponentDraft>("per-followee") { d, n, v in
-        if let t = v.duration(n, key: "per-followee", positive: false) { d.feed.perFollowee = t.seconds }
+        if let t = v.duration(n, key: "per-followee", positive: false, atMost: "1s") { d.feed.perFollowee = t.seconds }
     }
     static let following = FieldSpec<ComponentDraft>("following") { d, n, v in
         if let x = v.count(n, key: "following", range: 0...10_000_000) { d.feed.following = .constant(Double(x)) }

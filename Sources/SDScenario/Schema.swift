@@ -239,35 +239,42 @@ enum Schema {
     /// Every component key of any kind, each once, for components whose kind is unknown. A key
     /// that several kinds read differently (`policy`) accepts a value any of them accepts, and
     /// otherwise reports what the first kind's reader says.
+    ///
+    /// Each key's readers are tried once each, in kind order (at most one trial per kind), so
+    /// reading a value costs time linear in the number of kinds, never exponential.
     static var allComponentFields: [FieldSpec<ComponentDraft>] {
-        var out: [FieldSpec<ComponentDraft>] = []
+        var keys: [String] = []
+        var readers: [String: [FieldSpec<ComponentDraft>]] = [:]
         for k in kinds {
             for f in k.fields {
-                guard let i = out.firstIndex(where: { $0.key == f.key }) else { out.append(f); continue }
-                let first = out[i]
-                out[i] = FieldSpec(f.key) { d, n, v in
-                    for reader in [first.read, f.read] {
-                        var trial = d
-                        let scratch = Validator(file: v.file, source: v.source)
-                        reader(&trial, n, scratch)
-                        if scratch.diagnostics.isEmpty { d = trial; return }
-                    }
-                    first.read(&d, n, v)
-                }
+                if readers[f.key] == nil { keys.append(f.key) }
+                readers[f.key, default: []].append(f)
             }
         }
-        return out
+        return keys.map { key in
+            let specs = readers[key]!
+            guard specs.count > 1 else { return specs[0] }
+            return FieldSpec(key) { d, n, v in
+                for reader in specs.map(\.read) {
+                    var trial = d
+                    let scratch = Validator(file: v.file, source: v.source)
+                    reader(&trial, n, scratch)
+                    if scratch.diagnostics.isEmpty { d = trial; return }
+                }
+                specs[0].read(&d, n, v)
+            }
+        }
     }
 
     // MARK: Workloads and network
 
     static let workloadFields: [FieldSpec<WorkloadDraft>] = [
         FieldSpec("name", required: true, example: "name: reads") { d, n, v in
-            d.name = v.string(n, key: "name"); d.nameNode = n
+            d.name = v.name(n, key: "name"); d.nameNode = n
         },
         FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)") { d, n, v in d.arrival = v.arrival(n, key: "arrival") },
         FieldSpec("route", example: "route: [app]") { d, n, v in d.route = v.references(n, key: "route") },
-        FieldSpec("type") { d, n, v in if let t = v.string(n, key: "type") { d.type = t } },
+        FieldSpec("type") { d, n, v in if let t = v.name(n, key: "type") { d.type = t } },
         FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
         FieldSpec("keys") { d, n, v in d.keys = v.keys(n, key: "keys") },
         FieldSpec("mix") { d, n, v in d.mix = v.readMix(n); d.mixNode = n },
@@ -277,7 +284,7 @@ enum Schema {
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
-        FieldSpec("type", required: true, example: "type: write") { d, n, v in d.type = v.string(n, key: "type") },
+        FieldSpec("type", required: true, example: "type: write") { d, n, v in d.type = v.name(n, key: "type") },
         FieldSpec("share", required: true, example: "share: 0.1") { d, n, v in d.share = v.positiveNumber(n, key: "share") },
         FieldSpec("route") { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
@@ -311,7 +318,7 @@ enum Schema {
     // MARK: Top level
 
     static let topLevelFields: [FieldSpec<ScenarioDraft>] = [
-        FieldSpec("name", required: true, example: "name: my-scenario") { d, n, v in d.name = v.string(n, key: "name") },
+        FieldSpec("name", required: true, example: "name: my-scenario") { d, n, v in d.name = v.name(n, key: "name") },
         FieldSpec("description") { d, n, v in
             if Validator.isNull(n) { return }
             if let s = v.scalarText(n, key: "description", expected: "a string") { d.description = s }

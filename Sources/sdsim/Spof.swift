@@ -25,11 +25,13 @@ struct Spof: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(file)
+        let budget = try options.checkBudget(config, file: file, runs: config.components.count,
+                                             parallel: min(options.jobs, config.components.count))
         let progress = options.progress(label: config.name + " spof")
-        let rows = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
-        progress.display.finish()
+        let rows = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, budget: budget, progress: progress.update)
+        try progress.display.finish()
         let slo = config.slo ?? SpofAudit.defaultSLO
-        Console.standardOutput.write(options.format == .json ? SpofReport.json(rows, scenario: config.name)
+        try Console.standardOutput.writeReport(options.format == .json ? SpofReport.json(rows, scenario: config.name)
                                      : SpofReport.text(rows, scenario: config.name, slo: slo, sloGiven: config.slo != nil))
         if rows.contains(where: { !$0.meetsSLO }) { throw ExitCode.failure }
     }

@@ -16,15 +16,18 @@ struct Validate: ParsableCommand {
     func run() throws {
         var failed = false
         for file in files {
+            let config: ModelConfig
             do {
-                let config = try loadScenario(file)
-                let instances = config.components.reduce(0) { $0 + $1.replicas }
-                Console.standardOutput.write(
-                    "\(file): ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
-                    "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
+                config = try loadScenario(file)
             } catch {
                 failed = true
+                continue
             }
+            let instances = config.components.reduce(0) { $0 + $1.replicas }
+            // A failed write is not a bad file: it ends the command with status 1.
+            try Console.standardOutput.writeReport(
+                "\(file): ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
+                "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
         }
         if failed { throw ExitCode(2) }
     }
