@@ -34,8 +34,6 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
-	tools/fuzz/build.sh
-	FUZZ_FRESH=1 tools/fuzz/run.sh $(FUZZ_TEST_SECONDS)
 
 # libFuzzer on the scenario loader and a short run of what loads (docs/how-to/fuzzing.md).
 fuzz-build: deps
