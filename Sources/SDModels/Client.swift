@@ -40,6 +40,8 @@ public final class Client: Node {
     /// Requests created inside the focus window (``ModelConfig/focus``): arrived, completed, failed, latency.
     public private(set) var focusArrived = 0, focusCompleted = 0, focusFailed = 0
     public private(set) var focusLatency = LatencyRecorder()
+    /// Measured requests in flight, sampled at arrivals (no events of its own).
+    public private(set) var backlog: DecimatingSampler
     /// Slices in the availability series.
     public static let seriesSlices = 50
     private let windowStart: Int64, sliceNs: Int64
@@ -62,6 +64,9 @@ public final class Client: Node {
         self.keySampler = config.keys.map { KeySampler($0) }
         self.arrivedByType = [Int](repeating: 0, count: typeCount)
         windowStart = model.warmupEnd.ns
+        backlog = DecimatingSampler(start: model.warmupEnd,
+                                    interval: SimDuration(ns: max(1, (model.config.duration.ns - model.warmupEnd.ns) / 256)),
+                                    capacity: 512)
         sliceNs = max(1, (model.config.duration.ns - model.warmupEnd.ns + Int64(Client.seriesSlices) - 1) / Int64(Client.seriesSlices))
         focusStart = model.config.focus?.start.ns ?? .max
         focusEnd = model.config.focus?.end.ns ?? .max
@@ -110,6 +115,7 @@ public final class Client: Node {
             r.pointee.baseSize = r.pointee.size
         }
         if measured {
+            while now >= backlog.nextDue { backlog.record(Double(arrived - completed - failedBy.reduce(0, +))) }
             arrived += 1
             arrivedByType[Int(classTypes[c])] += 1
             bytes += r.pointee.size

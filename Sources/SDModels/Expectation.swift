@@ -230,10 +230,14 @@ public enum Expectations {
         }
     }
 
-    /// Checks every expectation against `r`, in order.
+    /// Checks every expectation against `r`, in order. On a run without a steady state every
+    /// expectation fails, with that reason: its figures depend on how long the run was.
     public static func evaluate(_ expectations: [Expectation], on r: RunResult) -> [ExpectationOutcome] {
-        expectations.map { e in
+        let unsteady = r.stability.flatMap { $0.steady ? nil : "no steady state: " + $0.reasons.joined(separator: "; ") }
+        return expectations.map { e in
             switch measure(subject: e.subject, metric: e.metric, in: r) {
+            case .success(let x) where unsteady != nil:
+                return ExpectationOutcome(expectation: e, value: x, passed: false, problem: unsteady)
             case .success(let x): return ExpectationOutcome(expectation: e, value: x, passed: e.holds(for: x))
             case .failure(let why): return ExpectationOutcome(expectation: e, value: nil, passed: false, problem: why.message)
             }

@@ -27,6 +27,8 @@ public final class Model {
     /// Instances of each component group, in declaration order (same order as `config.components`).
     public private(set) var groups: [[Node]] = []
     private var routes: [[Int32]] = []
+    /// The virtual address of each group (a replicated load balancer's), in declaration order.
+    public private(set) var addresses: [VirtualAddress?] = []
     private let latency: Distribution?
     private let localLatency: Distribution?
     /// Whether the scenario injects failures; when false the per-hop checks are skipped.
@@ -85,9 +87,18 @@ public final class Model {
                 instances.append(node)
             }
             groups.append(instances)
+            var address: VirtualAddress?
+            if case .loadBalancer(let lb) = c.kind, c.replicas > 1 {
+                let vip = VirtualAddress(group: c.name, redundancy: lb.redundancy, model: self)
+                register(vip)
+                for node in instances { node.address = vip }
+                address = vip
+            }
+            addresses.append(address)
         }
         // Every node exists now: let each resolve the components it sends to.
         for group in groups { for node in group { node.wire() } }
+        for case let vip? in addresses { vip.wire() }
         if !config.failures.isEmpty || !config.randomFailures.isEmpty {
             failuresEnabled = true
             let injector = FailureInjector(model: self)
@@ -134,8 +145,9 @@ public final class Model {
 
     /// The handler id of the single instance of group `name`, or nil if it is replicated or unknown.
     public func singleInstance(of name: String) -> Int32? {
-        guard let i = config.components.firstIndex(where: { $0.name == name }), groups[i].count == 1 else { return nil }
-        return groups[i][0].id
+        guard let i = config.components.firstIndex(where: { $0.name == name }) else { return nil }
+        if let vip = addresses[i] { return vip.id }
+        return groups[i].count == 1 ? groups[i][0].id : nil
     }
 
     /// The handler id of the single instance of group `name`, for a node wiring a call or an
@@ -263,7 +275,8 @@ public final class Model {
 
     /// Pushes a frame for `to` and sends the request there (a route hop or an off-route call).
     @inline(__always)
-    private func send(_ request: Int32, from: Node, to: Int32, isSubcall: Bool) {
+    private func send(_ request: Int32, from: Node, to address: Int32, isSubcall: Bool) {
+        let to = nodes[Int(address)].isVirtual ? (nodes[Int(address)] as! VirtualAddress).resolve(request) : address
         if partitioned(from, to) {
             // Like a refused connection: the sender hears at once that the hop failed.
             requests.records[Int(request)].failed = true
@@ -369,6 +382,7 @@ public final class Model {
         let oldEpoch = node.epoch
         node.down = true
         node.epoch &+= 1
+        node.address?.memberCrashed(node)
         for id in requests.liveIds {
             let r = requests.records + Int(id)
             guard let depth = r.pointee.frames.lastIndex(where: { $0.node == node.id && $0.epoch == oldEpoch }),

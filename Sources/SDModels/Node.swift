@@ -32,6 +32,10 @@ open class Node: EventHandler {
     public internal(set) var extraLatency: Distribution?
     /// Which side of a network partition it is on (0: no partition).
     public internal(set) var partitionSide: Int = 0
+    /// Whether it is a ``VirtualAddress``: requests sent to it go to the replica it resolves to.
+    public internal(set) var isVirtual = false
+    /// The virtual address this node is a replica behind (a replicated load balancer's), if any.
+    public internal(set) weak var address: VirtualAddress?
     /// Index of the machine instance it runs on in ``Model/machines`` (−1: none).
     public internal(set) var machineIndex: Int32 = -1
     /// Unowned(unsafe) because the model outlives its nodes, and the per-event reference counting

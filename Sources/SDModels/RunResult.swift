@@ -75,6 +75,9 @@ public struct WorkloadResult: Sendable, Equatable {
     public var availabilityTheory: Double?
     /// What happened to the requests that arrived in the focus window (`sdsim spof`'s outage), if any.
     public var focus: FocusResult?
+    /// Requests in flight (measured ones: arrived, not yet completed or failed), sampled over the
+    /// measured window; the stability check fits its trend. Combined replications keep the first's.
+    public var backlog: Series?
 
     /// Fraction of finished requests that succeeded: completed / (completed + failed); 1 with none.
     public var availability: Double { completed + failed == 0 ? 1 : Double(completed) / Double(completed + failed) }
@@ -263,6 +266,14 @@ public struct RunResult: Sendable, Equatable {
     public var expectationsHold: Bool { expectations.allSatisfy(\.passed) }
     /// The population's read-to-write figures (nil without `population:`).
     public var population: PopulationSummary?
+    /// Whether the run had a steady state (nil until ``RunAnalysis/annotate(_:_:)`` has looked).
+    public var stability: StabilityVerdict?
+    /// Demands, the bottleneck and the throughput ceiling (nil until analysed, or when the
+    /// arrival rate is unknown).
+    public var bottleneck: BottleneckReport?
+
+    /// Whether confidence intervals mean anything: false when the run has no steady state.
+    public var intervalsReliable: Bool { stability?.steady ?? true }
     /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
     public var network: NetworkSummary?
 

@@ -42,12 +42,12 @@ public enum Runner {
                            budget: ResourceBudget = .unlimited, progress: (@Sendable (Double) -> Void)? = nil) -> RunResult {
         precondition(replications >= 1 && jobs >= 1)
         let base = seed ?? config.seed
-        if replications == 1 { return runOnce(config, seed: base, budget: budget, progress: progress).result }
+        if replications == 1 { return RunAnalysis.annotate(config, runOnce(config, seed: base, budget: budget, progress: progress).result) }
         // Replications in parallel share the budget.
         var shared = budget
         shared.maxMemory /= Double(max(1, min(jobs, replications)))
-        return combine(replicate(config, seed: base, replications: replications, jobs: jobs, budget: shared, progress: progress),
-                       seed: base)
+        return RunAnalysis.annotate(config, combine(replicate(config, seed: base, replications: replications, jobs: jobs,
+                                                             budget: shared, progress: progress), seed: base))
     }
 
     /// Runs independent replications (seeds from ``replicationSeed(_:index:)``) on up to `jobs`
@@ -87,6 +87,7 @@ public enum Runner {
             w.lateReplies = client.lateReplies
             w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
             w.bytes = client.bytes
+            w.backlog = client.backlog.series("in_flight")
             w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
             w.availabilityTheory = theory?[Int(client.workload)]
             if config.focus != nil {
@@ -177,6 +178,7 @@ public enum Runner {
             out.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
             out.bytes = rows.reduce(0) { $0 + $1.bytes }
             out.availabilityTheory = rows[0].availabilityTheory
+            out.backlog = rows[0].backlog
             out.slices = rows[0].slices.indices.map { i in
                 (rows.reduce(0) { $0 + $1.slices[i].completed }, rows.reduce(0) { $0 + $1.slices[i].failed })
             }

@@ -78,6 +78,9 @@ struct Run: ParsableCommand {
         // Opened before simulating: a database that cannot be written fails now, not after the run.
         let store = noDb ? nil : try ResultsDatabase.open(db)
         defer { store?.close() }
+        if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
+            Console.standardError.writeIfPossible("sdsim: warning: \(warning)\n".escapingControlCharacters(keepingNewlines: true))
+        }
         let progress = options.progress(label: config.name)
         var result = Runner.run(config, seed: options.seed, replications: replications, jobs: options.jobs,
                                 budget: budget, progress: progress.update)
