@@ -11,7 +11,7 @@ import Glibc
 /// rendered. Any trap, sanitizer report or hang is a finding.
 ///
 /// Built two ways (tools/fuzz/build.sh, `make fuzz`): with `-sanitize=fuzzer,address -D FUZZING`
-/// libFuzzer drives ``fuzzOne(_:)``; in the ordinary build this is `sdsim-fuzz FILE|DIR...`, which
+/// libFuzzer's driver (`LLVMFuzzerRunDriver`) feeds ``fuzzOne(_:)``; in the ordinary build this is `sdsim-fuzz FILE|DIR...`, which
 /// replays files (the seed corpus, the crash fixtures) through the same function.
 enum Harness {
     /// The longest simulated time one input runs.
@@ -43,10 +43,27 @@ enum Harness {
 }
 
 #if FUZZING
+/// The input callback libFuzzer looks for.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    Harness.fuzzOne(UnsafeBufferPointer(start: data, count: size))
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    Harness.fuzzOne(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
     return 0
+}
+
+/// libFuzzer's entry for a program that has its own `main` (SwiftPM names the entry of every
+/// executable and points `main` at it, so libFuzzer's `main` is set aside at link time).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@main
+enum Fuzz {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzTestOneInput(data, size) })
+    }
 }
 #else
 @main
