@@ -1,3 +1,4 @@
+import SDConfig
 import SDEngine
 
 /// What a run may spend: simulated events and memory. `sdsim run --max-events` and `--max-memory`

@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The machine-readable report of a run: one pretty-printed JSON document.
 ///

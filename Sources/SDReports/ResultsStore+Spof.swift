@@ -1,5 +1,7 @@
 import CSQLite
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// `sdsim spof` results in the database: one row in `spof_audits` per audit, and one row in
 /// `spof_outcomes` per (thing taken down, workload), the baseline first with `target_kind = 'baseline'`.

@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The report of `sdsim spof`: the baseline, then one row per workload for each component,
 /// machine and zone taken down for the middle third of the run.

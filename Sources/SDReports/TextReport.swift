@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The human-readable report of a run, for a terminal: a header line, a workload table, a
 /// component table and the bottleneck. Plain text (no colours), columns aligned, latencies in

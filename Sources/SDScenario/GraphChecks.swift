@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 import Yams
 
 /// Checks that need all components at once: names, references, cycles and routes.

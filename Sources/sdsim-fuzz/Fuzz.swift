@@ -1,3 +1,5 @@
+import SDAnalysis
+import SDConfig
 import SDEngine
 import SDModels
 import SDReports

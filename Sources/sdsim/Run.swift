@@ -4,6 +4,8 @@ import Foundation
 import SDModels
 import SDReports
 import SDScenario
+import SDConfig
+import SDAnalysis
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -51,6 +53,8 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @Option(help: "SQLite results database to append the run to.")
@@ -65,6 +69,11 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not check the scenario's 'expect:' assertions (and so never exit with status 1 for them).")
     var noExpect = false
 
+    @Flag(help: ArgumentHelp(
+        "Check the run's invariants and say so on stderr: every request and message accounted for once (always checked) and Little's law at every station (L = X·W, within 5% plus one request per window).",
+        discussion: "A broken invariant is a bug in sdsim: the message gives the seed and a command that reproduces it, and the exit status is 1."))
+    var check = false
+
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
@@ -73,7 +82,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let (config, text) = try loadScenarioAndText(file)
+        let (config, text) = try loadScenarioAndText(file, scenario)
         let budget = try options.checkBudget(config, file: file, runs: replications, parallel: min(options.jobs, replications))
         // Opened before simulating: a database that cannot be written fails now, not after the run.
         let store = noDb ? nil : try ResultsDatabase.open(db)
@@ -105,7 +114,19 @@ struct Run: ParsableCommand {
             Console.standardError.writeIfPossible("sdsim: error: the run \(stopped)\n")
             throw ExitCode.failure
         }
+        if check { try checkInvariants(result) }
         if !result.expectationsHold { throw ExitCode.failure }
+    }
+}
+
+    /// `--check`: Little's law at every station (the ledgers were checked by the runner).
+    private func checkInvariants(_ result: RunResult) throws {
+        let broken = Invariants.requestLedgers(result) + Invariants.littlesLaw(result)
+        guard broken.isEmpty else {
+            Console.standardError.writeIfPossible("sdsim: error: " + Invariants.report(broken, scenario: result.scenario, seed: result.seed) + "\n")
+            throw ExitCode.failure
+        }
+        Console.standardError.writeIfPossible("sdsim: invariants hold: request and message ledgers; Little's law at every station with 1,000 or more completions\n")
     }
 }
 
@@ -141,26 +162,6 @@ enum ResultsDatabase {
         }
     }
 }
-
-/// Loads a scenario, or prints every diagnostic and exits with status 2.
-func loadScenario(_ path: String) throws -> ModelConfig {
-    try loadScenarioAndText(path).config
-}
-
-/// Loads a scenario and returns it with the exact text that was loaded (what a stored run keeps:
-/// never the file re-read later, which may have changed or, for /dev/stdin, be gone).
-func loadScenarioAndText(_ path: String) throws -> (config: ModelConfig, text: String) {
-    do {
-        let text = try ScenarioLoader.readText(path: path)
-        return (try ScenarioLoader.load(text: text, file: path), text)
-    } catch {
-        Console.standardError.writeIfPossible(error.rendered())
-        let n = error.diagnostics.count
-        Console.standardError.writeIfPossible("\(n) error\(n == 1 ? "" : "s") in \(path.escapingControlCharacters())\n")
-        throw ExitCode(2)
-    }
-}
-
 extension Console {
     /// Writes a report: a text report with any control character from the scenario escaped
     /// (JSON escapes them itself).

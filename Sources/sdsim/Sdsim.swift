@@ -32,7 +32,8 @@ struct Sdsim: ParsableCommand {
             (spof) a single point of failure was found; 2 bad input (a scenario error, a wrong \
             option, or a scenario past the --max-events/--max-memory budgets).
             """,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self])
+        version: sdsimVersionLine,
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     /// A write to stdout that fails (a full disk, a closed pipe) is exit status 1 with a message on

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SDConfig
 import SDModels
 import SDScenario
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SDModels
 import SDReports
+import SDConfig
+import SDAnalysis
 
 /// `sdsim spof FILE`: find the single points of failure.
 struct Spof: ParsableCommand {
@@ -39,6 +41,8 @@ struct Spof: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @Option(help: "SQLite results database to append the audit to.")
@@ -52,7 +56,7 @@ struct Spof: ParsableCommand {
     }
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         let runs = SpofAudit.runCount(config)
         let budget = try options.checkBudget(config, file: file, runs: runs, parallel: min(options.jobs, runs))
         // Opened before the audit: a database that cannot be written fails now, not after every run.

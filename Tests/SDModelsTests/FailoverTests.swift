@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Database failover: a crash of the primary loses the queries it held, writes fail until a replica
 /// is promoted (detection + promotion), asynchronous replication loses the acknowledged writes the

@@ -1,6 +1,8 @@
 import SDEngine
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Stability (offered load, growing backlog) and the bottleneck analysis from the operational laws.
 final class LoadAnalysisTests: XCTestCase {

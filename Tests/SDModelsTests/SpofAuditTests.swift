@@ -1,6 +1,8 @@
 import SDEngine
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// `sdsim spof`: a baseline first, each workload on its own, redundant load balancers.
 final class SpofAuditTests: XCTestCase {

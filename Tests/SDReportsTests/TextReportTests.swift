@@ -1,6 +1,8 @@
 import SDModels
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class TextReportTests: XCTestCase {
     func testGoldenText() {
