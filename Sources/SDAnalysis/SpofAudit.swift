@@ -310,7 +310,7 @@ enum SpofAdvice {
         let n = group.replicas
         let remaining = u * Double(n) / Double(n - 1)
         if remaining >= 0.85 || !availabilityOK && remaining >= 0.7 {
-            let need = Int((u * Double(n) / BottleneckReport.target).rounded(.up)) + 1
+            let need = Int(saturating: (u * Double(n) / BottleneckReport.target).rounded(.up)) + 1
             return ("the \(n - 1) remaining replicas run at \(pct(remaining)) (\(pct(u)) before)\(who)",
                     "run \(max(need, n + 1)) replicas of \(group.name) so that \(max(need, n + 1) - 1) carry the load at \(pct(u * Double(n) / Double(max(need, n + 1) - 1)))")
         }
@@ -351,5 +351,5 @@ enum SpofAdvice {
     }
 
     static func pct(_ x: Double) -> String { BottleneckAnalysis.pct(x) }
-    static func fmt(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : BottleneckAnalysis.fmt(x) }
+    static func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : BottleneckAnalysis.fmt(x) }
 }

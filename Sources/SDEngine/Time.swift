@@ -76,6 +76,14 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     }
 }
 
+extension Int {
+    /// `x` rounded toward zero and clamped to ±10^15 (NaN gives 0): a count computed in floating
+    /// point (servers needed, a backlog) that an absurd input cannot turn into a trap.
+    public init(saturating x: Double) {
+        self = x.isNaN ? 0 : Int(Swift.min(Swift.max(x, -1e15), 1e15))
+    }
+}
+
 /// `a + b`, clamped to the range of `Int64` instead of trapping or wrapping.
 @inlinable func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
     let (sum, overflow) = a.addingReportingOverflow(b)

@@ -133,7 +133,7 @@ public struct ResourceEstimate: Sendable, Equatable {
     }
 
     /// `1.2 million`, `35 billion`, `950`.
-    static func count(_ x: Double) -> String {
+    public static func count(_ x: Double) -> String {
         guard x.isFinite else { return "unbounded" }
         for (size, name) in [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")] where x >= size {
             return "\(formatOne(x / size)) \(name)"
@@ -142,7 +142,7 @@ public struct ResourceEstimate: Sendable, Equatable {
     }
 
     /// `4 GiB`, `512 MiB`, `1.5 TiB`.
-    static func bytes(_ x: Double) -> String {
+    public static func bytes(_ x: Double) -> String {
         guard x.isFinite else { return "unbounded" }
         for (size, name) in [(1_099_511_627_776.0, "TiB"), (1_073_741_824.0, "GiB"), (1_048_576.0, "MiB"), (1024.0, "KiB")] where x >= size {
             return "\(formatOne(x / size)) \(name)"

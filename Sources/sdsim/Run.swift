@@ -117,7 +117,6 @@ struct Run: ParsableCommand {
         if check { try checkInvariants(result) }
         if !result.expectationsHold { throw ExitCode.failure }
     }
-}
 
     /// `--check`: Little's law at every station (the ledgers were checked by the runner).
     private func checkInvariants(_ result: RunResult) throws {

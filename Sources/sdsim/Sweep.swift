@@ -103,7 +103,7 @@ struct Sweep: ParsableCommand {
         var update: (@Sendable (Double) -> Void)? = nil
         if display.enabled { update = { display.update($0) } }
         let outcomes = Experiment.run(configs, seed: seed, replications: replications, jobs: jobs, progress: update)
-        display.finish()
+        try display.finish()
         let axes = specs.map { SweepAxis(path: $0.path, values: $0.values, coordinates: $0.coordinates) }
         let loadSweep = specs.count == 1 && (specs[0].path.hasSuffix(".arrival") || specs[0].path.hasSuffix(".users"))
         let result = SweepResult.make(axes: axes, points: points, configs: configs, outcomes: outcomes, seed: seed,

@@ -2,6 +2,7 @@ import ArgumentParser
 import SDModels
 import SDConfig
 import SDAnalysis
+import SDScenario
 
 /// `sdsim validate FILE...`: check scenario files without running them.
 struct Validate: ParsableCommand {

@@ -1,4 +1,6 @@
 import SDEngine
+import SDAnalysis
+import SDConfig
 import SDModels
 @testable import SDScenario
 import XCTest

@@ -1,5 +1,7 @@
 import Foundation
 import SDEngine
+import SDAnalysis
+import SDConfig
 import SDModels
 @testable import SDScenario
 import XCTest
