@@ -14,7 +14,11 @@ BIN        := .build/release
 # The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
 SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
 
-.PHONY: demo test check bench bench-peers build deps clean docs
+.PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build
+
+# Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
+FUZZ_SECONDS      ?= 600
+FUZZ_TEST_SECONDS ?= 60
 
 deps:
 	@tools/install-deps.sh
@@ -48,6 +52,13 @@ docs: deps
 	$(BIN)/sdsim docs reference > docs/reference/scenario.md.tmp && mv docs/reference/scenario.md.tmp docs/reference/scenario.md
 	$(BIN)/sdsim docs schema > docs/scenario.schema.json.tmp && mv docs/scenario.schema.json.tmp docs/scenario.schema.json
 	@echo "docs: wrote docs/reference/scenario.md and docs/scenario.schema.json"
+
+# libFuzzer on the scenario loader and a short run of what loads (docs/how-to/fuzzing.md).
+fuzz-build: deps
+	tools/fuzz/build.sh
+
+fuzz: fuzz-build
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench
