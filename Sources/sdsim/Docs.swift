@@ -21,8 +21,8 @@ struct Docs: ParsableCommand {
 
     func run() throws {
         switch what {
-        case .reference: Console.standardOutput.write(ScenarioReference.markdown())
-        case .schema: Console.standardOutput.write(ScenarioJSONSchema.text())
+        case .reference: try Console.standardOutput.write(ScenarioReference.markdown())
+        case .schema: try Console.standardOutput.write(ScenarioJSONSchema.text())
         }
     }
 }
