@@ -15,8 +15,15 @@ public enum ScenarioLoader {
     /// - Throws: ``ScenarioErrors`` with every problem found, sorted by position; a file that
     ///   cannot be read gives one diagnostic at 1:1.
     public static func load(path: String) throws(ScenarioErrors) -> ModelConfig {
+        try load(text: readText(path: path), file: path)
+    }
+
+    /// The whole text of the scenario file at `path` (read once: a pipe such as /dev/stdin works).
+    ///
+    /// - Throws: ``ScenarioErrors`` with one diagnostic at 1:1 when the file cannot be read.
+    public static func readText(path: String) throws(ScenarioErrors) -> String {
         switch readFile(path) {
-        case .success(let text): return try load(text: text, file: path)
+        case .success(let text): return text
         case .failure(let failure):
             throw ScenarioErrors([Diagnostic(file: path, line: 1, column: 1, message: "cannot read file: \(failure.message)")])
         }
@@ -50,7 +57,8 @@ public enum ScenarioLoader {
     /// Validates the YAML tree `root` of scenario `text` (overrides already applied).
     static func load(root: YAMLNode, text: String, file: String) throws(ScenarioErrors) -> ModelConfig {
         let v = Validator(file: file, source: SourceText(text))
-        let draft = v.readScenario(root)
+        var draft = v.readScenario(root)
+        v.applyScaling(&draft)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
@@ -93,6 +101,7 @@ public enum ScenarioLoader {
             guard let kind = c.kind?.build(c) else { return nil }
             var component = ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name)
             component.zone = c.zone
+            component.activeReplicas = c.activeReplicas
             components.append(component)
         }
         var machines: [MachineConfig] = []
@@ -104,6 +113,8 @@ public enum ScenarioLoader {
         var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
                                  warmup: d.warmup, network: d.network, workloads: workloads, components: components)
         config.machines = machines
+        guard let scaling = Validator.assembleScaling(d.scale) else { return nil }
+        config.scaling = scaling
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
         config.lesson = d.lesson

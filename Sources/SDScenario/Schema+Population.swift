@@ -70,7 +70,7 @@ extension Schema {
 
     static let activityFields: [FieldSpec<ActivityDraft>] = [
         FieldSpec("type", required: true, example: "type: upload",
-                  help: "The activity's request type, unique; also the name of its workload.", shape: .text) { d, n, v in d.type = v.string(n, key: "type"); d.typeNode = n },
+                  help: "The activity's request type, unique; also the name of its workload.", shape: .text) { d, n, v in d.type = v.name(n, key: "type"); d.typeNode = n },
         FieldSpec("per-user", required: true, example: "per-user: 2/month",
                   help: "How often a daily-active user does it: `N/hour`, `/day`, `/week`, `/month` (30 days) or `/year` (365 days).",
                   shape: .form("a rate per user", example: "20/day", pattern: SchemaPatterns.perUser)) { d, n, v in d.perUser = v.perUserRate(n, key: "per-user") },
@@ -111,13 +111,13 @@ extension Schema {
         if let x = v.count(n, key: "celebrity-threshold", range: 1...10_000_000_000) { d.feed.celebrityThreshold = Double(x) }
     }
     static let perFollower = FieldSpec<ComponentDraft>(
-        "per-follower", help: "Work per follower's feed written (batched writes amortised).", shape: .duration(positive: false),
+        "per-follower", help: "Work per follower's feed written (batched writes amortised); at most 1s.", shape: .duration(positive: false),
         default: "50us") { d, n, v in
-        if let t = v.duration(n, key: "per-follower", positive: false) { d.feed.perFollower = t.seconds }
+        if let t = v.duration(n, key: "per-follower", positive: false, atMost: "1s") { d.feed.perFollower = t.seconds }
     }
     static let perFollowee = FieldSpec<ComponentDraft>(
-        "per-followee", help: "Work per followed account read at read time.", shape: .duration(positive: false), default: "200us") { d, n, v in
-        if let t = v.duration(n, key: "per-followee", positive: false) { d.feed.perFollowee = t.seconds }
+        "per-followee", help: "Work per followed account read at read time; at most 1s.", shape: .duration(positive: false), default: "200us") { d, n, v in
+        if let t = v.duration(n, key: "per-followee", positive: false, atMost: "1s") { d.feed.perFollowee = t.seconds }
     }
     static let following = FieldSpec<ComponentDraft>(
         "following", help: "Accounts a reader follows, for `fan-out-on-read`.", shape: .count(0...10_000_000),
@@ -129,14 +129,23 @@ extension Schema {
         d.service = v.distribution(n, key: "service", of: .duration)
     }
 
+    static let feedCache = FieldSpec<ComponentDraft>(
+        "feed-cache", help: "A keyed cache holding users' feeds, keyed by reader (the cache in front of feed reads). A post "
+            + "touches the cached feeds of the author's followers: when the post is pushed (fan-out on write) they are updated "
+            + "in place and stay valid; when it is left to be pulled they are invalidated, so their next read misses. "
+            + "A replicated cache group may be named directly: each replica holds its share of the feeds (as behind a "
+            + "`consistent-hash` load balancer) and a post touches the followers' feeds on every replica.",
+        shape: .name, default: "none") { d, n, v in d.feedCache = v.reference(n, key: "feed-cache") }
+
     /// `kind: feed-service`.
     static let feedServiceKind = ComponentKindSpec(
         name: "feed-service", article: "a feed service", isLoadBalancer: false,
         fields: [kind, workersField, feedService, queueLimitField, strategy, celebrityThreshold, perFollower, perFollowee,
-                 following, replicasField],
-        edges: { _ in [] },
+                 following, feedCache, replicasField],
+        edges: { d in d.feedCache.map { [(key: "feed-cache", ref: $0)] } ?? [] },
         build: { d in
             var c = d.feed
+            c.feedCache = d.feedCache?.name
             c.workers = d.workers
             c.service = d.service ?? .constant(0)
             c.queueLimit = d.queueLimit
@@ -148,6 +157,8 @@ extension Schema {
                         + "it applies to 'strategy: hybrid'", at: node)
             }
         },
+        edgeTargetKinds: [(key: "feed-cache", kinds: ["cache"])],
+        replicatedEdgeKeys: ["feed-cache"],
         help: """
         Builds news feeds from the population's follower graph (a scenario with a feed service needs `population:`). \
         A write (a post, keyed by its author) costs `service` plus `per-follower` × the author's followers when the \

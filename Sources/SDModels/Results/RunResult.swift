@@ -191,6 +191,9 @@ public struct RunResult: Sendable, Equatable {
     public var machines: [MachineResult] = []
     /// The scenario's lesson, when the report should show it (see ``Expectations/check(_:_:)``).
     public var lesson: String?
+    /// Why the run stopped before its end (nil when it ran to the end): the figures are partial,
+    /// covering the simulated time up to ``simulatedSeconds`` only.
+    public var stoppedEarly: String?
     /// The scenario's expectations and what they found (empty: none checked).
     public var expectations: [ExpectationOutcome] = []
 
@@ -208,6 +211,8 @@ public struct RunResult: Sendable, Equatable {
     public var intervalsReliable: Bool { stability?.steady ?? true }
     /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
     public var network: NetworkSummary?
+    /// How the data of each storing component (database, object store) grows, in declaration order.
+    public var storage: [StorageGrowth] = []
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

@@ -25,6 +25,8 @@ public final class FeedService: Station {
     private var meanFollowing = 0.0
     private var pulledPerRead = 0.0
     private let windowStartNs: Int64
+    /// The feed cache's instances (`feed-cache:`): one, or each replica of a replicated group.
+    private var caches: [KeyedCache] = []
 
     /// Feed writes done by fan-out on write in the window (followers reached).
     public private(set) var feedWrites = 0.0
@@ -49,6 +51,7 @@ public final class FeedService: Station {
     }
 
     public override func wire() {
+        caches = config.feedCache.map { model.nodes(named: $0).compactMap { $0 as? KeyedCache } } ?? []
         graph = model.followerGraph
         guard let graph else { return }
         meanFollowing = config.following?.mean ?? graph.followedAccounts(atLeast: 1)
@@ -74,7 +77,12 @@ public final class FeedService: Station {
         let inWindow = now >= windowStartNs
         if isWrite {
             let followers = graph.map { $0.followers(of: key) } ?? 0
-            if pushes(followers: followers) {
+            let pushed = pushes(followers: followers)
+            if let graph {
+                // Each replica holds its own share of the feeds, so each touches its own entries.
+                for cache in caches { touchCachedFeeds(cache, followers: followers, users: graph.users, pushed: pushed, measured: inWindow) }
+            }
+            if pushed {
                 let work = Double(followers) * config.perFollower
                 seconds += work
                 if inWindow {
@@ -84,7 +92,7 @@ public final class FeedService: Station {
                 }
                 if origin >= windowStartNs {
                     let reach = fanStream.uniform() * work
-                    visibility.record(SimDuration(ns: now - origin + Int64((reach * 1e9).rounded())))
+                    visibility.record(SimDuration(ns: now - origin) + SimDuration(seconds: reach))
                 }
             } else {
                 if inWindow { pulledPosts += 1 }
@@ -109,10 +117,28 @@ public final class FeedService: Station {
         return SimDuration(seconds: seconds)
     }
 
+    /// A post by an author with `followers` followers touches the cached feeds of those followers:
+    /// with a follower graph drawn at random, each of the cache's entries belongs to a follower with
+    /// probability followers ÷ users, so a Binomial(entries, that) count of entries drawn at random
+    /// are updated in place (`pushed`) or invalidated (pulled: the cached feed lacks the post).
+    private func touchCachedFeeds(_ cache: KeyedCache, followers: UInt64, users: UInt64, pushed: Bool, measured: Bool) {
+        let entries = cache.store.count
+        guard entries > 0, followers > 0, users > 1 else { return }
+        let p = min(1, Double(followers) / Double(users - 1))
+        let m = Double(entries) * p
+        let k: Int
+        if p < 0.05 && m <= 50 {
+            k = poisson(m)
+        } else {
+            k = max(0, min(entries, Int((m + (m * (1 - p)).squareRoot() * gaussian()).rounded())))
+        }
+        cache.touchRandomEntries(k, invalidate: !pushed, stream: fanStream, measured: measured)
+    }
+
     /// A Poisson draw with mean `m` (inversion for small means, a rounded normal for large ones).
     private func poisson(_ m: Double) -> Int {
         guard m > 0 else { return 0 }
-        if m > 50 { return max(0, Int((m + m.squareRoot() * gaussian()).rounded())) }
+        if m > 50 { return Int(min(max(0, (m + m.squareRoot() * gaussian()).rounded()), 1e15)) }
         var k = 0, p = exp(-m), s = p
         let u = fanStream.uniform()
         while u > s && k < 10_000 { k += 1; p *= m / Double(k); s += p }
