@@ -211,22 +211,35 @@ public struct ComponentConfig: Sendable, Equatable {
     /// The machine type it runs on (nil: it has machines of its own, as many cores as workers).
     /// Replica i of a group runs on machine instance `machine-i`, shared with replica i of every
     /// other replicated group on the same machine type; an unreplicated group runs on `machine`.
+    /// With ``placement`` `.together` every replica runs on the one instance `machine`.
     public var machine: String?
+    /// Where the replicas of a placed group run: one per machine (`spread`), or all on one.
+    public var placement: ReplicaPlacement = .spread
 
     /// A component group.
-    public init(name: String, replicas: Int = 1, kind: ComponentKind, machine: String? = nil) {
-        self.name = name; self.replicas = replicas; self.kind = kind; self.machine = machine
+    public init(name: String, replicas: Int = 1, kind: ComponentKind, machine: String? = nil,
+                placement: ReplicaPlacement = .spread) {
+        self.name = name; self.replicas = replicas; self.kind = kind; self.machine = machine; self.placement = placement
     }
 
     /// The machine instance that replica `index` (0-based) runs on, if placed.
     public func machineInstance(replica index: Int) -> String? {
-        machine.map { replicas == 1 ? $0 : "\($0)-\(index + 1)" }
+        machine.map { replicas == 1 || placement == .together ? $0 : "\($0)-\(index + 1)" }
     }
 
     /// Names of the run-time instances: `[name]`, or `name-1 … name-N` when replicated.
     public var instanceNames: [String] {
         replicas == 1 ? [name] : (1...replicas).map { "\(name)-\($0)" }
     }
+}
+
+/// Where the replicas of a group placed on a machine type run.
+public enum ReplicaPlacement: String, Sendable, Equatable, CaseIterable {
+    /// Replica i on machine instance `machine-i` (scaling out).
+    case spread
+    /// Every replica on the one machine instance `machine`, sharing its cores: several processes
+    /// on one box (scaling up).
+    case together
 }
 
 /// The kinds of building block, each with its own parameters.
@@ -287,6 +300,17 @@ public struct ServerConfig: Sendable, Equatable {
     /// each participant is prepared (its worker kept as the lock), then each is committed — twice
     /// the round trips, with every lock held until the last prepare and its commit are done.
     public var atomic: Bool
+    /// CPU after each call returns, one per call (empty: none): with ``service`` (the CPU before
+    /// the first call) the request's CPU in segments around its calls. Needs thread-per-request.
+    public var afterCalls: [Distribution] = []
+    /// CPU the caller spends on each call (its client library: encode, send, parse the answer),
+    /// paid on this server's CPU when the answer comes back. Needs thread-per-request.
+    public var callCost: Distribution?
+    /// Processes the `workers` (threads) are divided among, `workers / processes` threads each.
+    public var processes = 1
+    /// Whether each process has one lock held while a thread computes (an interpreter lock, a
+    /// single event loop), re-acquired after every call returns.
+    public var processLock = false
 
     /// A server.
     public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,
@@ -294,6 +318,20 @@ public struct ServerConfig: Sendable, Equatable {
         self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.mode = mode; self.calls = calls
         self.atomic = atomic
     }
+
+    /// A server of `processes` processes with `threads` threads each (thread-per-request), each
+    /// process with a lock held while computing or not.
+    public static func processes(_ processes: Int, threads: Int, lock: Bool, service: Distribution, calls: [String] = [],
+                                 afterCalls: [Distribution] = [], callCost: Distribution? = nil,
+                                 queueLimit: Int? = nil) -> ServerConfig {
+        var c = ServerConfig(workers: processes * threads, service: service, queueLimit: queueLimit,
+                             mode: .threadPerRequest, calls: calls)
+        c.processes = processes; c.processLock = lock; c.afterCalls = afterCalls; c.callCost = callCost
+        return c
+    }
+
+    /// Whether requests compute again after their calls return.
+    public var computesAfterCalls: Bool { callCost != nil || !afterCalls.isEmpty }
 }
 
 /// How a server's workers relate to the requests they serve.

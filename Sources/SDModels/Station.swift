@@ -70,14 +70,95 @@ open class Station: Node {
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        var demand = beginService(request)
+        if processes > 1 { assignProcess(request) }
+        compute(request, beginService(request), afterCall: false)
+    }
+
+    // MARK: CPU segments, processes and the process lock
+
+    /// Processes the workers are divided among (each `workers / processes` threads).
+    public private(set) var processes = 1
+    /// Whether each process has one lock (an interpreter lock, a single event loop) that a
+    /// thread holds while it computes: its threads wait for each other's CPU, not for each other's calls.
+    public private(set) var processLock = false
+    /// Whether requests compute again after a call returns (``compute(_:_:afterCall:)``).
+    private var segmented = false
+    private var processBusy: [Int] = [0]
+    /// The process of each request holding a thread, by request id (only with several processes).
+    private var processOf: [UInt16] = []
+    private var lockHeld: [Bool] = [false]
+    private var lockQueue: [Deque<(request: Int32, demand: SimDuration)>] = [Deque()]
+    /// Requests whose CPU now running is a segment after a call.
+    private var resuming = Set<Int32>()
+    private var lockWaits = Tally()
+    private var lockWaitSince: [Int32: Int64] = [:]
+
+    /// Divides the workers (threads) among `processes`, with a process-wide lock or not, and
+    /// lets requests compute after their calls return.
+    func organise(processes: Int, lock: Bool, segmented: Bool) {
+        precondition(processes >= 1 && workers % processes == 0)
+        self.processes = processes; self.processLock = lock; self.segmented = segmented
+        processBusy = Array(repeating: 0, count: processes)
+        lockHeld = Array(repeating: false, count: processes)
+        lockQueue = Array(repeating: Deque(), count: processes)
+    }
+
+    /// A request takes a thread in the process with the most threads free (ties: the first).
+    private func assignProcess(_ request: Int32) {
+        var best = 0
+        for p in 1..<processes where processBusy[p] < processBusy[best] { best = p }
+        processBusy[best] += 1
+        if processOf.count <= Int(request) { processOf += Array(repeating: 0, count: Int(request) + 1 - processOf.count) }
+        processOf[Int(request)] = UInt16(best)
+    }
+
+    @inline(__always) private func process(of request: Int32) -> Int { processes > 1 ? Int(processOf[Int(request)]) : 0 }
+
+    /// Runs `demand` of CPU for `request`: under its process's lock when there is one, on the
+    /// machine's cores when placed, else on its worker. When it is done, a first segment ends the
+    /// service (``serviceCompleted(_:)``); a segment after a call resumes (``computedAfterCall(_:)``).
+    func compute(_ request: Int32, _ demand: SimDuration, afterCall: Bool) {
+        var demand = demand
         if slowFactor != 1 { demand = SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded())) }
+        if afterCall { resuming.insert(request) }
+        if processLock {
+            let p = process(of: request)
+            if lockHeld[p] {
+                lockQueue[p].append((request, demand))
+                if sim.now.ns >= warmupNs { lockWaitSince[request] = sim.now.ns }
+                return
+            }
+            lockHeld[p] = true
+            if sim.now.ns >= warmupNs { lockWaits.add(0) }
+        }
+        runCPU(request, demand)
+    }
+
+    private func runCPU(_ request: Int32, _ demand: SimDuration) {
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {
             sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
         }
     }
+
+    /// A CPU segment of `request` is done: hand the lock on, then go on with the request.
+    private func cpuFinished(_ request: Int32) {
+        if processLock {
+            let p = process(of: request)
+            if let next = lockQueue[p].popFirst() {
+                if let since = lockWaitSince.removeValue(forKey: next.request) { lockWaits.add(Double(sim.now.ns - since) / 1e9) }
+                runCPU(next.request, next.demand)
+            } else {
+                lockHeld[p] = false
+            }
+        }
+        if segmented, resuming.remove(request) != nil { return computedAfterCall(request) }
+        finishService(request)
+    }
+
+    /// A segment of CPU after a call is done (only stations that compute after calls get here).
+    open func computedAfterCall(_ request: Int32) { preconditionFailure("\(name) does not compute after calls") }
 
     /// A worker starts serving `request`: returns how long the service takes. By default a draw
     /// from `service`; a subclass whose service time depends on the request (a transfer of `size`
@@ -100,11 +181,11 @@ open class Station: Node {
     public internal(set) var machine: Machine?
 
     /// The machine finished the CPU work of `request` (started in life `epoch`).
-    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { finishService(request) } }
+    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { cpuFinished(request) } }
 
     open override func handlePrivate(kind: Int32, arg: Int64) {
         precondition(kind == Station.serviceDone)
-        if let request = untag(arg) { finishService(request) }
+        if let request = untag(arg) { cpuFinished(request) }
     }
 
     open override var supportsCrash: Bool { true }
@@ -116,6 +197,9 @@ open class Station: Node {
         queueAverage.set(0, at: sim.now)
         busy = 0
         busyAverage.set(0, at: sim.now)
+        for p in 0..<processes { processBusy[p] = 0; lockHeld[p] = false; lockQueue[p].removeAll() }
+        resuming.removeAll()
+        lockWaitSince.removeAll()
     }
 
     private func finishService(_ request: Int32) {
@@ -132,6 +216,7 @@ open class Station: Node {
         let now = sim.now
         busy -= 1
         busyAverage.set(Double(busy), at: now)
+        if processes > 1 { processBusy[Int(processOf[Int(request)])] -= 1 }
         if now.ns >= warmupNs { completions += 1 }
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { responses.add(Double(now.ns - arrived) / 1e9) }
@@ -156,12 +241,14 @@ open class Station: Node {
 
     open override func result(window: SimDuration, end: SimTime) -> ComponentResult? {
         let w = max(window.seconds, 1e-300)
-        return ComponentResult(
+        var r = ComponentResult(
             name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: workers,
             utilization: busyAverage.average(until: end) / Double(workers),
             throughput: Double(completions) / w, queueLengthMean: queueAverage.average(until: end),
             waitMean: waits.mean, responseMean: responses.mean, hitRatio: hitRatioResult,
             arrived: arrivals, completed: completions, rejected: rejections)
+        if processLock { r.extra.append(("lock_wait_mean", lockWaits.mean)) }
+        return r
     }
 }
 
@@ -183,12 +270,24 @@ public final class Server: Station {
     /// Phases of the coordinator's frame: 1...n prepare call i; `commitBase + i` commit (or abort) call i.
     private static let commitBase: UInt8 = 100
 
+    /// CPU after each call, and per call on the caller (see ``ServerConfig``).
+    private let afterCalls: [Distribution]
+    private let callCost: Distribution?
+
     /// A server.
     public init(name: String, group: String, model: Model, config: ServerConfig) {
         calls = config.calls
         atomic = config.atomic
+        afterCalls = config.afterCalls
+        callCost = config.callCost
+        precondition(!config.computesAfterCalls || (config.mode == .threadPerRequest && !config.atomic),
+                     "CPU after calls needs thread-per-request and no transaction")
+        precondition(config.afterCalls.isEmpty || config.afterCalls.count == config.calls.count)
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit, holdsWorker: config.mode == .threadPerRequest)
+        if config.processes > 1 || config.processLock || config.computesAfterCalls {
+            organise(processes: config.processes, lock: config.processLock, segmented: config.computesAfterCalls)
+        }
     }
 
     public override func wire() {
@@ -243,6 +342,19 @@ public final class Server: Station {
             model.setPhase(request, 0)
             return model.unwind(request, from: self)
         }
+        if !afterCalls.isEmpty || callCost != nil {
+            var cpu = callCost?.sampleDuration(stream) ?? .zero
+            if !afterCalls.isEmpty { cpu = cpu + afterCalls[Int(phase) - 1].sampleDuration(stream) }
+            if cpu.ns > 0 { return compute(request, cpu, afterCall: true) }
+        }
+        afterCallsDone(request, phase: phase)
+    }
+
+    /// The CPU after call `phase` is done.
+    public override func computedAfterCall(_ request: Int32) { afterCallsDone(request, phase: requests.top(request).phase) }
+
+    /// Call `phase` has answered and its CPU is done: the next call, or move on.
+    private func afterCallsDone(_ request: Int32, phase: UInt8) {
         if Int(phase) < callTargets.count { return call(request, index: Int(phase), phase: phase + 1) }
         if twoPhase {
             model.setAux(request, Int32(callTargets.count))

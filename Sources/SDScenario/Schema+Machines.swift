@@ -10,16 +10,53 @@ struct MachineDraft {
     var speed = 1.0
     var memory = 0.0
     var costPerHour = 0.0
+    /// `scheduling:` as written (nil: fifo).
+    var scheduling: String?
+    var schedulingNode: YAMLNode?
+    var quantum: SimDuration?
+    var quantumNode: YAMLNode?
+
+    /// The scheduling it resolves to (round robin needs its quantum; the checks are in ``Validator/readMachines(_:)``).
+    var resolvedScheduling: MachineScheduling {
+        switch scheduling {
+        case "processor-sharing": return .processorSharing
+        case "round-robin": return .roundRobin(quantum: quantum ?? SimDuration(ns: 1))
+        default: return .fifo
+        }
+    }
 }
 
 /// `machines:` and the `machine:` key of components.
 extension Schema {
     static let machineField = FieldSpec<ComponentDraft>("machine") { d, n, v in d.machine = v.reference(n, key: "machine") }
+    /// Where the replicas of a component with `machine:` run: `spread` (replica i on machine
+    /// instance `machine-i`, the default) or `together` (all on one machine, sharing its cores).
+    static let placementField = FieldSpec<ComponentDraft>("placement") { d, n, v in
+        let options = ReplicaPlacement.allCases.map { (name: $0.rawValue, value: $0) }
+        if let p = v.choice(n, key: "placement", noun: "placement", plural: "placements", options: options,
+                            place: " in component '\(d.name)'") {
+            d.placement = p; d.placementNode = n
+        }
+    }
 
     static let machineFields: [FieldSpec<MachineDraft>] = [
         FieldSpec("cores", required: true, example: "cores: 8") { d, n, v in
             d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
                               tooLarge: "vertical scaling stops there; add replicas on more machines instead")
+        },
+        // How the cores are shared: `fifo` (a job keeps its core until done), `processor-sharing`
+        // (n jobs on c cores each run at min(1, c/n) of a core, as an operating system's time
+        // slices do in the limit), or `round-robin` (slices of `quantum`, then the back of the line).
+        FieldSpec("scheduling") { d, n, v in
+            let options = ["fifo", "processor-sharing", "round-robin"].map { (name: $0, value: $0) }
+            if let x = v.choice(n, key: "scheduling", noun: "scheduling", plural: "schedulings", options: options,
+                                place: " in machine '\(d.name)'") {
+                d.scheduling = x; d.schedulingNode = n
+            }
+        },
+        // The time slice of `scheduling: round-robin` (Linux gives a few milliseconds).
+        FieldSpec("quantum") { d, n, v in
+            d.quantum = v.duration(n, key: "quantum", positive: true); d.quantumNode = n
         },
         FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
         FieldSpec("memory") { d, n, v in
@@ -68,6 +105,13 @@ extension Validator {
             readFields(fields, into: &draft, fields: Schema.machineFields, place: place, anchor: keyNode) { key in
                 Validator.unknownKeyMessage(key, place: place, allowed: allowed, listLabel: "keys")
             }
+            if draft.scheduling == "round-robin" && draft.quantum == nil && draft.quantumNode == nil {
+                error("machine '\(k.string)' has 'scheduling: round-robin' but no 'quantum'; add one such as 'quantum: 4ms'",
+                      at: draft.schedulingNode ?? keyNode)
+            }
+            if let q = draft.quantumNode, draft.scheduling != "round-robin" {
+                error("'quantum' only applies to 'scheduling: round-robin' (machine '\(k.string)' is \(draft.scheduling ?? "fifo"))", at: q)
+            }
             drafts.append(draft)
         }
         return drafts
@@ -77,6 +121,9 @@ extension Validator {
     func checkMachines(_ components: [ComponentDraft], machines: [MachineDraft]) {
         let names = machines.map(\.name)
         for c in components {
+            if let p = c.placementNode, c.machine == nil {
+                error("'placement' in component '\(c.name)' places replicas on a machine; add 'machine:'", at: p)
+            }
             guard let ref = c.machine, !names.contains(ref.name) else { continue }
             let hint = Suggestions.closest(to: ref.name, among: names).map { "; did you mean '\($0)'?" }
                 ?? (names.isEmpty ? "; define it under 'machines:'" : " (machines: \(names.joined(separator: ", ")))")
