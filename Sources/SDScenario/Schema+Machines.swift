@@ -28,10 +28,15 @@ struct MachineDraft {
 
 /// `machines:` and the `machine:` key of components.
 extension Schema {
-    static let machineField = FieldSpec<ComponentDraft>("machine") { d, n, v in d.machine = v.reference(n, key: "machine") }
-    /// Where the replicas of a component with `machine:` run: `spread` (replica i on machine
-    /// instance `machine-i`, the default) or `together` (all on one machine, sharing its cores).
-    static let placementField = FieldSpec<ComponentDraft>("placement") { d, n, v in
+    static let machineField = FieldSpec<ComponentDraft>(
+        "machine", help: "The machine type it runs on: the CPU part of each service queues for one of the machine's cores.",
+        shape: .name, default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
+    static let placementField = FieldSpec<ComponentDraft>(
+        "placement",
+        help: "Where the replicas of a component with `machine:` run: `spread`, replica i on machine instance `<machine>-i` "
+            + "(scaling out), or `together`, every replica on the one instance `<machine>`, sharing its cores (several "
+            + "processes on one box, scaling up).",
+        shape: .choice(ReplicaPlacement.allCases.map(\.rawValue)), default: "spread") { d, n, v in
         let options = ReplicaPlacement.allCases.map { (name: $0.rawValue, value: $0) }
         if let p = v.choice(n, key: "placement", noun: "placement", plural: "placements", options: options,
                             place: " in component '\(d.name)'") {
@@ -40,26 +45,31 @@ extension Schema {
     }
 
     static let machineFields: [FieldSpec<MachineDraft>] = [
-        FieldSpec("cores", required: true, example: "cores: 8") { d, n, v in
+        FieldSpec("cores", required: true, example: "cores: 8",
+                  help: "CPU cores: how many service demands run at once on one machine. \(MachineConfig.coreCeiling) is the ceiling of vertical scaling.",
+                  shape: .count(1...MachineConfig.coreCeiling)) { d, n, v in
             d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
                               tooLarge: "vertical scaling stops there; add replicas on more machines instead")
         },
-        // How the cores are shared: `fifo` (a job keeps its core until done), `processor-sharing`
-        // (n jobs on c cores each run at min(1, c/n) of a core, as an operating system's time
-        // slices do in the limit), or `round-robin` (slices of `quantum`, then the back of the line).
-        FieldSpec("scheduling") { d, n, v in
+        FieldSpec("scheduling",
+                  help: "How the cores are shared among the CPU work waiting for them: `fifo`, a job keeps its core until "
+                      + "its demand is done; `processor-sharing`, n jobs on c cores each run at min(1, c/n) of a core (an "
+                      + "operating system's time slices in the limit); `round-robin`, slices of `quantum`, then the back of "
+                      + "the line when another job waits.",
+                  shape: .choice(["fifo", "processor-sharing", "round-robin"]), default: "fifo") { d, n, v in
             let options = ["fifo", "processor-sharing", "round-robin"].map { (name: $0, value: $0) }
             if let x = v.choice(n, key: "scheduling", noun: "scheduling", plural: "schedulings", options: options,
                                 place: " in machine '\(d.name)'") {
                 d.scheduling = x; d.schedulingNode = n
             }
         },
-        // The time slice of `scheduling: round-robin` (Linux gives a few milliseconds).
-        FieldSpec("quantum") { d, n, v in
+        FieldSpec("quantum", help: "The time slice of `scheduling: round-robin` (required there, and only there; Linux gives a few milliseconds).",
+                  shape: .duration(positive: true)) { d, n, v in
             d.quantum = v.duration(n, key: "quantum", positive: true); d.quantumNode = n
         },
-        FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
-        FieldSpec("memory") { d, n, v in
+        FieldSpec("speed", help: "Relative core speed; the CPU part of a service takes service time ÷ speed.", shape: .number(above: 0),
+                  default: "1") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("memory", help: "Memory, reported in JSON (`memory_bytes`); at most 24TiB.", shape: .size, default: "0B") { d, n, v in
             guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
             switch Units.parseSize(text) {
             case .failure(let e): v.error(e.message, at: n, offset: e.offset)
@@ -71,7 +81,8 @@ extension Schema {
                 }
             }
         },
-        FieldSpec("cost") { d, n, v in
+        FieldSpec("cost", help: "Price of one machine per unit of time, e.g. `0.40/h` or `$0.40/h`.",
+                  shape: .form("a price per time", example: "0.40/h", pattern: SchemaPatterns.price), default: "0") { d, n, v in
             guard var text = v.scalarText(n, key: "cost", expected: "a price per hour such as '0.40/h'") else { return }
             if text.hasPrefix("$") { text.removeFirst() }
             switch Units.parseRate(text) {

@@ -5,20 +5,33 @@ import Yams
 /// A server's processes, threads and process lock, and its CPU in segments around its calls.
 extension Schema {
     /// `processes: 2`: the server runs as this many processes, each with `threads` threads (thread-per-request).
-    static let processesField = FieldSpec<ComponentDraft>("processes") { d, n, v in
+    static let processesField = FieldSpec<ComponentDraft>(
+        "processes", help: "Processes the server runs as, each with `threads` threads (a thread per request); a request "
+            + "takes a thread in the process with the most threads free.",
+        shape: .count(1...10_000), default: "1") { d, n, v in
         if let x = v.count(n, key: "processes", range: 1...10_000) { d.processes = x }
     }
     /// `threads: 8`: threads in each process (or concurrent requests of one event loop).
-    static let threadsField = FieldSpec<ComponentDraft>("threads") { d, n, v in
+    static let threadsField = FieldSpec<ComponentDraft>(
+        "threads", help: "Threads in each process (for an event loop, the requests it serves at once). Replaces `workers` "
+            + "(workers = processes × threads) and implies `mode: thread-per-request`.",
+        shape: .count(1...100_000)) { d, n, v in
         if let x = v.count(n, key: "threads", range: 1...100_000) { d.threads = x }
     }
     /// `process-lock: true`: each process has one lock a thread holds while it computes (Python's
     /// interpreter lock, a Node or asyncio event loop), re-acquired after every call returns.
-    static let processLockField = FieldSpec<ComponentDraft>("process-lock") { d, n, v in
+    static let processLockField = FieldSpec<ComponentDraft>(
+        "process-lock", help: "Whether each process has one lock that a thread holds while it computes (Python's interpreter "
+            + "lock, a Node or asyncio event loop), taken again after every call returns: the threads of a process wait for "
+            + "each other's CPU, not for each other's calls.",
+        shape: .flag, default: "false") { d, n, v in
         if let b = v.bool(n, key: "process-lock") { d.processLock = b }
     }
     /// `after-calls: [constant(0.3ms), exponential(0.5ms)]`: CPU after each call returns, one per call; `service` is the CPU before the first.
-    static let afterCallsField = FieldSpec<ComponentDraft>("after-calls") { d, n, v in
+    static let afterCallsField = FieldSpec<ComponentDraft>(
+        "after-calls", help: "CPU after each call returns, one entry per call: with `service` (the CPU before the first call), "
+            + "the request's CPU in segments around its calls. Needs a thread per request.",
+        shape: .list(.distribution(.duration), nonEmpty: true), default: "none") { d, n, v in
         guard case .sequence(let items) = n else {
             v.error("'after-calls' must be a list of durations or distributions, one per call, such as '[constant(0.5ms), exponential(1ms)]'", at: n)
             return
@@ -31,7 +44,10 @@ extension Schema {
         d.afterCalls = out; d.afterCallsNode = n
     }
     /// `call-cost: constant(0.1ms)`: CPU the server spends on each of its calls (its client library), paid when the answer comes back.
-    static let callCostField = FieldSpec<ComponentDraft>("call-cost") { d, n, v in
+    static let callCostField = FieldSpec<ComponentDraft>(
+        "call-cost", help: "CPU the server spends on each of its calls (its client library: encode, send, parse the answer), "
+            + "paid when the answer comes back. Needs a thread per request.",
+        shape: .distribution(.duration), default: "none") { d, n, v in
         d.callCost = v.distribution(n, key: "call-cost", of: .duration)
     }
 
