@@ -481,6 +481,9 @@ public struct KeyedCacheConfig: Sendable, Equatable {
     /// For `write-back`: how long after an entry becomes dirty it is written to `on-miss` (nil:
     /// only when it leaves the cache).
     public var flushDelay: SimDuration?
+    /// The cost of storing what a read miss brought back (the cache-aside SET), paid at the cache:
+    /// the request queues for a worker again and takes this long before it is answered (nil: free).
+    public var fill: Distribution?
 
     /// A keyed cache policy.
     public init(capacity: CacheCapacity, policy: CachePolicy = .lru, ttl: SimDuration? = nil,

@@ -54,19 +54,28 @@ extension Schema {
     }
 
     /// Keys that only a keyed cache understands.
-    static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay"]
+    static let cacheFill = FieldSpec<ComponentDraft>(
+        "fill",
+        help: "Keyed cache: the cost of storing what a read miss brought back from `on-miss` (the SET of cache-aside), paid "
+            + "at the cache: the request waits for a worker again and takes this long before it is answered.",
+        shape: .distribution(.duration), default: "free") { d, n, v in
+        d.cacheFill = v.distribution(n, key: "fill", of: .duration)
+    }
+
+    static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay", "fill"]
 
     /// `kind: cache`.
     static let cacheKind = ComponentKindSpec(
         name: "cache", article: "a cache", isLoadBalancer: false,
-        fields: [kind, hitRatio, capacity, cachePolicy, ttl, writePolicy, flushDelay, workersField, service,
+        fields: [kind, hitRatio, capacity, cachePolicy, ttl, writePolicy, flushDelay, cacheFill, workersField, service,
                  queueLimitField, onMiss, replicasField],
         edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
         build: { d in
             guard let service = d.service else { return nil }
             if let capacity = d.capacity {
-                let keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
+                var keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
                                              writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay)
+                keyed.fill = d.cacheFill
                 return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }

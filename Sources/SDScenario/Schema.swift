@@ -83,6 +83,7 @@ struct ComponentDraft {
     /// Nil when absent (cache-aside) or invalid.
     var writePolicy: CacheWritePolicy?
     var flushDelay: SimDuration?
+    var cacheFill: Distribution?
     var onMiss: Reference?
     var mode = ServerMode.tandem
     var calls: [Reference] = []

@@ -81,3 +81,32 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(r.machines[0].demand, 0.002 * 3 / 3.5, accuracy: 1e-9, "2 ms of CPU per request, 3 requests in 3.5 s")
     }
 }
+
+/// A keyed cache that pays for its own fill on a miss.
+final class CacheFillTests: XCTestCase {
+    /// One key, a request a second, cache service 1 ms, database 10 ms, fill 2 ms. With a TTL of
+    /// 0.5 s every read misses: 1 + 10 + 2 = 13 ms. Without a TTL only the first misses; the rest
+    /// hit in 1 ms. Each miss is two pieces of work at the cache (the lookup and the fill).
+    func testFillIsPaidAtTheCacheOnAMiss() {
+        func run(ttl: Double?) -> RunResult {
+            var keyed = KeyedCacheConfig(capacity: .items(10), ttl: ttl.map { SimDuration(seconds: $0) })
+            keyed.fill = .constant(0.002)
+            let config = ModelConfig(
+                name: "fill", seed: 1, duration: SimDuration(seconds: 10.5),
+                workloads: [WorkloadConfig(name: "reads", arrival: .interarrival(.constant(1)), route: ["cache"], keys: .uniform(n: 1))],
+                components: [
+                    ComponentConfig(name: "cache", kind: .cache(CacheConfig(keyed: keyed, service: .constant(0.001), onMiss: "db"))),
+                    ComponentConfig(name: "db", kind: .server(ServerConfig(service: .constant(0.010)))),
+                ])
+            return Runner.runOnce(config).result
+        }
+        let missing = run(ttl: 0.5)
+        XCTAssertEqual(missing.workloads[0].latency.mean, 0.013, accuracy: 1e-9)
+        let cache = missing.components.first { $0.name == "cache" }!
+        XCTAssertEqual(cache.completed, 2 * missing.workloads[0].completed)
+        XCTAssertEqual(cache.responseMean, (0.001 + 0.002) / 2, accuracy: 1e-9, "a lookup and a fill, each on its own")
+        let hitting = run(ttl: nil)
+        XCTAssertEqual(hitting.workloads[0].latency.max, 0.013, accuracy: 1e-9)
+        XCTAssertEqual(hitting.workloads[0].latency.p50, 0.001, accuracy: 1e-5)
+    }
+}
