@@ -1,6 +1,8 @@
 # sdsim: two commands on a fresh Debian machine.
 #   make demo   installs what is missing, builds in release mode, runs the main demo
 #   make test   installs what is missing, builds the tests in release mode, runs them all
+#   make validate  starts a real stack (nginx, Python, Redis, PostgreSQL) on loopback, measures
+#               it and compares sdsim's prediction (minutes; not part of make test)
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -9,7 +11,7 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean
+.PHONY: demo test bench bench-peers build deps clean validate
 
 deps:
 	@tools/install-deps.sh
@@ -30,6 +32,13 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+	python3 -m unittest discover -s tools/validate -p 'test_*.py'
+
+# The real stack against sdsim's prediction: see docs/explanation/predicting-a-real-stack.md.
+validate: deps
+	@tools/install-deps.sh --validate
+	$(SWIFT) build $(RELEASE) --product sdsim
+	tools/validate/stack
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

@@ -71,6 +71,23 @@ def children(pid):
     return sorted(out)
 
 
+def parse_proc_stat_cpu(text):
+    """(busy, total) clock ticks of all cores from the first line of /proc/stat (idle and iowait
+    count as not busy)."""
+    for line in text.splitlines():
+        if line.startswith("cpu "):
+            v = [int(x) for x in line.split()[1:]]
+            idle = v[3] + (v[4] if len(v) > 4 else 0)
+            total = sum(v[:8])
+            return total - idle, total
+    raise ValueError("no 'cpu' line in /proc/stat")
+
+
+def machine_busy():
+    with open("/proc/stat") as f:
+        return parse_proc_stat_cpu(f.read())
+
+
 def parse_redis_info(text):
     """The `key:value` lines of Redis INFO as a dict of strings (sections and blanks skipped)."""
     out = {}
@@ -115,6 +132,7 @@ def scenario(cal, rate, seconds, warmup, seed):
         "duration: %ds" % (seconds + warmup),
         "warmup: %ds" % warmup,
         "network:",
+        "  latency: constant(%s)" % fmt_ms(c["one_way"]),
         "  local-latency: constant(%s)" % fmt_ms(c["one_way"]),
         "machines:",
         "  box:",

@@ -41,6 +41,14 @@ class ProcStatTests(unittest.TestCase):
         self.assertEqual(cal.tree_cpu_seconds(12345, hz=100, stats=stats), 0)
 
 
+class MachineStatTests(unittest.TestCase):
+    def test_busy_and_total_ticks(self):
+        busy, total = cal.parse_proc_stat_cpu(sample("proc-stat-machine.txt"))
+        # user nice system idle iowait irq softirq steal
+        self.assertEqual(total, 410644 + 2 + 27256 + 31536 + 1371 + 0 + 158 + 337)
+        self.assertEqual(busy, total - 31536 - 1371)
+
+
 class RedisInfoTests(unittest.TestCase):
     def test_counters(self):
         info = cal.parse_redis_info(sample("redis-info-stats.txt"))
