@@ -70,8 +70,16 @@ open class Station: Node {
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        if processes > 1 { assignProcess(request) }
-        compute(request, beginService(request), afterCall: false)
+        if organised {
+            if processes > 1 { assignProcess(request) }
+            return compute(request, beginService(request), afterCall: false)
+        }
+        runCPU(request, slowed(beginService(request)))
+    }
+
+    /// `demand` stretched by a gray failure (``Node/slowFactor``).
+    @inline(__always) private func slowed(_ demand: SimDuration) -> SimDuration {
+        slowFactor == 1 ? demand : SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded()))
     }
 
     // MARK: CPU segments, processes and the process lock
@@ -83,6 +91,8 @@ open class Station: Node {
     public private(set) var processLock = false
     /// Whether requests compute again after a call returns (``compute(_:_:afterCall:)``).
     private var segmented = false
+    /// Whether any of processes, a lock or segments is in use (else the plain, fast path).
+    private var organised = false
     private var processBusy: [Int] = [0]
     /// The process of each request holding a thread, by request id (only with several processes).
     private var processOf: [UInt16] = []
@@ -98,6 +108,7 @@ open class Station: Node {
     func organise(processes: Int, lock: Bool, segmented: Bool) {
         precondition(processes >= 1 && workers % processes == 0)
         self.processes = processes; self.processLock = lock; self.segmented = segmented
+        organised = processes > 1 || lock || segmented
         processBusy = Array(repeating: 0, count: processes)
         lockHeld = Array(repeating: false, count: processes)
         lockQueue = Array(repeating: Deque(), count: processes)
@@ -117,9 +128,8 @@ open class Station: Node {
     /// Runs `demand` of CPU for `request`: under its process's lock when there is one, on the
     /// machine's cores when placed, else on its worker. When it is done, a first segment ends the
     /// service (``serviceCompleted(_:)``); a segment after a call resumes (``computedAfterCall(_:)``).
-    func compute(_ request: Int32, _ demand: SimDuration, afterCall: Bool) {
-        var demand = demand
-        if slowFactor != 1 { demand = SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded())) }
+    final func compute(_ request: Int32, _ demand: SimDuration, afterCall: Bool) {
+        let demand = slowed(demand)
         if afterCall { resuming.insert(request) }
         if processLock {
             let p = process(of: request)
@@ -134,7 +144,7 @@ open class Station: Node {
         runCPU(request, demand)
     }
 
-    private func runCPU(_ request: Int32, _ demand: SimDuration) {
+    @inline(__always) private func runCPU(_ request: Int32, _ demand: SimDuration) {
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {
@@ -143,7 +153,12 @@ open class Station: Node {
     }
 
     /// A CPU segment of `request` is done: hand the lock on, then go on with the request.
-    private func cpuFinished(_ request: Int32) {
+    @inline(__always) private func cpuFinished(_ request: Int32) {
+        guard organised else { return finishService(request) }
+        organisedCPUFinished(request)
+    }
+
+    private func organisedCPUFinished(_ request: Int32) {
         if processLock {
             let p = process(of: request)
             if let next = lockQueue[p].popFirst() {
