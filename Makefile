@@ -3,6 +3,7 @@
 #   make test   installs what is missing, builds the tests in release mode, runs them all
 #   make validate  starts a real stack (nginx, Python, Redis, PostgreSQL) on loopback, measures
 #               it and compares sdsim's prediction (minutes; not part of make test)
+#   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -11,7 +12,10 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean validate
+# The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
+SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
+
+.PHONY: demo test check bench bench-peers build deps clean validate
 
 deps:
 	@tools/install-deps.sh
@@ -39,6 +43,10 @@ validate: deps
 	@tools/install-deps.sh --validate
 	$(SWIFT) build $(RELEASE) --product sdsim
 	tools/validate/stack
+
+check: deps
+	$(SWIFT) build $(TESTFLAGS) --build-tests
+	$(SWIFT) test $(TESTFLAGS) --skip-build --skip '$(SLOW_SUITES)'
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

@@ -1,5 +1,7 @@
 import CSQLite
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// A failure of a report, with a message fit for a user: for the results database,
 /// `results database 'PATH': SQLITE MESSAGE`.
@@ -30,6 +32,8 @@ public final class ResultsStore {
     /// The path the store was opened with.
     public let path: String
     private var db: OpaquePointer?
+    /// The open connection (nil once closed), for the store's extensions.
+    var handle: OpaquePointer? { db }
 
     /// The schema version kept in `PRAGMA user_version`.
     static let schemaVersion = 2
@@ -272,6 +276,28 @@ public final class ResultsStore {
             rows.append(("machine", m.name, "utilization", m.utilization))
             rows.append(("machine", m.name, "cost_per_hour", m.costPerHour))
         }
+        if let v = r.stability {
+            rows.append(("run", r.scenario, "steady_state", v.steady ? 1 : 0))
+            rows.append(("run", r.scenario, "in_flight_fraction", v.inFlightFraction))
+            if let g = v.backlogGrowthPerSecond { rows.append(("run", r.scenario, "backlog_growth_per_second", g)) }
+            for o in v.overloaded { rows.append(("overloaded", o.name, "offered_load", o.load)) }
+        }
+        if let b = r.bottleneck {
+            // The bottleneck (or, below the threshold, only the busiest row) is a subject with a flag.
+            if let name = b.bottleneck { rows.append(("bottleneck", name, "is_bottleneck", 1)) }
+            if let name = b.busiest { rows.append(("bottleneck", name, "is_busiest", 1)) }
+            rows.append(("run", r.scenario, "throughput", b.throughput))
+            rows.append(("run", r.scenario, "throughput_ceiling", b.ceiling.isFinite ? b.ceiling : nil))
+            rows.append(("run", r.scenario, "headroom", b.headroom.isFinite ? b.headroom : nil))
+            rows.append(("run", r.scenario, "max_demand", b.maxDemand))
+            for row in b.rows {
+                rows.append(("load", row.name, "demand", row.demand.isFinite ? row.demand : nil))
+                rows.append(("load", row.name, "offered_load", row.offeredLoad.isFinite ? row.offeredLoad : nil))
+                rows.append(("load", row.name, "servers", Double(row.servers)))
+                if let v = row.visits { rows.append(("load", row.name, "visits", v)) }
+                if let u = row.utilization { rows.append(("load", row.name, "utilization", u)) }
+            }
+        }
         return rows
     }
 
@@ -301,7 +327,7 @@ public final class ResultsStore {
 }
 
 /// A prepared statement, finalized when it goes away. Values are always bound, never spliced into SQL.
-private final class Statement {
+final class Statement {
     let db: OpaquePointer
     let path: String
     let stmt: OpaquePointer

@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// A server's processes, threads and process lock, and its CPU in segments around its calls.

@@ -3,6 +3,8 @@ import Foundation
 import SDModels
 import SDReports
 import SDScenario
+import SDConfig
+import SDAnalysis
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -49,6 +51,11 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not check the scenario's 'expect:' assertions (and so never exit with status 1 for them).")
     var noExpect = false
 
+    @Flag(help: ArgumentHelp(
+        "Check the run's invariants and say so on stderr: every request and message accounted for once (always checked) and Little's law at every station (L = X·W, within 5% plus one request per window).",
+        discussion: "A broken invariant is a bug in sdsim: the message gives the seed and a command that reproduces it, and the exit status is 1."))
+    var check = false
+
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
@@ -57,6 +64,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(file)
+        if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
+            Console.standardError.write("sdsim: warning: \(warning)\n")
+        }
         let progress = options.progress(label: config.name)
         var result = Runner.run(config, seed: options.seed, replications: replications, jobs: options.jobs,
                                 progress: progress.update)
@@ -69,7 +79,18 @@ struct Run: ParsableCommand {
         let report = options.format == .json ? JSONReport.render(result) : TextReport.render(result)
         Console.standardOutput.write(report)
         if !noDb { try store(result) }
+        if check { try checkInvariants(result) }
         if !result.expectationsHold { throw ExitCode.failure }
+    }
+
+    /// `--check`: Little's law at every station (the ledgers were checked by the runner).
+    private func checkInvariants(_ result: RunResult) throws {
+        let broken = Invariants.requestLedgers(result) + Invariants.littlesLaw(result)
+        guard broken.isEmpty else {
+            Console.standardError.write("sdsim: error: " + Invariants.report(broken, scenario: result.scenario, seed: result.seed) + "\n")
+            throw ExitCode.failure
+        }
+        Console.standardError.write("sdsim: invariants hold: request and message ledgers; Little's law at every station with 1,000 or more completions\n")
     }
 
     private func store(_ result: RunResult) throws {

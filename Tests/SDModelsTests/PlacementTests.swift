@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Replicas placed together on one machine or spread one per machine.
 final class PlacementTests: XCTestCase {

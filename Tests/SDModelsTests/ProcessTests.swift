@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Processes, threads and a process lock; CPU in segments around calls and a per-call cost.
 final class ProcessTests: XCTestCase {

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Machine scheduling: processor sharing and round-robin time slices against queueing theory.
 final class SchedulingTests: XCTestCase {

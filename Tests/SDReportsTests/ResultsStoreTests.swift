@@ -3,6 +3,8 @@ import Foundation
 import SDModels
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class ResultsStoreTests: XCTestCase {
     private var dir = ""

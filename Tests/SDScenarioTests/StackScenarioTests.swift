@@ -2,6 +2,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Machine scheduling, replica placement, processes and CPU around calls, as written in a scenario.
 final class StackScenarioTests: XCTestCase {

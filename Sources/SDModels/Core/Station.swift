@@ -1,0 +1,272 @@
+import DequeModule
+import SDEngine
+import SDMetrics
+import SDConfig
+
+/// The queueing primitive behind servers and caches: `workers` identical workers and a FIFO
+/// waiting room of optional size. Like a bank with tellers and a line: an arrival that finds a
+/// free teller is served at once; otherwise it waits, unless the line is full and it is turned away.
+open class Station: Node {
+    /// Parallel workers.
+    public let workers: Int
+    /// Service time distribution (seconds).
+    public let service: Distribution
+    /// Waiting places; nil is unlimited.
+    public let queueLimit: Int?
+    /// This station's own random stream.
+    public let stream: RandomStream
+
+    private var queue = Deque<Int32>()
+    private var busy = 0
+    private var busyAverage: TimeAverage
+    private var queueAverage: TimeAverage
+    private let warmupNs: Int64
+    /// Waits (arrival to start of service) of arrivals in the window, seconds.
+    public private(set) var waits = Tally()
+    /// Responses (arrival to end of service) of arrivals in the window, seconds.
+    public private(set) var responses = Tally()
+    /// Accepted arrivals in the window.
+    public private(set) var arrivals = 0
+    /// Services completed in the window.
+    public private(set) var completions = 0
+    /// Arrivals turned away in the window.
+    public private(set) var rejections = 0
+
+    static let serviceDone: Int32 = NodeEvent.firstPrivate
+
+    /// Whether a worker stays with its request until the request leaves (thread-per-request).
+    public let holdsWorker: Bool
+
+    /// A station; its stream is derived from the scenario seed and its instance name.
+    public init(name: String, group: String, model: Model, workers: Int, service: Distribution, queueLimit: Int?,
+                holdsWorker: Bool = false) {
+        self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.holdsWorker = holdsWorker
+        self.stream = model.stream(for: name)
+        self.warmupNs = model.warmupEnd.ns
+        self.busyAverage = TimeAverage(start: model.warmupEnd)
+        self.queueAverage = TimeAverage(start: model.warmupEnd)
+        super.init(name: name, group: group, model: model)
+    }
+
+    /// Queues or serves an arriving request, or rejects it when the waiting room is full.
+    open override func receive(_ request: Int32) {
+        let now = sim.now
+        let inWindow = now.ns >= warmupNs
+        if busy < workers {
+            if inWindow { arrivals += 1 }
+            startService(request, now: now)
+        } else if let limit = queueLimit, queue.count >= limit {
+            if inWindow { rejections += 1 }
+            model.reject(request, at: self)
+        } else {
+            if inWindow { arrivals += 1 }
+            queue.append(request)
+            queueAverage.set(Double(queue.count), at: now)
+        }
+    }
+
+    private func startService(_ request: Int32, now: SimTime) {
+        if holdsWorker { model.setHoldsWorker(request) }   // holds a worker until it departs
+        busy += 1
+        busyAverage.set(Double(busy), at: now)
+        let arrived = requests.top(request).arrivedAt
+        if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
+        if organised {
+            if processes > 1 { assignProcess(request) }
+            return compute(request, beginService(request), afterCall: false)
+        }
+        runCPU(request, slowed(beginService(request)))
+    }
+
+    /// `demand` stretched by a gray failure (``Node/slowFactor``).
+    @inline(__always) private func slowed(_ demand: SimDuration) -> SimDuration {
+        slowFactor == 1 ? demand : SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded()))
+    }
+
+    // MARK: CPU segments, processes and the process lock
+
+    /// Processes the workers are divided among (each `workers / processes` threads).
+    public private(set) var processes = 1
+    /// Whether each process has one lock (an interpreter lock, a single event loop) that a
+    /// thread holds while it computes: its threads wait for each other's CPU, not for each other's calls.
+    public private(set) var processLock = false
+    /// Whether requests compute again after a call returns (``compute(_:_:afterCall:)``).
+    private var segmented = false
+    /// Whether any of processes, a lock or segments is in use (else the plain, fast path).
+    private var organised = false
+    private var processBusy: [Int] = [0]
+    /// The process of each request holding a thread, by request id (only with several processes).
+    private var processOf: [UInt16] = []
+    private var lockHeld: [Bool] = [false]
+    private var lockQueue: [Deque<(request: Int32, demand: SimDuration)>] = [Deque()]
+    /// Requests whose CPU now running is a segment after a call.
+    private var resuming = Set<Int32>()
+    private var lockWaits = Tally()
+    private var lockWaitSince: [Int32: Int64] = [:]
+
+    /// Divides the workers (threads) among `processes`, with a process-wide lock or not, and
+    /// lets requests compute after their calls return.
+    func organise(processes: Int, lock: Bool, segmented: Bool) {
+        precondition(processes >= 1 && workers % processes == 0)
+        self.processes = processes; self.processLock = lock; self.segmented = segmented
+        organised = processes > 1 || lock || segmented
+        processBusy = Array(repeating: 0, count: processes)
+        lockHeld = Array(repeating: false, count: processes)
+        lockQueue = Array(repeating: Deque(), count: processes)
+    }
+
+    /// A request takes a thread in the process with the most threads free (ties: the first).
+    private func assignProcess(_ request: Int32) {
+        var best = 0
+        for p in 1..<processes where processBusy[p] < processBusy[best] { best = p }
+        processBusy[best] += 1
+        if processOf.count <= Int(request) { processOf += Array(repeating: 0, count: Int(request) + 1 - processOf.count) }
+        processOf[Int(request)] = UInt16(best)
+    }
+
+    @inline(__always) private func process(of request: Int32) -> Int { processes > 1 ? Int(processOf[Int(request)]) : 0 }
+
+    /// Runs `demand` of CPU for `request`: under its process's lock when there is one, on the
+    /// machine's cores when placed, else on its worker. When it is done, a first segment ends the
+    /// service (``serviceCompleted(_:)``); a segment after a call resumes (``computedAfterCall(_:)``).
+    final func compute(_ request: Int32, _ demand: SimDuration, afterCall: Bool) {
+        let demand = slowed(demand)
+        if afterCall { resuming.insert(request) }
+        if processLock {
+            let p = process(of: request)
+            if lockHeld[p] {
+                lockQueue[p].append((request, demand))
+                if sim.now.ns >= warmupNs { lockWaitSince[request] = sim.now.ns }
+                return
+            }
+            lockHeld[p] = true
+            if sim.now.ns >= warmupNs { lockWaits.add(0) }
+        }
+        runCPU(request, demand)
+    }
+
+    @inline(__always) private func runCPU(_ request: Int32, _ demand: SimDuration) {
+        if let machine {
+            machine.submit(station: id, request: request, demand: demand, epoch: epoch)
+        } else {
+            sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
+        }
+    }
+
+    /// A CPU segment of `request` is done: hand the lock on, then go on with the request.
+    @inline(__always) private func cpuFinished(_ request: Int32) {
+        guard organised else { return finishService(request) }
+        organisedCPUFinished(request)
+    }
+
+    private func organisedCPUFinished(_ request: Int32) {
+        if processLock {
+            let p = process(of: request)
+            if let next = lockQueue[p].popFirst() {
+                if let since = lockWaitSince.removeValue(forKey: next.request) { lockWaits.add(Double(sim.now.ns - since) / 1e9) }
+                runCPU(next.request, next.demand)
+            } else {
+                lockHeld[p] = false
+            }
+        }
+        if segmented, resuming.remove(request) != nil { return computedAfterCall(request) }
+        finishService(request)
+    }
+
+    /// A segment of CPU after a call is done (only stations that compute after calls get here).
+    open func computedAfterCall(_ request: Int32) { preconditionFailure("\(name) does not compute after calls") }
+
+    /// A worker starts serving `request`: returns how long the service takes. By default a draw
+    /// from `service`; a subclass whose service time depends on the request (a transfer of `size`
+    /// bytes, a poll query) overrides it.
+    open func beginService(_ request: Int32) -> SimDuration { service.sampleDuration(stream) }
+
+    /// Time-average number of busy workers from the end of the warm-up to `end`.
+    public func busyWorkersAverage(until end: SimTime) -> Double { busyAverage.average(until: end) }
+
+    /// An event argument carrying `request` and this node's current life, so that timers set
+    /// before a crash are recognised and ignored.
+    @inline(__always) func tagged(_ request: Int32) -> Int64 { Int64(epoch) << 32 | Int64(UInt32(bitPattern: request)) }
+
+    /// The request of a tagged argument, or nil if it was set before the last crash.
+    @inline(__always) func untag(_ arg: Int64) -> Int32? {
+        UInt32(truncatingIfNeeded: arg >> 32) == epoch ? Int32(truncatingIfNeeded: arg) : nil
+    }
+
+    /// The machine this station's CPU work runs on (nil: its own workers are its CPUs).
+    public internal(set) var machine: Machine?
+
+    /// The machine finished the CPU work of `request` (started in life `epoch`).
+    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { cpuFinished(request) } }
+
+    open override func handlePrivate(kind: Int32, arg: Int64) {
+        precondition(kind == Station.serviceDone)
+        if let request = untag(arg) { cpuFinished(request) }
+    }
+
+    open override var supportsCrash: Bool { true }
+
+    /// A crash empties the waiting room and frees every worker; the model has written off and
+    /// released the requests that were here, and their timers are ignored.
+    open override func crashed() {
+        queue.removeAll()
+        queueAverage.set(0, at: sim.now)
+        busy = 0
+        busyAverage.set(0, at: sim.now)
+        for p in 0..<processes { processBusy[p] = 0; lockHeld[p] = false; lockQueue[p].removeAll() }
+        resuming.removeAll()
+        lockWaitSince.removeAll()
+    }
+
+    private func finishService(_ request: Int32) {
+        if !holdsWorker && !keepsWorker(request) { release(request) }
+        serviceCompleted(request)
+    }
+
+    /// Whether to keep the worker after the service ends although the station does not hold
+    /// workers in general (a two-phase-commit participant keeps it, as a lock, until the commit).
+    open func keepsWorker(_ request: Int32) -> Bool { false }
+
+    /// The request is done with its worker: count it, free the worker and take the next in line.
+    func release(_ request: Int32) {
+        let now = sim.now
+        busy -= 1
+        busyAverage.set(Double(busy), at: now)
+        if processes > 1 { processBusy[Int(processOf[Int(request)])] -= 1 }
+        if now.ns >= warmupNs { completions += 1 }
+        let arrived = requests.top(request).arrivedAt
+        if arrived >= warmupNs { responses.add(Double(now.ns - arrived) / 1e9) }
+        if let next = queue.popFirst() {
+            queueAverage.set(Double(queue.count), at: now)
+            startService(next, now: now)
+        }
+    }
+
+    /// A thread-per-request station frees the worker when the request leaves.
+    open override func departing(_ request: Int32) {
+        guard holdsWorker else { return }
+        let top = requests.top(request)
+        // A frame from before a crash holds no worker of this life: the crash freed them all.
+        if top.holdsWorker && top.epoch == epoch && !keepsWorker(request) { release(request) }
+    }
+
+    /// Called when a request's service ends. By default it moves on along its route.
+    open func serviceCompleted(_ request: Int32) { model.finish(request, at: self) }
+
+    /// Kind name for reports.
+    open var kindName: String { "server" }
+    /// Hit ratio for reports (caches only).
+    open var hitRatioResult: Double? { nil }
+
+    open override func result(window: SimDuration, end: SimTime) -> ComponentResult? {
+        let w = max(window.seconds, 1e-300)
+        var r = ComponentResult(
+            name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: workers,
+            utilization: busyAverage.average(until: end) / Double(workers),
+            throughput: Double(completions) / w, queueLengthMean: queueAverage.average(until: end),
+            waitMean: waits.mean, responseMean: responses.mean, hitRatio: hitRatioResult,
+            arrived: arrivals, completed: completions, rejected: rejections)
+        if processLock { r.extra.append(("lock_wait_mean", lockWaits.mean)) }
+        return r
+    }
+}
