@@ -2,6 +2,7 @@
 # Installs what sdsim needs on a fresh Debian machine, or says exactly what to run.
 #   System packages: libgsl-dev (random streams, distributions, quantiles), libsqlite3-dev
 #   (results database), pkg-config (how SwiftPM finds both).
+#   Optional: redis-server (the real-Redis check of tools/validate/redis; skipped without it).
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 #   --validate: instead, the servers of `make validate` (nginx, postgresql, redis-server).
 set -euo pipefail
@@ -33,6 +34,18 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "install-deps: missing Debian packages: ${missing[*]}" >&2
         echo "install-deps: run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
         exit 1
+    fi
+fi
+# Optional: redis-server, for the real-Redis check of the Redis cache policies (tools/validate/redis;
+# its test is skipped without it). Installed when we are root; never started as a service here.
+if ! command -v redis-server >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing redis-server (optional: the real-Redis check)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }; } \
+            || echo "install-deps: could not install redis-server; the real-Redis check will be skipped" >&2
+    else
+        echo "install-deps: optional redis-server missing (the real-Redis check is skipped); run: sudo apt-get install -y redis-server" >&2
     fi
 fi
 if ! command -v swift >/dev/null 2>&1; then

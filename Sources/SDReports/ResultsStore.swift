@@ -147,10 +147,31 @@ public final class ResultsStore {
     /// All rows go in one transaction: on any error nothing of the run is left in the database.
     @discardableResult
     public func record(_ r: RunResult, scenarioFile: String, configText: String? = nil) throws -> Int64 {
+        try record(r, scenarioFile: scenarioFile, configText: configText, settings: [])
+    }
+
+    /// Stores `r` like ``record(_:scenarioFile:configText:)``, with the settings it ran under (a
+    /// sweep point's swept values, a compared variant's name): each is a row of `figures` with
+    /// `subject_kind` `setting`, `subject` the path, `name` the value as written and `value` its
+    /// number (NULL when it has none).
+    @discardableResult
+    public func record(_ r: RunResult, scenarioFile: String, configText: String?,
+                       settings: [(path: String, value: String, number: Double?)]) throws -> Int64 {
         guard let db else { throw ReportError("results database '\(path)': the database is closed") }
         try ResultsStore.exec(db, path, "BEGIN IMMEDIATE")
         do {
             let id = try insert(db, r, scenarioFile: scenarioFile, configText: configText)
+            if !settings.isEmpty {
+                let row = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, 'setting', ?, ?, ?)")
+                for s in settings {
+                    try row.reset()
+                    try row.bind(1, id)
+                    try row.bind(2, s.path)
+                    try row.bind(3, s.value)
+                    try row.bind(4, s.number)
+                    try row.step()
+                }
+            }
             try ResultsStore.exec(db, path, "COMMIT")
             return id
         } catch {

@@ -37,6 +37,8 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @Option(help: "SQLite results database to append the run to.")
@@ -63,7 +65,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
             Console.standardError.write("sdsim: warning: \(warning)\n")
         }
@@ -107,17 +109,5 @@ struct Run: ParsableCommand {
             Console.standardError.write("sdsim: error: \(error)\n")
             throw ExitCode.failure
         }
-    }
-}
-
-/// Loads a scenario, or prints every diagnostic and exits with status 2.
-func loadScenario(_ path: String) throws -> ModelConfig {
-    do {
-        return try ScenarioLoader.load(path: path)
-    } catch {
-        Console.standardError.write(error.rendered())
-        let n = error.diagnostics.count
-        Console.standardError.write("\(n) error\(n == 1 ? "" : "s") in \(path)\n")
-        throw ExitCode(2)
     }
 }

@@ -31,7 +31,7 @@ struct Sdsim: ParsableCommand {
             or a wrong option).
             """,
         version: sdsimVersionLine,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {

@@ -36,6 +36,8 @@ struct Spof: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @Option(help: "SQLite results database to append the audit to.")
@@ -45,7 +47,7 @@ struct Spof: ParsableCommand {
     var noDb = false
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         let progress = options.progress(label: config.name + " spof")
         let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
         progress.display.finish()
