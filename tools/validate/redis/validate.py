@@ -14,17 +14,19 @@ starts at 0 with its ticks on whole seconds and minutes of simulated time, so on
 trace is one second of simulated time. The sdsim side uses Poisson arrivals at the same rate; the
 number of requests per clock tick is what matters, and it is the same on average.
 
-Capacity: the number of items Redis holds under the case's maxmemory is calibrated first (keys
-are inserted under allkeys-random until evictions start, then more, and DBSIZE is read), and the
-sdsim cache gets that capacity in items, so that the comparison is of eviction, not of memory
-accounting. The per-entry overhead Redis showed is printed as well (sdsim's default
-'entry-overhead' for 'maxmemory' comes from it).
+Capacity: each case gives Redis a maxmemory meant to hold about `items` entries, and the
+cache-aside script reports DBSIZE on every request; the sdsim cache gets the mean number of keys
+Redis held during the measured requests as its capacity, so that the comparison is of eviction,
+not of memory accounting (client buffers count against maxmemory too, so Redis holds fewer than
+aimed at). Before the cases, the tool prints how many entries maxmemory 4mb holds and the bytes
+per entry Redis used, next to what sdsim's 'maxmemory: 4MiB' with its default 'entry-overhead'
+holds.
 
 Keys are "k:<n>" for n in 1..N, values are --value-size bytes. The server listens on 127.0.0.1
 only, keeps nothing on disk (--save '' --appendonly no), runs in a temporary directory, and is shut
 down when the tool ends, also on an error or Ctrl-C.
 
-    tools/validate/redis/validate.py            # the full table (about 12 minutes)
+    tools/validate/redis/validate.py            # the full table (about 15 minutes)
     tools/validate/redis/validate.py --quick    # two short cases (about 30 s), as in make test
 """
 
