@@ -56,7 +56,13 @@ extension Schema {
         d.flushDelay = v.duration(n, key: "flush-delay", positive: false)
     }
 
-    /// Keys that only a keyed cache understands.
+    static let warm = FieldSpec<ComponentDraft>(
+        "warm", help: "Keyed cache: start full, in the state a long-running cache is in. Before the run, keys drawn from "
+            + "the key distribution of the traffic that reaches the cache go through its policy until it has been full "
+            + "for as many draws again as filling it took (for LRU the contents are then exactly those of its steady state), "
+            + "so the hit ratio is the steady one from the first second.",
+        shape: .flag, default: "false (start empty)") { d, n, v in if let b = v.bool(n, key: "warm") { d.warm = b } }
+
     static let cacheFill = FieldSpec<ComponentDraft>(
         "fill",
         help: "Keyed cache: the cost of storing what a read miss brought back from `on-miss` (the SET of cache-aside), paid "
@@ -65,13 +71,14 @@ extension Schema {
         d.cacheFill = v.distribution(n, key: "fill", of: .duration)
     }
 
+    /// Keys that only a keyed cache understands.
     static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay", "entry-overhead", "samples",
-                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time", "fill"]
+                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time", "warm", "fill"]
 
     /// `kind: cache`.
     static let cacheKind = ComponentKindSpec(
         name: "cache", article: "a cache", isLoadBalancer: false,
-        fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, entryOverhead, samples,
+        fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, warm, entryOverhead, samples,
                  lruClockResolution, lfuLogFactor, lfuDecayTime, cacheFill, workersField, service, queueLimitField, onMiss, replicasField],
         edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
         build: { d in
@@ -82,6 +89,7 @@ extension Schema {
                                              entryOverhead: Schema.entryOverhead(d, maxmemory: d.maxmemoryGiven),
                                              redis: Schema.redisEviction(d))
                 keyed.fill = d.cacheFill
+                keyed.warm = d.warm
                 return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }
