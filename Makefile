@@ -4,6 +4,7 @@
 #   make validate  starts a real stack (nginx, Python, Redis, PostgreSQL) on loopback, measures
 #               it and compares sdsim's prediction (minutes; not part of make test)
 #   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
+#   make docs   regenerates docs/reference/scenario.md and docs/scenario.schema.json from the loader
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -15,7 +16,11 @@ BIN        := .build/release
 # The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
 SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
 
-.PHONY: demo test check bench bench-peers build deps clean validate
+.PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build validate
+
+# Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
+FUZZ_SECONDS      ?= 600
+FUZZ_TEST_SECONDS ?= 60
 
 deps:
 	@tools/install-deps.sh
@@ -47,6 +52,22 @@ validate: deps
 check: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build --skip '$(SLOW_SUITES)'
+
+# The scenario reference and the JSON Schema, generated from the loader's field specifications.
+# Built with the test flags so that it shares the build of `make test`.
+docs: deps
+	$(SWIFT) build $(TESTFLAGS) --product sdsim
+	@mkdir -p docs/reference
+	$(BIN)/sdsim docs reference > docs/reference/scenario.md.tmp && mv docs/reference/scenario.md.tmp docs/reference/scenario.md
+	$(BIN)/sdsim docs schema > docs/scenario.schema.json.tmp && mv docs/scenario.schema.json.tmp docs/scenario.schema.json
+	@echo "docs: wrote docs/reference/scenario.md and docs/scenario.schema.json"
+
+# libFuzzer on the scenario loader and a short run of what loads (docs/how-to/fuzzing.md).
+fuzz-build: deps
+	tools/fuzz/build.sh
+
+fuzz: fuzz-build
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

@@ -2,6 +2,7 @@
 # Installs what sdsim needs on a fresh Debian machine, or says exactly what to run.
 #   System packages: libgsl-dev (random streams, distributions, quantiles), libsqlite3-dev
 #   (results database), pkg-config (how SwiftPM finds both).
+#   Optional: python3-jsonschema, python3-yaml (the test that scenarios/ pass docs/scenario.schema.json).
 #   Optional: redis-server (the real-Redis check of tools/validate/redis; skipped without it).
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 #   --validate: instead, the servers of `make validate` (nginx, postgresql, redis-server).
@@ -34,6 +35,22 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "install-deps: missing Debian packages: ${missing[*]}" >&2
         echo "install-deps: run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
         exit 1
+    fi
+fi
+# Optional: the JSON Schema test validates scenarios/ with python3 (skipped when these are missing).
+optional=(python3-jsonschema python3-yaml)
+optional_missing=()
+for p in "${optional[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional_missing+=("$p")
+done
+if [ ${#optional_missing[@]} -gt 0 ] && ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing ${optional_missing[*]} (for the JSON Schema test)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get update -qq && apt-get install -y -qq "${optional_missing[@]}" >/dev/null; } \
+            || echo "install-deps: could not install ${optional_missing[*]}; the JSON Schema test will be skipped" >&2
+    else
+        echo "install-deps: optional: sudo apt-get install -y ${optional_missing[*]} (the JSON Schema test is skipped without them)" >&2
     fi
 fi
 # Optional: redis-server, for the real-Redis check of the Redis cache policies (tools/validate/redis;

@@ -30,7 +30,7 @@ struct MachineDraft {
 extension Schema {
     static let machineField = FieldSpec<ComponentDraft>(
         "machine", help: "The machine type it runs on: the CPU part of each service queues for one of the machine's cores.",
-        shape: .name, default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
+        shape: .form("a machine name", example: "web", pattern: SchemaPatterns.name), default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
     static let placementField = FieldSpec<ComponentDraft>(
         "placement",
         help: "Where the replicas of a component with `machine:` run: `spread`, replica i on machine instance `<machine>-i` "
@@ -67,8 +67,10 @@ extension Schema {
                   shape: .duration(positive: true)) { d, n, v in
             d.quantum = v.duration(n, key: "quantum", positive: true); d.quantumNode = n
         },
-        FieldSpec("speed", help: "Relative core speed; the CPU part of a service takes service time ÷ speed.", shape: .number(above: 0),
-                  default: "1") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("speed", help: "Relative core speed, from 0.000001 to 1000000; the CPU part of a service takes service time ÷ speed.",
+                  shape: .number(above: 0, atMost: Validator.factorBounds.upperBound), default: "1") { d, n, v in
+            if let x = v.positiveNumber(n, key: "speed", bounds: Validator.factorBounds) { d.speed = x }
+        },
         FieldSpec("memory", help: "Memory, reported in JSON (`memory_bytes`); at most 24TiB.", shape: .size, default: "0B") { d, n, v in
             guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
             switch Units.parseSize(text) {

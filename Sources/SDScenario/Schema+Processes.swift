@@ -74,6 +74,10 @@ extension Validator {
             if keyNode("threads") == nil {
                 error("missing 'threads'\(place): how many threads each process has (1 for a single-threaded process)", at: t)
             }
+            if let threads = d.threads, d.processes * threads > Schema.workers.upperBound {
+                error("'processes' × 'threads' is \(d.processes * threads)\(place); at most \(Schema.workers.upperBound) "
+                      + "requests are served in parallel, like 'workers'", at: keyNode("threads") ?? t)
+            }
         }
         let segmented = keyNode("after-calls") ?? keyNode("call-cost")
         if let s = segmented {

@@ -23,7 +23,12 @@ struct Spof: ParsableCommand {
             default 99.9% availability) is a single point of failure; each row says why and what \
             to change. The runs use all cores (--jobs) and the output does not depend on how many.
 
-            The audit is stored in the results database (tables spof_audits and spof_outcomes).
+            The audit is stored in the results database (tables spof_audits and spof_outcomes), \
+            opened before the first run and written before the report is printed.
+
+            Budgets: the runs' events and the model's memory are estimated first and checked \
+            against --max-events and --max-memory (exit status 2 past them); a run that piles up \
+            more requests in flight than --max-memory holds stops early, and its row says PARTIAL.
 
             Exit status: 0 when there is no single point of failure, 1 when there is one or the \
             baseline misses the SLO, 2 on bad input.
@@ -46,32 +51,34 @@ struct Spof: ParsableCommand {
     @Flag(help: "Do not write the results database.")
     var noDb = false
 
+    func validate() throws {
+        if !noDb { try ResultsDatabase.checkPath(db) }
+    }
+
     func run() throws {
         let config = try loadScenario(file, scenario)
+        let runs = SpofAudit.runCount(config)
+        let budget = try options.checkBudget(config, file: file, runs: runs, parallel: min(options.jobs, runs))
+        // Opened before the audit: a database that cannot be written fails now, not after every run.
+        let store = noDb ? nil : try ResultsDatabase.open(db)
+        defer { store?.close() }
         let progress = options.progress(label: config.name + " spof")
-        let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
-        progress.display.finish()
-        Console.standardOutput.write(options.format == .json ? SpofReport.json(audit) : SpofReport.text(audit))
-        if !noDb { try store(audit) }
+        let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, budget: budget, progress: progress.update)
+        try progress.display.finish()
+        // Stored first, then printed: a closed pipe or a full disk on stdout cannot lose the audit.
+        if let store {
+            do {
+                try store.record(audit, scenarioFile: file)
+            } catch {
+                Console.standardError.writeIfPossible("sdsim: error: \(error)\n".escapingControlCharacters(keepingNewlines: true))
+                throw ExitCode.failure
+            }
+        }
+        try Console.standardOutput.writeReport(options.format == .json ? SpofReport.json(audit) : SpofReport.text(audit))
         if audit.stopped {
-            Console.standardError.write("sdsim: the baseline misses the SLO with nothing down; the audit stopped\n")
+            Console.standardError.writeIfPossible("sdsim: the baseline misses the SLO with nothing down; the audit stopped\n")
             throw ExitCode.failure
         }
         if !audit.singlePointsOfFailure.isEmpty { throw ExitCode.failure }
-    }
-
-    private func store(_ audit: SpofAuditResult) throws {
-        let directory = (db as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        do {
-            let store = try ResultsStore(path: db)
-            defer { store.close() }
-            try store.record(audit, scenarioFile: file)
-        } catch {
-            Console.standardError.write("sdsim: error: \(error)\n")
-            throw ExitCode.failure
-        }
     }
 }

@@ -80,7 +80,7 @@ open class Station: Node {
 
     /// `demand` stretched by a gray failure (``Node/slowFactor``).
     @inline(__always) private func slowed(_ demand: SimDuration) -> SimDuration {
-        slowFactor == 1 ? demand : SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded()))
+        slowFactor == 1 ? demand : demand.scaled(by: slowFactor)
     }
 
     // MARK: CPU segments, processes and the process lock

@@ -80,7 +80,7 @@ public final class Machine: Node {
     /// ``Station/cpuDone(_:)`` is called when a core has finished it.
     func submit(station: Int32, request: Int32, demand: SimDuration, epoch: UInt32) {
         let job: Int32
-        let scaled = Int64((Double(demand.ns) / config.speed).rounded())
+        let scaled = SimDuration(nanoseconds: Double(demand.ns) / config.speed).ns
         if sim.now.ns >= warmupNs { submittedNs &+= scaled }
         if let free = freeJobs.popLast() {
             job = free
@@ -160,8 +160,8 @@ public final class Machine: Node {
         }
         generation &+= 1
         guard let least = sharing.lazy.map(\.left).min() else { return }
-        let delay = Int64((max(0, least) / rate(sharing.count)).rounded(.up))
-        sim.schedule(after: SimDuration(ns: delay), to: id, kind: Machine.sharedDone, arg: generation)
+        let delay = SimDuration(nanoseconds: (max(0, least) / rate(sharing.count)).rounded(.up))
+        sim.schedule(after: delay, to: id, kind: Machine.sharedDone, arg: generation)
     }
 
     private func sharedTick(generation g: Int64) {
