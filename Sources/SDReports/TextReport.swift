@@ -64,10 +64,11 @@ public enum TextReport {
         }
         out += storageSection(r.storage)
         if !r.machines.isEmpty {
-            var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cost/h", "components"],
-                              alignments: [.left, .left, .right, .right, .right, .right, .left])
+            var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cpu demand", "cost/h", "components"],
+                              alignments: [.left, .left, .right, .right, .right, .right, .right, .left])
             for m in r.machines {
                 t.rows.append([m.name, m.type, String(m.cores), Format.fixed(m.speed, decimals: 2), Format.percent(m.utilization),
+                               Format.fixed(m.demand, decimals: 2),
                                Format.fixed(m.costPerHour, decimals: 2), m.components.joined(separator: ", ")])
             }
             out += "\n" + t.render()
@@ -167,6 +168,7 @@ public enum TextReport {
     static func networkLine(_ n: NetworkSummary) -> String {
         var line = "Network: ingress \(Format.bytes(n.ingressBytes)) (\(Format.bytes(n.ingressRate))/s), "
             + "egress \(Format.bytes(n.egressBytes)) (\(Format.bytes(n.egressRate))/s)"
+        if n.edgeBytes > 0 { line += "; CDN edges delivered \(Format.bytes(n.edgeBytes)) (not egress)" }
         if let cost = n.egressCost, let month = n.egressCostPerMonth {
             line += "; egress cost \(Format.fixed(cost, decimals: 2)) for the window, \(Format.fixed(month, decimals: 0)) a month at this rate"
         }
