@@ -153,6 +153,8 @@ struct ComponentDraft {
     var initialBytes = 0.0
     // feed-service (Schema+Population.swift)
     var feed = FeedServiceConfig()
+    /// cdn (Schema+CDN.swift)
+    var cdn = CDNDraft()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -351,7 +353,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }
