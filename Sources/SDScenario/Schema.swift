@@ -121,6 +121,7 @@ struct ComponentDraft {
     var processes = 1
     var threads: Int?
     var processLock = false
+    var switchInterval: SimDuration?
     var afterCalls: [Distribution] = []
     var afterCallsNode: YAMLNode?
     var callCost: Distribution?
@@ -179,6 +180,9 @@ struct ComponentKindSpec: Sendable {
     var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
     /// Edge keys whose target must be of certain kinds (`dead-letter` must name a queue).
     var edgeTargetKinds: [(key: String, kinds: [String])] = []
+    /// Edge keys that may name a replicated group directly (`feed-cache`: the component reaches
+    /// every replica's share itself, as a client of a sharded cache does).
+    var replicatedEdgeKeys: [String] = []
     /// What the kind is and how it treats a request, for the generated reference (Markdown).
     var help: String = ""
 }
@@ -320,6 +324,7 @@ enum Schema {
                 }
                 server.afterCalls = d.afterCalls.count == d.calls.count ? d.afterCalls : []
                 server.callCost = d.callCost
+                if d.processLock { server.switchInterval = d.switchInterval }
                 return .server(server)
             },
             check: { d, mapping, v in v.checkServerProcesses(d, mapping) },
