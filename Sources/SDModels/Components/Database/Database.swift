@@ -315,38 +315,24 @@ public final class Database: Node {
     private func arrive(_ job: Int32) {
         let st = stations[Int(jobs[job].station)]
         let now = sim.now
-        let measured = now.ns >= warmupNs
-        if st.admitted < st.connections {
-            if measured { st.arrivals += 1 }
-            admit(job, st, now: now)
-        } else if let limit = st.queueLimit, st.poolQueue.count >= limit {
-            if measured { st.rejections += 1 }
-            jobFinished(job, failed: true, reason: .rejected)
-        } else {
-            if measured { st.arrivals += 1 }
-            st.poolQueue.append(job)
-            st.queueAverage.set(Double(st.waiting), at: now)
+        switch st.pool.arrive(job, now: now) {
+        case .serve: admit(job, st, now: now)
+        case .refuse: jobFinished(job, failed: true, reason: .rejected)
+        case .wait: st.waitingChanged(now: now)
         }
     }
 
     /// The query holds a connection: it is served at once or waits for a worker.
     private func admit(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
-        st.admitted += 1
-        if st.busy < st.workers {
-            start(job, st, now: now)
-        } else {
-            st.runQueue.append(job)
-            st.queueAverage.set(Double(st.waiting), at: now)
-        }
+        st.pool.take(now: now)
+        if st.cpu.arrive(job, now: now) == .serve { start(job, st, now: now) } else { st.waitingChanged(now: now) }
     }
 
     /// A worker takes the query. A read on a replica sees the replica's state now.
     private func start(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
         jobs[job].phase = Database.serving
-        st.busy += 1
-        st.busyAverage.set(Double(st.busy), at: now)
         let j = jobs[job]
-        if j.arrivedAt >= warmupNs { st.waits.add(Double(now.ns - j.arrivedAt) / 1e9) }
+        st.cpu.start(arrivedAt: j.arrivedAt, now: now)
         if !j.isWrite && st.role == .replica && j.fanout < 0 && now.ns >= warmupNs {
             let key = requests.records[Int(j.request)].key
             let seen = st.served(key, latest: model.data.version(of: key))
@@ -365,12 +351,8 @@ public final class Database: Node {
         if j.dead { return freeJob(job) }
         let st = stations[Int(j.station)]
         let now = sim.now
-        st.busy -= 1
-        st.busyAverage.set(Double(st.busy), at: now)
-        if now.ns >= warmupNs { st.completions += 1 }
-        if j.arrivedAt >= warmupNs { st.responses.add(Double(now.ns - j.arrivedAt) / 1e9) }
-        if let next = st.runQueue.popFirst() {
-            st.queueAverage.set(Double(st.waiting), at: now)
+        if let next = st.cpu.finish(arrivedAt: j.arrivedAt, now: now) {
+            st.waitingChanged(now: now)
             start(next, st, now: now)
         }
         if j.isWrite && config.replication == .sync {
@@ -398,9 +380,9 @@ public final class Database: Node {
 
     /// A query gives its connection back; the first query waiting for one takes it.
     private func releaseConnection(_ st: DatabaseStation, now: SimTime) {
-        st.admitted -= 1
-        if st.admitted < st.connections, let next = st.poolQueue.popFirst() {
-            st.queueAverage.set(Double(st.waiting), at: now)
+        st.pool.free(now: now)
+        if let next = st.pool.next(now: now) {
+            st.waitingChanged(now: now)
             admit(next, st, now: now)
         }
     }
@@ -538,12 +520,7 @@ public final class Database: Node {
         let now = sim.now
         var victims: [Int32] = []
         for i in 0..<Int32(jobs.count) where jobs[i].live && !jobs[i].dead && Int(jobs[i].station) == index { victims.append(i) }
-        st.runQueue.removeAll()
-        st.poolQueue.removeAll()
-        st.busy = 0
-        st.admitted = 0
-        st.busyAverage.set(0, at: now)
-        st.queueAverage.set(0, at: now)
+        st.clear(now: now)
         for job in victims {
             let j = jobs[job]
             // A query in service or waiting for its replicas has an event on the way; it frees the slot.
@@ -691,7 +668,7 @@ public final class Database: Node {
     public override func results(window: SimDuration, end: SimTime) -> [ComponentResult] {
         let w = max(window.seconds, 1e-300)
         let rows = stations.map { $0.result(group: name, window: window, end: end) }
-        let busy = stations.reduce(0.0) { $0 + $1.busyAverage.average(until: end) }
+        let busy = stations.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) }
         let allWorkers = Double(stations.count * config.workers)
         let arrivals = stations.reduce(0) { $0 + $1.arrivals }
         var row = ComponentResult(
@@ -715,7 +692,7 @@ public final class Database: Node {
             let hot = hotShards(shares)
             for s in 0..<shardSlots {
                 let mine = stations.filter { $0.shard == s }
-                let util = mine.reduce(0.0) { $0 + $1.busyAverage.average(until: end) } / Double(mine.count * config.workers)
+                let util = mine.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) } / Double(mine.count * config.workers)
                 extra += [("shard_\(s + 1)_share", shares[s]), ("shard_\(s + 1)_utilization", util),
                           ("shard_\(s + 1)_hot", hot[s] ? 1 : 0)]
             }

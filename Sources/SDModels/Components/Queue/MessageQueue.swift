@@ -99,7 +99,8 @@ public final class MessageQueue: Station {
     private var line = Deque<Int64>()
 
     // Consumers.
-    private var idle: [Int32] = []
+    /// The consumers, by number.
+    private var consumers: WorkerPool
     private var consumerMessage: [Int32]
     private var consumerSerial: [UInt64]
     private var consumerReceive: [Int32]
@@ -107,7 +108,6 @@ public final class MessageQueue: Station {
     private var consumerMeasured: [Bool]
     private var consumerRequest: [Int32]
     private var consumerEpoch: [UInt32]
-    private var consumersBusy: TimeAverage
 
     // Depth and in-flight levels, over time.
     private var waitingLevel: LevelHistogram
@@ -152,8 +152,7 @@ public final class MessageQueue: Station {
         consumerMeasured = [Bool](repeating: false, count: n)
         consumerRequest = [Int32](repeating: -1, count: n)
         consumerEpoch = [UInt32](repeating: 0, count: n)
-        idle = (0..<Int32(n)).reversed()
-        consumersBusy = TimeAverage(start: model.warmupEnd)
+        consumers = WorkerPool(workers: n, warmupEnd: model.warmupEnd, averagesLine: false, named: true)
         waitingLevel = LevelHistogram(start: model.warmupEnd.ns)
         inFlightLevel = LevelHistogram(start: model.warmupEnd.ns)
         sampler = DecimatingSampler(start: model.warmupEnd, interval: config.sampleEvery)
@@ -221,12 +220,12 @@ public final class MessageQueue: Station {
 
     /// Hands waiting messages to idle consumers, oldest first.
     private func dispatch() {
-        while !down, !idle.isEmpty, let entry = line.popFirst() {
+        while !down, consumers.hasIdleWorker, let entry = line.popFirst() {
             let index = Int32(truncatingIfNeeded: entry >> 32)
             let stamp = UInt32(truncatingIfNeeded: entry)
             let m = messages[index]
             guard m.state == .waiting, m.stamp == stamp else { continue }   // acknowledged while visible
-            deliver(index, to: Int(idle.removeLast()))
+            deliver(index, to: Int(consumers.takeWorker(now: sim.now)!))
         }
     }
 
@@ -253,7 +252,6 @@ public final class MessageQueue: Station {
         consumerReceive[c] = m.receives
         consumerPayload[c] = m.payload
         consumerMeasured[c] = m.measured
-        consumersBusy.set(Double(config.consumers - idle.count), at: sim.now)
         sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: MessageQueue.processDone,
                      arg: Int64(c) << 32 | Int64(consumerEpoch[c]))
     }
@@ -281,8 +279,7 @@ public final class MessageQueue: Station {
 
     private func freeConsumer(_ c: Int) {
         consumerMessage[c] = -1
-        idle.append(Int32(c))
-        consumersBusy.set(Double(config.consumers - idle.count), at: sim.now)
+        consumers.freeWorker(Int32(c), now: sim.now)
     }
 
     /// The consumer deletes its message, if its receipt is still the latest.
@@ -430,7 +427,7 @@ public final class MessageQueue: Station {
         let ageAtEnd = oldestLive == .max ? 0 : end.ns - oldestLive
         var r = ComponentResult(
             name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: config.consumers,
-            utilization: config.consumers > 0 ? consumersBusy.average(until: end) / Double(config.consumers) : 0,
+            utilization: consumers.utilization(until: end),
             throughput: Double(acknowledgedCount) / w, queueLengthMean: waitingLevel.mean(until: end.ns),
             waitMean: deliveryWaits.mean, responseMean: timeToAck.mean, hitRatio: nil,
             arrived: arrivals, completed: acknowledgedCount, rejected: rejections)
