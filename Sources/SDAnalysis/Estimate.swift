@@ -262,8 +262,17 @@ public struct Estimate: Sendable, Equatable {
                 }
                 miss.rate = f.rate * (1 - h)
             }
+            if case .cdn(let cdn) = c.kind, !f.isWrite {
+                // Writes pass through to the origin; reads reach it on a miss.
+                let h = cdn.mode.fixedHitRatio ?? cdn.mode.keyedConfig.map { keyedHitRatio($0, keys: f.keys) } ?? 0
+                if cdn.mode.keyedConfig != nil && !noted.contains(name) {
+                    noted.insert(name)
+                    notes.append("CDN '\(name)': hit ratio \(percent(h)) assumed (" + hitText(cdn.mode.keyedConfig!, keys: f.keys) + ").")
+                }
+                miss.rate = f.rate * (1 - h)
+            }
             for e in c.kind.next(type: f.type, onRoute: onRoute) {
-                visit(e.target, e.role == .miss ? miss : f, onRoute: false, depth: depth + 1)
+                visit(e.target, e.role == .miss || e.role == .origin ? miss : f, onRoute: false, depth: depth + 1)
             }
         }
         for w in config.workloads {

@@ -72,6 +72,17 @@ public enum OfferedLoad {
             default: break
             }
             for e in c.kind.next(type: type, onRoute: onRoute) where e.role != .consume {
+                if e.role == .origin, case .cdn(let cdn) = c.kind {
+                    // Writes pass through to the origin; reads reach it on a miss.
+                    if isWrite {
+                        next(e.target, x, true)
+                    } else if let h = cdn.mode.fixedHitRatio ?? hitRatios[c.name] {
+                        next(e.target, x * (1 - h), true)
+                    } else {
+                        next(e.target, x, false)
+                    }
+                    continue
+                }
                 guard e.role == .miss, case .cache(let cache) = c.kind else { next(e.target, x, true); continue }
                 if let h = cache.hitRatio {
                     next(e.target, x * (1 - h), true)
@@ -117,6 +128,7 @@ public enum OfferedLoad {
             if let cost = s.callCost { total = total.flatMap { t in cost.mean.map { t + Double(s.calls.count) * $0 } } }
             return total
         case .cache(let s): return s.service.mean
+        case .cdn(let s): return s.service.mean
         case .gateway(let r), .bus(let r): return r.service.mean
         case .loadBalancer: return 0
         default: return nil
@@ -128,6 +140,7 @@ public enum OfferedLoad {
         switch c.kind {
         case .server(let s): return s.queueLimit != nil
         case .cache(let s): return s.queueLimit != nil
+        case .cdn(let s): return s.queueLimit != nil
         case .gateway(let r), .bus(let r): return r.queueLimit != nil
         case .database(let d): return d.queueLimit != nil
         case .loadBalancer: return true
@@ -141,6 +154,7 @@ public enum OfferedLoad {
         switch c.kind {
         case .server(let s): return s.processLock ? s.processes : s.workers
         case .cache(let s): return s.workers
+        case .cdn(let s): return s.workers
         case .gateway(let r), .bus(let r): return r.workers
         case .loadBalancer: return 0
         default: return nil

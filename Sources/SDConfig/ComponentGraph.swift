@@ -14,6 +14,8 @@ public struct ComponentEdge: Sendable, Equatable {
         case spread
         /// A cache's `on-miss`: the requests it cannot answer itself.
         case miss
+        /// A CDN's `origin`: the reads it cannot answer from the edge, and every write.
+        case origin
         /// A gateway's or bus's route for requests of one type.
         case route(type: String)
         /// A gateway's or bus's `default`: the types no route names.
@@ -30,7 +32,7 @@ public struct ComponentEdge: Sendable, Equatable {
         /// for availability.
         public var waits: Bool {
             switch self {
-            case .call, .spread, .miss, .route, .fallback: return true
+            case .call, .spread, .miss, .origin, .route, .fallback: return true
             case .consume, .deadLetter, .feedCache: return false
             }
         }
@@ -39,7 +41,7 @@ public struct ComponentEdge: Sendable, Equatable {
         /// message later.
         public var carriesWork: Bool {
             switch self {
-            case .call, .spread, .miss, .route, .fallback, .consume: return true
+            case .call, .spread, .miss, .origin, .route, .fallback, .consume: return true
             case .deadLetter, .feedCache: return false
             }
         }
@@ -50,6 +52,7 @@ public struct ComponentEdge: Sendable, Equatable {
             case .call, .consume: return "calls"
             case .spread: return "targets"
             case .miss: return "on-miss"
+            case .origin: return "origin"
             case .route: return "routes"
             case .fallback: return "default"
             case .deadLetter: return "dead-letter"
@@ -82,6 +85,7 @@ extension ComponentKind {
                 + (q.deadLetterQueue.map { [ComponentEdge(to: $0, .deadLetter)] } ?? [])
         case .polledTable(let p): return p.calls.map { ComponentEdge(to: $0, .consume) }
         case .feedService(let f): return f.feedCache.map { [ComponentEdge(to: $0, .feedCache)] } ?? []
+        case .cdn(let c): return [ComponentEdge(to: c.origin, .origin)]
         case .database, .objectStore: return []
         }
     }

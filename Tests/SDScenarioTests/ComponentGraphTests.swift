@@ -58,7 +58,7 @@ final class ComponentGraphTests: XCTestCase {
             }
         }
         // Every kind of edge is compared at least once.
-        XCTAssertEqual(roles, ["call", "spread", "miss", "route", "fallback", "consume", "deadLetter", "feedCache"])
+        XCTAssertEqual(roles, ["call", "spread", "miss", "origin", "route", "fallback", "consume", "deadLetter", "feedCache"])
     }
 
     func testRequestsFollowTheirTypesRouteAndSkipTheGroupTheirRouteNames() {
