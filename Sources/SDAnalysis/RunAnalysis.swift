@@ -33,12 +33,15 @@ public enum StabilityCheck {
         v.inFlightFraction = arrived > 0 ? Double(inFlight) / Double(arrived) : 0
         let slopes = r.workloads.compactMap { $0.backlog.flatMap(slope) }
         if !slopes.isEmpty { v.backlogGrowthPerSecond = slopes.reduce(0, +) }
+        // The backlog series is one run's (the first replication's); its arrivals are the summed
+        // arrivals over the replications.
         let window = r.simulatedSeconds - r.warmupSeconds
+        let arrivedPerRun = Double(arrived) / Double(max(r.replications, 1))
         if let growth = v.backlogGrowthPerSecond, window > 0 {
             // A queue that grows by more than 1% of the arrivals (and at least 10 requests) over the
             // window, and ends with more than 1% of them still in flight, is not in equilibrium.
             let grown = growth * window
-            if grown >= max(10, inFlightNote * Double(arrived)) && v.inFlightFraction > inFlightNote {
+            if grown >= max(10, inFlightNote * arrivedPerRun) && v.inFlightFraction > inFlightNote {
                 v.reasons.append("the backlog grew by \(Int(saturating: grown.rounded())) requests over the measured window "
                                  + "(\(String(format: "%.3g", growth)) per second) and \(percent(v.inFlightFraction)) of the "
                                  + "requests were still in flight at the end")
@@ -63,13 +66,15 @@ public enum StabilityCheck {
 
 /// The bottleneck analysis: demands, laws, the bottleneck, the ceiling, and what to change.
 public enum BottleneckAnalysis {
-    /// The analysis of run `r` of `config`; nil when the scenario's arrival rate is unknown.
+    /// The analysis of run `r` of `config` (one run, or replications combined: counts summed over
+    /// the replications are divided by ``RunResult/measuredSeconds``, so every rate is per second of
+    /// one run); nil when the scenario's arrival rate is unknown.
     public static func analyze(_ config: ModelConfig, _ r: RunResult) -> BottleneckReport? {
         let hitRatios = Dictionary(r.components.filter { ($0.isGroup || $0.group == nil) && $0.hitRatio != nil }
             .map { ($0.name, $0.hitRatio!) }, uniquingKeysWith: { a, _ in a })
         var rows = OfferedLoad.rows(config, hitRatios: hitRatios)
         guard !rows.isEmpty, let rate = OfferedLoad.arrivalRate(config) else { return nil }
-        let window = max(r.simulatedSeconds - r.warmupSeconds, 1e-9)
+        let window = r.measuredSeconds
         let x0 = Double(r.workloads.reduce(0) { $0 + $1.arrived }) / window
         for i in rows.indices { measure(&rows[i], config, r, window: window, x0: x0, rate: rate) }
         return summarize(rows, config, throughput: x0)
@@ -174,15 +179,15 @@ public enum BottleneckAnalysis {
             return "No bottleneck at this load: the busiest, \(b.name), runs at \(pct(load)) (below \(pct(BottleneckReport.threshold))); "
                 + "it would saturate at \(f(ceiling)) requests/s, \(f(ceiling / max(x0, 1e-300))) times today's \(f(x0))."
         }
-        let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.map(\.demand).max()
-        let next = second.map { " The next limit is \(f(1 / $0)) requests/s." } ?? ""
+        let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.max { $0.demand < $1.demand }
+        let next = second.map { " The next limit is \($0.name) at \(f(1 / $0.demand)) requests/s." } ?? ""
         let head = "\(b.name) is the bottleneck at \(pct(load)): it needs \(ms(b.demand * Double(b.servers))) of work per request "
             + "over \(b.servers) server\(b.servers == 1 ? "" : "s"), so the system tops out at \(f(ceiling)) requests/s "
             + "(\(f(x0)) now). "
-        // How many servers bring it to the target utilization.
+        // How many servers bring it to the target utilization (at least one more: the advice is for growth).
         // Saturated, so that an absurd load (a machine of speed 1e-300) is a large number, never a trap.
         let wanted = (load * Double(b.servers) / BottleneckReport.target).rounded(.up)
-        let need = Int(saturating: wanted)
+        let need = max(Int(saturating: wanted), b.servers + 1)
         switch b.kind {
         case "machine":
             return head + "Give \(b.name) \(need) cores instead of \(b.servers), or move a component off it.\(next)"
@@ -201,8 +206,11 @@ public enum BottleneckAnalysis {
             let perReplica = max(b.servers / max(c.replicas, 1), 1)
             let replicas = Int(saturating: (Double(need) / Double(perReplica)).rounded(.up))
             if case .database = c.kind { return head + "Shard \(c.name) or put a cache in front of it.\(next)" }
-            return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(perReplica) workers each) "
-                + "to bring it to \(pct(BottleneckReport.target)), or make its service faster.\(next)"
+            let after = load * Double(c.replicas) / Double(replicas)
+            let each = "\(perReplica) worker\(perReplica == 1 ? "" : "s") each"
+            let lb = c.replicas == 1 ? " behind a load balancer" : ""
+            return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(each))\(lb): it then runs at \(pct(after)) "
+                + "and the ceiling rises to \(f(ceiling * Double(replicas) / Double(c.replicas))) requests/s; or make its service faster.\(next)"
         }
     }
 

@@ -67,6 +67,64 @@ final class TruthCLITests: XCTestCase {
         XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'load' AND name = 'demand'"), 4)
     }
 
+    /// `run --replications 3` analyses the replications combined as one run is analysed: counts
+    /// summed over the replications are divided by the replications' measured time, so the
+    /// throughput X0, the demands (the queue's is measured, U ÷ X0) and the laws agree with a single
+    /// run's. X0 = 100/s over a 100 s window is a Poisson count ÷ 100 s, standard deviation
+    /// √(100/100) = 1/s per run; the single run is the first replication, so the two differ by
+    /// (2·X1 − X2 − X3)/3, standard deviation 0.82/s: 4 of those is the tolerance. The queue's demand
+    /// is measured (U ÷ X0, its consumers' utilization): the mean of about 10,000 exponential 1 ms
+    /// process times over 2 consumers, 0.5 ms with a relative standard deviation of 1/√10,000 = 1%
+    /// per run, 0.82% between one run and three: 4 of those again.
+    func testReplicationsGiveTheSameBottleneckAsOneRun() throws {
+        let file = try temporaryDirectory().appendingPathComponent("reps.yaml")
+        try """
+            name: reps
+            seed: 3
+            duration: 110s
+            warmup: 10s
+            workload:
+              - name: jobs
+                arrival: poisson(100/s)
+                route: [app, q]
+            components:
+              app:
+                kind: server
+                service: exponential(6ms)
+              q:
+                kind: queue
+                workers: 4
+                service: constant(1ms)
+                consumers: 2
+                process: exponential(1ms)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        func analysis(_ extra: [String]) throws -> [String: Any] {
+            let out = try sdsim(["run", file.path, "--no-db", "--format", "json"] + extra)
+            XCTAssertEqual(out.status, 0, out.stderr)
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap(doc["bottleneck"] as? [String: Any])
+        }
+        let one = try analysis([]), three = try analysis(["--replications", "3"])
+        let x1 = try XCTUnwrap(one["throughput"] as? Double), x3 = try XCTUnwrap(three["throughput"] as? Double)
+        XCTAssertEqual(x1, 100, accuracy: 4)
+        XCTAssertEqual(x3, x1, accuracy: 4 * 0.82, "X0 of 3 replications against one run")
+        func row(_ b: [String: Any], _ name: String) throws -> [String: Any] {
+            try XCTUnwrap((b["demands"] as? [String: Any])?[name] as? [String: Any])
+        }
+        XCTAssertEqual(try row(three, "app")["demand"] as? Double ?? 0, 0.006, accuracy: 1e-12)
+        XCTAssertEqual(one["bottleneck"] as? String, "app")
+        XCTAssertEqual(three["bottleneck"] as? String, "app")
+        XCTAssertEqual(try row(three, "q")["demand_measured"] as? Bool, true)
+        let q1 = try XCTUnwrap(try row(one, "q")["demand"] as? Double), q3 = try XCTUnwrap(try row(three, "q")["demand"] as? Double)
+        XCTAssertEqual(q1, 0.001 / 2, accuracy: 4 * 0.01 * 0.001 / 2)
+        XCTAssertEqual(q3, q1, accuracy: 4 * 0.0082 * q1)
+        XCTAssertEqual(three["throughput_ceiling"] as? Double ?? 0, 1 / 0.006, accuracy: 1e-9)
+        for law in ["utilization_law", "littles_law", "forced_flow_law"] {
+            let check = try XCTUnwrap(try row(three, "app")[law] as? [String: Any], law)
+            XCTAssertEqual(check["holds"] as? Bool, true, "\(law): \(check)")
+        }
+    }
+
     /// `sdsim spof` on two designs side by side reports each workload on its own row, stores the
     /// audit, and stops on an overloaded baseline.
     func testSpofSeparatesWorkloadsAndStoresTheAudit() throws {
@@ -112,5 +170,63 @@ final class TruthCLITests: XCTestCase {
         XCTAssertEqual(stopped.status, 1)
         XCTAssertTrue(stopped.stdout.contains("misses its SLO with nothing down"), stopped.stdout)
         XCTAssertTrue(stopped.stdout.contains("Fix the capacity first"), stopped.stdout)
+    }
+
+    /// The lesson: three single points of failure, each with its fix; the fixed design has none.
+    func testSpofLessonAndItsFixes() throws {
+        let before = try sdsim(["spof", "scenarios/spof-lesson.yaml", "--no-db", "--format", "json"])
+        XCTAssertEqual(before.status, 1, before.stderr)
+        let a = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(a["single_points_of_failure"] as? [String], ["lb", "app", "db"])
+        let fixes = (a["rows"] as? [[String: Any]] ?? []).compactMap { $0["fix"] as? String }
+        XCTAssertEqual(fixes.count, 3)
+        XCTAssertTrue(fixes[0].contains("replicas: 2"), fixes[0])
+        XCTAssertTrue(fixes[1].contains("health-check"), fixes[1])
+        XCTAssertTrue(fixes[2].contains("failover"), fixes[2])
+        let after = try sdsim(["spof", "scenarios/spof-lesson-fixed.yaml", "--no-db"])
+        XCTAssertEqual(after.status, 0, after.stdout)
+        XCTAssertTrue(after.stdout.contains("No single point of failure."), after.stdout)
+    }
+
+    /// The whiteboard architecture passes: every tier of instagram.yaml survives the loss of any one
+    /// replica, balancer, or the database's primary, for every workload. A 60 s run (a 20 s outage,
+    /// twice the database's 10 s failover) keeps the 14 runs cheap; the full 210 s audit agrees
+    /// (`sdsim spof scenarios/instagram.yaml`, about 80 s of CPU).
+    func testInstagramHasNoSinglePointOfFailure() throws {
+        let out = try sdsim(["spof", "scenarios/instagram.yaml", "--no-db", "--jobs", "2", "--format", "json",
+                             "--set", "duration=60s", "--set", "warmup=10s"])
+        XCTAssertEqual(out.status, 0, out.stdout)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["single_points_of_failure"] as? [String], [])
+        XCTAssertEqual((doc["rows"] as? [Any])?.count, 13)   // 13 component groups, no machines or zones
+    }
+
+    /// `redundancy: dns` and `detection:` are read; a replicated balancer may start a route.
+    func testRedundancyKeysAreRead() throws {
+        let file = try temporaryDirectory().appendingPathComponent("dns.yaml")
+        try """
+            name: dns
+            duration: 10s
+            workload:
+              - name: w
+                arrival: poisson(10/s)
+                route: [lb, app]
+            components:
+              lb:
+                kind: load-balancer
+                targets: app
+                replicas: 2
+                redundancy: dns
+              app:
+                kind: server
+                service: constant(1ms)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let ok = try sdsim(["validate", file.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "redundancy: dns", with: "redundancy: vrrp")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let bad = try sdsim(["validate", file.path])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("redundancy"), bad.stderr)
     }
 }
