@@ -21,6 +21,7 @@ struct ScenarioDraft {
     var expectations: [ExpectationDraft] = []
     var population: PopulationDraft?
     var scale: [ScaleDraft] = []
+    var autoscale: [AutoscaleDraft] = []
     /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
     var workloadGiven = false
 }
@@ -43,6 +44,10 @@ struct WorkloadDraft {
     var isWrite: Bool?
     var payloads: [PayloadDraft] = []
     var copies: [Double] = []
+    var start: SimDuration?
+    var startNode: YAMLNode?
+    var stop: SimDuration?
+    var stopNode: YAMLNode?
 }
 
 /// What has been read of one request class under `mix:`.
@@ -116,6 +121,7 @@ struct ComponentDraft {
     var processes = 1
     var threads: Int?
     var processLock = false
+    var switchInterval: SimDuration?
     var afterCalls: [Distribution] = []
     var afterCallsNode: YAMLNode?
     var callCost: Distribution?
@@ -318,6 +324,7 @@ enum Schema {
                 }
                 server.afterCalls = d.afterCalls.count == d.calls.count ? d.afterCalls : []
                 server.callCost = d.callCost
+                if d.processLock { server.switchInterval = d.switchInterval }
                 return .server(server)
             },
             check: { d, mapping, v in v.checkServerProcesses(d, mapping) },
@@ -426,6 +433,8 @@ enum Schema {
                   shape: .flag, default: "from the type") { d, n, v in d.isWrite = v.bool(n, key: "write") },
         payloadField(WorkloadDraft.self) { d, p in d.payloads = p },
         copiesField(WorkloadDraft.self) { d, c in d.copies = c },
+        workloadStart,
+        workloadStop,
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
@@ -511,11 +520,15 @@ enum Schema {
                   shape: .mapping(populationFields.docs())) { d, n, v in d.population = v.readPopulation(n) },
         FieldSpec("components", required: true, help: "Component name → component; at least one.",
                   shape: .named(.component, noun: "component")) { d, n, v in d.components = v.readComponents(n) },
-        FieldSpec("machines", help: "Machine-type name → machine type; components run on them with `machine:`.",
+        FieldSpec("machines", help: "Machine-type name → machine type; components run on them with `machine:`, each replica "
+                  + "on an instance of its own or all on one (`placement`), their CPU sharing its cores as `scheduling` says. "
+                  + "A server's CPU is its `service`, and with threads its `after-calls` and `call-cost`; with a "
+                  + "`process-lock` each process computes one thread at a time.",
                   shape: .named(.mapping(machineFields.docs()), noun: "machine")) { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures", help: "Failures to inject, each with exactly one action.",
                   shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
         scaleField,
+        autoscaleField,
         FieldSpec("slo", help: "Service-level objective, used by `sdsim spof`.", shape: .mapping(sloFields.docs()),
                   default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,
