@@ -78,6 +78,10 @@ public enum Runner {
             w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
             w.bytes = client.bytes
             w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
+            w.sliceLatency = client.sliceLatency
+            w.sliceSeconds = model.seriesSlice.seconds
+            w.sliceStart = model.warmupEnd.seconds
+            w.fillSeries(replications: 1, end: config.duration.seconds)
             w.availabilityTheory = theory?[Int(client.workload)]
             if config.focus != nil {
                 w.focus = FocusResult(arrived: client.focusArrived, completed: client.focusCompleted, failed: client.focusFailed,
@@ -157,6 +161,12 @@ public enum Runner {
             out.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
             out.bytes = rows.reduce(0) { $0 + $1.bytes }
             out.availabilityTheory = rows[0].availabilityTheory
+            out.sliceSeconds = rows[0].sliceSeconds
+            out.sliceStart = rows[0].sliceStart
+            out.sliceLatency = rows[0].sliceLatency.map { first in
+                rows.dropFirst().reduce(into: first) { h, row in if let other = row.sliceLatency { h.merge(other) } }
+            }
+            out.fillSeries(replications: outcomes.count, end: first.simulatedSeconds)
             out.slices = rows[0].slices.indices.map { i in
                 (rows.reduce(0) { $0 + $1.slices[i].completed }, rows.reduce(0) { $0 + $1.slices[i].failed })
             }

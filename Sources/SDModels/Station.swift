@@ -44,6 +44,8 @@ open class Station: Node {
         self.warmupNs = model.warmupEnd.ns
         self.busyAverage = TimeAverage(start: model.warmupEnd)
         self.queueAverage = TimeAverage(start: model.warmupEnd)
+        busyAverage.enableSlices(count: Client.seriesSlices, length: model.seriesSlice)
+        queueAverage.enableSlices(count: Client.seriesSlices, length: model.seriesSlice)
         super.init(name: name, group: group, model: model)
     }
 
@@ -156,12 +158,19 @@ open class Station: Node {
 
     open override func result(window: SimDuration, end: SimTime) -> ComponentResult? {
         let w = max(window.seconds, 1e-300)
-        return ComponentResult(
+        var r = ComponentResult(
             name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: workers,
             utilization: busyAverage.average(until: end) / Double(workers),
             throughput: Double(completions) / w, queueLengthMean: queueAverage.average(until: end),
             waitMean: waits.mean, responseMean: responses.mean, hitRatio: hitRatioResult,
             arrived: arrivals, completed: completions, rejected: rejections)
+        let start = model.warmupEnd.seconds, slice = model.seriesSlice.seconds
+        r.series = [
+            Series(name: "utilization", start: start, interval: slice,
+                   values: busyAverage.sliceAverages(until: end).map { $0 / Double(workers) }),
+            Series(name: "queue_length", start: start, interval: slice, values: queueAverage.sliceAverages(until: end)),
+        ]
+        return r
     }
 }
 

@@ -7,6 +7,10 @@ import SDModels
 /// { "scenario", "lesson" (when the scenario has one), "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
 ///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
 ///       "failed_by": { "<reason>": n }, "retries", "late_replies", "arrived_by_type": { "<type>": n }, "bytes",
+///       "availability", "availability_series": [a, …] (per slice; null where nothing finished),
+///       "series": { "<name>": { "start", "interval", "values": [x or null, …] } } with "throughput"
+///                   (req/s), "latency_mean", "latency_p50", "latency_p99" (s, within 6.25%), per slice of
+///                   the measured window by arrival time,
 ///       "latency": { "count", "mean", "mean_ci95": [lo, hi], "p50", "p90", "p99", "p999", "max",
 ///                    "out_of_range" } } },
 ///   "components": { "<name>": { "kind", "group" (instances of a replicated group only),
@@ -14,7 +18,8 @@ import SDModels
 ///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
 ///       "arrived", "completed", "rejected", "target_shares": { "<replica>": f } (load balancers),
 ///       "keys_moved_on_add" (hash load balancers), then per-kind extras,
-///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (queues only) } },
+///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (stations: "utilization" and
+///       "queue_length" averaged over each slice; message queues: sampled "depth") } },
 ///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
 ///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
 ///   "expectations_passed" (when the scenario has expectations) }
@@ -79,6 +84,14 @@ public enum JSONReport {
         ])
     }
 
+    /// Series as `{ "<name>": { "start", "interval", "values": [x, …] } }` (NaN written as null).
+    static func series(_ list: [Series]) -> JSONValue {
+        .object(list.map { s in
+            (s.name, .object([("start", .double(s.start)), ("interval", .double(s.interval)),
+                              ("values", .array(s.values.map { .double($0) }))]))
+        })
+    }
+
     static func workload(_ w: WorkloadResult) -> JSONValue {
         let l = w.latency
         return .object([
@@ -94,6 +107,7 @@ public enum JSONReport {
             ("availability", .double(w.availability)),
         ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [
             ("availability_series", .array(w.availabilitySeries.map { $0.map(JSONValue.double) ?? .null })),
+        ] + (w.series.isEmpty ? [] : [("series", series(w.series))]) + [
             ("latency", .object([
                 ("count", .integer(l.count)),
                 ("mean", .double(l.mean)),
@@ -135,10 +149,7 @@ public enum JSONReport {
         if let moved = c.keysMovedOnAdd { members.append(("keys_moved_on_add", .double(moved))) }
         for (name, value) in c.extra { members.append((name, .double(value))) }
         if !c.series.isEmpty {
-            members.append(("series", .object(c.series.map { s in
-                (s.name, .object([("start", .double(s.start)), ("interval", .double(s.interval)),
-                                  ("values", .array(s.values.map { .double($0) }))]))
-            })))
+            members.append(("series", series(c.series)))
         }
         return .object(members)
     }

@@ -36,3 +36,23 @@ public enum SpofReport {
         ]).rendered(indent: 2) + "\n"
     }
 }
+
+extension SpofReport {
+    /// The rows as stored in the results database's `analysis_rows` (one row per component group).
+    public static func analysisRows(_ rows: [SpofRow]) -> [AnalysisRow] {
+        rows.enumerated().map { i, r in
+            AnalysisRow(index: i, subject: r.component, values: [
+                ("crashed", nil, r.crashed), ("availability", r.availability, nil), ("p99", r.p99, nil),
+                ("lost", Double(r.lost), nil), ("spof", r.meetsSLO ? 0 : 1, nil), ("reason", nil, r.reason),
+            ])
+        }
+    }
+
+    /// The rows as CSV: component, crashed, availability, p99, lost, spof, reason.
+    public static func csv(_ rows: [SpofRow]) -> String {
+        CSVReport.table(["component", "crashed", "availability", "p99", "lost", "spof", "reason"], rows.map { r in
+            [r.component, r.crashed, CSVReport.number(r.availability), CSVReport.number(r.p99), "\(r.lost)",
+             r.meetsSLO ? "0" : "1", r.reason]
+        })
+    }
+}

@@ -6,7 +6,7 @@ import SDScenario
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, csv
 }
 
 /// `sdsim run FILE`: simulate a scenario and report.
@@ -20,7 +20,11 @@ struct Run: ParsableCommand {
             not depend on --jobs).
 
             Every run is also stored in an SQLite database (default results/sdsim.db) in one \
-            transaction: tables runs, workload_stats and component_stats.
+            transaction, with the time it was made, its --label, the sdsim version and commit, the \
+            command line, the scenario text and its series over time; find it again with \
+            'sdsim results list' (docs/how-to/results-database.md).
+
+            --format csv prints the workload table, a blank line, then the component table, as CSV.
 
             A scenario's 'expect:' assertions are checked after the run and listed at the end \
             of the report with PASS or FAIL and the measured value; when any fails, the exit \
@@ -30,6 +34,7 @@ struct Run: ParsableCommand {
               sdsim run scenarios/mm1.yaml
               sdsim run scenarios/three-tier.yaml --format json | jq '.workload'
               sdsim run scenarios/mm1.yaml --seed 42 --replications 10 --jobs 2
+              sdsim run scenarios/failures.yaml --label baseline --html failures.html
             """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -37,11 +42,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: SimulationOptions
 
-    @Option(help: "SQLite results database to append the run to.")
-    var db: String = "results/sdsim.db"
-
-    @Flag(help: "Do not write the results database.")
-    var noDb = false
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Independent replications; their means give the confidence intervals.")
     var replications: Int = 1
@@ -66,26 +67,19 @@ struct Run: ParsableCommand {
         } else {
             result = Expectations.check(config, result)
         }
-        let report = options.format == .json ? JSONReport.render(result) : TextReport.render(result)
+        let report: String
+        switch options.format {
+        case .json: report = JSONReport.render(result)
+        case .csv: report = CSVReport.render(result)
+        case .text: report = TextReport.render(result)
+        }
         Console.standardOutput.write(report)
-        if !noDb { try store(result) }
+        let metadata = store.metadata(command: "run")
+        try store.write { db in
+            try db.record(result, scenarioFile: file, configText: try? String(contentsOfFile: file, encoding: .utf8),
+                          metadata: metadata)
+        }
         if !result.expectationsHold { throw ExitCode.failure }
-    }
-
-    private func store(_ result: RunResult) throws {
-        let directory = (db as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        do {
-            let store = try ResultsStore(path: db)
-            defer { store.close() }
-            let text = try? String(contentsOfFile: file, encoding: .utf8)
-            try store.record(result, scenarioFile: file, configText: text)
-        } catch {
-            Console.standardError.write("sdsim: error: \(error)\n")
-            throw ExitCode.failure
-        }
     }
 }
 

@@ -22,6 +22,7 @@ struct Sdsim: ParsableCommand {
               sdsim spof scenarios/single-db.yaml   find single points of failure
               sdsim estimate scenarios/instagram.yaml   back-of-the-envelope numbers
               sdsim validate my.yaml                check a file without running it
+              sdsim results list                    runs recorded in results/sdsim.db
 
             The README has a tutorial, a guided tour of scenarios/ and a reference of
             every key.
@@ -30,7 +31,8 @@ struct Sdsim: ParsableCommand {
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
             or a wrong option).
             """,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self])
+        version: sdsimVersion,
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Results.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {

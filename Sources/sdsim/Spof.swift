@@ -13,7 +13,8 @@ struct Spof: ParsableCommand {
             requests that arrive during the outage: availability, p99 latency, requests lost. A \
             component whose loss breaks the scenario's 'slo:' (availability and p99 targets; by \
             default 99.9% availability) is a single point of failure, and the table says why. \
-            The runs use all cores (--jobs) and the output does not depend on how many.
+            The runs use all cores (--jobs) and the output does not depend on how many. The rows \
+            are stored in the results database (table analysis_rows) unless --no-db.
 
             Exit status: 0 when there is no single point of failure, 1 when there is one, 2 on bad input.
             """)
@@ -23,14 +24,26 @@ struct Spof: ParsableCommand {
 
     @OptionGroup var options: SimulationOptions
 
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
         let config = try loadScenario(file)
         let progress = options.progress(label: config.name + " spof")
         let rows = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
         progress.display.finish()
         let slo = config.slo ?? SpofAudit.defaultSLO
-        Console.standardOutput.write(options.format == .json ? SpofReport.json(rows, scenario: config.name)
-                                     : SpofReport.text(rows, scenario: config.name, slo: slo, sloGiven: config.slo != nil))
+        switch options.format {
+        case .json: Console.standardOutput.write(SpofReport.json(rows, scenario: config.name))
+        case .csv: Console.standardOutput.write(SpofReport.csv(rows))
+        case .text: Console.standardOutput.write(SpofReport.text(rows, scenario: config.name, slo: slo, sloGiven: config.slo != nil))
+        }
+        let header = RunResult(scenario: config.name, seed: options.seed ?? config.seed, simulatedSeconds: config.duration.seconds,
+                               warmupSeconds: config.warmup.seconds, events: 0, replications: 1, workloads: [], components: [])
+        let metadata = store.metadata(command: "spof")
+        try store.write { db in
+            try db.recordAnalysis(SpofReport.analysisRows(rows), header: header, scenarioFile: file,
+                                  configText: try? String(contentsOfFile: file, encoding: .utf8), metadata: metadata)
+        }
         if rows.contains(where: { !$0.meetsSLO }) { throw ExitCode.failure }
     }
 }

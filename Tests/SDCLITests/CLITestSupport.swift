@@ -76,4 +76,13 @@ final class SQLiteCounter {
         defer { sqlite3_finalize(stmt) }
         return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
     }
+
+    /// The first column of the first row of `sql` as text, or nil when there is none.
+    func text(_ sql: String) -> String? {
+        var stmt: OpaquePointer?
+        sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_step(stmt) == SQLITE_ROW, let p = sqlite3_column_text(stmt, 0) else { return nil }
+        return String(cString: p)
+    }
 }
