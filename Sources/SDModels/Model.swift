@@ -396,6 +396,12 @@ public final class Model {
         requests.records[Int(request)].frames[i].aux = aux
     }
 
+    /// Marks the top frame as holding one of its node's workers until it departs.
+    public func setHoldsWorker(_ request: Int32) {
+        let i = requests.records[Int(request)].frames.count - 1
+        requests.records[Int(request)].frames[i].holdsWorker = true
+    }
+
     /// Sets the phase marker of the top frame (which belongs to the node calling this).
     public func setPhase(_ request: Int32, _ phase: UInt8) {
         let i = requests.records[Int(request)].frames.count - 1

@@ -9,8 +9,12 @@ public struct Frame: Sendable {
     public var phase: UInt8
     /// When the request arrived at this component, in nanoseconds.
     public var arrivedAt: Int64
-    /// Component-private value (a load balancer keeps the index of the replica it chose).
+    /// Component-private value, one meaning per kind of component (a load balancer keeps the index
+    /// of the replica it chose, a coordinator the number of participants that prepared).
     public var aux: Int32 = 0
+    /// Whether the request holds one of this component's workers until it departs
+    /// (a thread-per-request server). Kept apart from ``aux``, which the component may use too.
+    public var holdsWorker: Bool = false
     /// The node's life (``Node/epoch``) when the request was sent to it: a frame from before a
     /// crash belongs to a request the crash already accounted for.
     public var epoch: UInt32 = 0

@@ -67,7 +67,7 @@ open class Station: Node {
     }
 
     private func startService(_ request: Int32, now: SimTime) {
-        if holdsWorker { model.setAux(request, Int32(bitPattern: epoch) &+ 1) }   // holds a worker until it departs
+        if holdsWorker { model.setHoldsWorker(request) }   // holds a worker until it departs
         busy += 1
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
@@ -145,7 +145,10 @@ open class Station: Node {
 
     /// A thread-per-request station frees the worker when the request leaves.
     open override func departing(_ request: Int32) {
-        if holdsWorker && requests.top(request).aux == Int32(bitPattern: epoch) &+ 1 && !keepsWorker(request) { release(request) }
+        guard holdsWorker else { return }
+        let top = requests.top(request)
+        // A frame from before a crash holds no worker of this life: the crash freed them all.
+        if top.holdsWorker && top.epoch == epoch && !keepsWorker(request) { release(request) }
     }
 
     /// Called when a request's service ends. By default it moves on along its route.

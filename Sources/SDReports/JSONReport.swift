@@ -92,6 +92,24 @@ public enum JSONReport {
         })
     }
 
+    /// A workload's latency summary; with no completed request every figure is `null` (a mean of
+    /// nothing is not zero).
+    static func latency(_ l: LatencySummary) -> JSONValue {
+        let none = l.count == 0
+        func v(_ x: Double) -> JSONValue { none ? .null : .double(x) }
+        return .object([
+            ("count", .integer(l.count)),
+            ("mean", v(l.mean)),
+            ("mean_ci95", none ? .null : .array([.double(l.meanCI95.low), .double(l.meanCI95.high)])),
+            ("p50", v(l.p50)),
+            ("p90", v(l.p90)),
+            ("p99", v(l.p99)),
+            ("p999", v(l.p999)),
+            ("max", v(l.max)),
+            ("out_of_range", .integer(l.outOfRange)),
+        ])
+    }
+
     static func workload(_ w: WorkloadResult) -> JSONValue {
         let l = w.latency
         return .object([
@@ -108,17 +126,7 @@ public enum JSONReport {
         ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [
             ("availability_series", .array(w.availabilitySeries.map { $0.map(JSONValue.double) ?? .null })),
         ] + (w.series.isEmpty ? [] : [("series", series(w.series))]) + [
-            ("latency", .object([
-                ("count", .integer(l.count)),
-                ("mean", .double(l.mean)),
-                ("mean_ci95", .array([.double(l.meanCI95.low), .double(l.meanCI95.high)])),
-                ("p50", .double(l.p50)),
-                ("p90", .double(l.p90)),
-                ("p99", .double(l.p99)),
-                ("p999", .double(l.p999)),
-                ("max", .double(l.max)),
-                ("out_of_range", .integer(l.outOfRange)),
-            ])),
+            ("latency", latency(l)),
         ] + (w.focus.map { f in [("focus", JSONValue.object([
             ("arrived", .integer(f.arrived)), ("completed", .integer(f.completed)), ("failed", .integer(f.failed)),
             ("availability", .double(f.availability)), ("p99", .double(f.p99)),

@@ -131,8 +131,13 @@ public enum TextReport {
         for w in workloads {
             let l = w.latency
             let d = Format.duration
-            t.rows.append([
-                w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed),
+            let counts = [w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed)]
+            guard l.count > 0 else {
+                // A mean of nothing is not zero: say so instead of printing figures.
+                t.rows.append(counts + ["none completed", "-", "-", "-", "-", "-", "-"])
+                continue
+            }
+            t.rows.append(counts + [
                 d(l.mean), "[\(d(l.meanCI95.low)), \(d(l.meanCI95.high))]",
                 d(l.p50), d(l.p90), d(l.p99), d(l.p999), d(l.max),
             ])

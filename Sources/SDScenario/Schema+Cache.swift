@@ -6,32 +6,50 @@ import Yams
 /// hit) or keyed (`capacity`: it holds the requests' keys, with `policy`, `ttl`, `write-policy`
 /// and `flush-delay`); exactly one of `hit-ratio` and `capacity` is required.
 extension Schema {
-    static let hitRatio = FieldSpec<ComponentDraft>("hit-ratio") { d, n, v in
+    static let hitRatio = FieldSpec<ComponentDraft>(
+        "hit-ratio", help: "Simple cache: each lookup hits with this probability, independently; requests need no keys. Not with `capacity`.",
+        shape: .fraction) { d, n, v in
         d.hitRatio = v.fraction(n, key: "hit-ratio")
     }
     /// `capacity: 10k` holds 10,000 entries; `capacity: 64MB` holds 64 MB of values, each entry
     /// weighing the size of the request that stored it. A count takes the suffixes k and M; `B`
     /// is bytes here (write `1000M` for a billion entries).
-    static let capacity = FieldSpec<ComponentDraft>("capacity", example: "capacity: 10k") { d, n, v in
+    static let capacity = FieldSpec<ComponentDraft>(
+        "capacity", example: "capacity: 10k",
+        help: "Keyed cache: how much it holds, a count of entries (`10k`) or a size (`64MB`, each entry weighing its request's size). "
+            + "Requests need `keys`. Not with `hit-ratio`.",
+        shape: .form("a count of entries or a size", example: "10k", pattern: SchemaPatterns.countOrSize)) { d, n, v in
         d.capacity = v.cacheCapacity(n, key: "capacity")
         d.capacityGiven = true
     }
-    static let cachePolicy = FieldSpec<ComponentDraft>("policy") { d, n, v in
+    static let cachePolicy = FieldSpec<ComponentDraft>(
+        "policy", help: "What a full keyed cache evicts: the least recently used entry; the least frequently used (counting every request "
+            + "for the key since the start, ties to the least recently used); the first inserted; a random entry.",
+        shape: .choice(CachePolicy.allCases.map(\.rawValue)), default: "lru") { d, n, v in
         let options = CachePolicy.allCases.map { (name: $0.rawValue, value: $0) }
         if let p = v.choice(n, key: "policy", noun: "cache policy", plural: "cache policies", options: options,
                             place: " in component '\(d.name)'") {
             d.cachePolicy = p
         }
     }
-    static let ttl = FieldSpec<ComponentDraft>("ttl") { d, n, v in
+    static let ttl = FieldSpec<ComponentDraft>(
+        "ttl", help: "Keyed cache: how long an entry stays valid after it was stored. Hits do not extend it.",
+        shape: .duration(positive: true), default: "until evicted") { d, n, v in
         d.ttl = v.duration(n, key: "ttl", positive: true)
     }
-    static let writePolicy = FieldSpec<ComponentDraft>("write-policy") { d, n, v in
+    static let writePolicy = FieldSpec<ComponentDraft>(
+        "write-policy",
+        help: "Writes to a keyed cache: `cache-aside` sends the write to `on-miss` and deletes the entry when it has been applied; "
+            + "`write-through` sends it and stores the new value when applied; `write-back` stores the value as dirty and answers at once, "
+            + "writing it to `on-miss` later.",
+        shape: .choice(CacheWritePolicy.allCases.map(\.rawValue)), default: "cache-aside") { d, n, v in
         let options = CacheWritePolicy.allCases.map { (name: $0.rawValue, value: $0) }
         d.writePolicy = v.choice(n, key: "write-policy", noun: "write policy", plural: "write policies", options: options,
                                  place: " in component '\(d.name)'")
     }
-    static let flushDelay = FieldSpec<ComponentDraft>("flush-delay") { d, n, v in
+    static let flushDelay = FieldSpec<ComponentDraft>(
+        "flush-delay", help: "`write-policy: write-back` only: how long after an entry becomes dirty it is written to `on-miss`.",
+        shape: .duration(positive: false), default: "none (flush only when the entry leaves)") { d, n, v in
         d.flushDelay = v.duration(n, key: "flush-delay", positive: false)
     }
 
@@ -56,7 +74,13 @@ extension Schema {
             return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
                                       queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
         },
-        check: { d, mapping, v in v.checkCache(d, mapping) })
+        check: { d, mapping, v in v.checkCache(d, mapping) },
+        help: """
+        A station like a server (workers, waiting room, service time); every request costs one service time. A cache is \
+        either simple (`hit-ratio`) or keyed (`capacity`); exactly one of the two is required. A miss is sent to \
+        `on-miss`; when that answer comes back the request moves on along its route. The cache's worker is not held \
+        while the miss is out.
+        """)
 }
 
 extension Validator {

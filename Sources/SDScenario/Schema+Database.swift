@@ -41,55 +41,85 @@ extension Schema {
     static let readReplicas = 0...1_000
 
     /// `service` of a database: optional when both `read-service` and `write-service` are given.
-    static let databaseService = FieldSpec<ComponentDraft>("service") { d, n, v in
+    static let databaseService = FieldSpec<ComponentDraft>(
+        "service", help: "Query time. Required unless both `read-service` and `write-service` are given.",
+        shape: .distribution(.duration)) { d, n, v in
         d.service = v.distribution(n, key: "service", of: .duration)
     }
 
     static let databaseFields: [FieldSpec<ComponentDraft>] = [
         kind, workersField, databaseService,
-        FieldSpec("read-service") { d, n, v in d.database.readService = v.distribution(n, key: "read-service", of: .duration) },
-        FieldSpec("write-service") { d, n, v in d.database.writeService = v.distribution(n, key: "write-service", of: .duration) },
-        FieldSpec("connections") { d, n, v in d.database.connections = v.count(n, key: "connections", range: workers) },
+        FieldSpec("read-service", help: "Time of a read query.", shape: .distribution(.duration), default: "`service`") { d, n, v in d.database.readService = v.distribution(n, key: "read-service", of: .duration) },
+        FieldSpec("write-service", help: "Time of a write query.", shape: .distribution(.duration), default: "`service`") { d, n, v in d.database.writeService = v.distribution(n, key: "write-service", of: .duration) },
+        FieldSpec("connections", help: "Connection pool per node: queries admitted at once (in service or waiting for a worker).",
+                  shape: .count(workers), default: "`workers`") { d, n, v in d.database.connections = v.count(n, key: "connections", range: workers) },
         queueLimitField,
-        FieldSpec("read-replicas") { d, n, v in d.database.readReplicas = v.count(n, key: "read-replicas", range: readReplicas) },
-        FieldSpec("replication-lag") { d, n, v in
+        FieldSpec("read-replicas", help: "Read replicas per shard; reads go to them in turn.", shape: .count(readReplicas), default: "0") { d, n, v in d.database.readReplicas = v.count(n, key: "read-replicas", range: readReplicas) },
+        FieldSpec("replication-lag",
+                  help: "Delay per write and per replica between the commit on the primary and its visibility on the replica. "
+                      + "Required with read replicas, an error without.",
+                  shape: .distribution(.duration)) { d, n, v in
             d.database.replicationLag = v.distribution(n, key: "replication-lag", of: .duration)
         },
-        FieldSpec("shards") { d, n, v in
+        FieldSpec("shards", help: "Shards at the start. With more than one, some workload must have `keys`.", shape: .count(shards),
+                  default: "1 (or one more than the `ranges` keys)") { d, n, v in
             d.database.shards = v.count(n, key: "shards", range: shards)
             d.database.shardsNode = n
         },
-        FieldSpec("sharding") { d, n, v in
+        FieldSpec("sharding",
+                  help: "`hash`: mix(key) mod shards. `range`: contiguous key ranges (equal widths, or `ranges`). "
+                      + "`directory`: placed like `hash`, but each request first pays `directory-lookup`.",
+                  shape: .choice(ShardingScheme.allCases.map(\.rawValue)), default: "hash") { d, n, v in
             let options = ShardingScheme.allCases.map { (name: $0.rawValue, value: $0) }
             d.database.sharding = v.choice(n, key: "sharding", noun: "sharding scheme", plural: "schemes", options: options,
                                            place: " in component '\(d.name)'")
         },
-        FieldSpec("ranges") { d, n, v in
+        FieldSpec("ranges",
+                  help: "`sharding: range` only: the first key of every shard after the first, each at least 2 and above the one before.",
+                  shape: .list(.count(2...Int.max), nonEmpty: true), default: "equal widths") { d, n, v in
             d.database.ranges = v.rangeStarts(n)
             d.database.rangesNode = n
         },
-        FieldSpec("directory-lookup") { d, n, v in
+        FieldSpec("directory-lookup",
+                  help: "Time to ask the directory where a key lives (a pure delay); required with, and only for, `sharding: directory`.",
+                  shape: .distribution(.duration)) { d, n, v in
             d.database.directoryLookup = v.distribution(n, key: "directory-lookup", of: .duration)
         },
-        FieldSpec("hot-threshold") { d, n, v in
+        FieldSpec("hot-threshold",
+                  help: "A shard is flagged hot when its share of the queries exceeds this multiple of the mean share.",
+                  shape: .number(above: 0), default: "2") { d, n, v in
             if let x = v.positiveNumber(n, key: "hot-threshold") { d.database.hotThreshold = x }
         },
-        FieldSpec("split-hot") { d, n, v in
+        FieldSpec("split-hot",
+                  help: "Whether the range shard with the most queries so far splits in two at `split-at`. Needs `sharding: range`.",
+                  shape: .flag, default: "false") { d, n, v in
             d.database.splitHot = v.bool(n, key: "split-hot")
             d.database.splitHotNode = n
         },
-        FieldSpec("split-at") { d, n, v in
+        FieldSpec("split-at", help: "When the split of `split-hot` happens; before the end of the run.",
+                  shape: .duration(positive: false)) { d, n, v in
             d.database.splitAt = v.duration(n, key: "split-at", positive: false)
             d.database.splitAtNode = n
         },
-        FieldSpec("scatter-types") { d, n, v in d.database.scatterTypes = v.requestTypeNames(n, key: "scatter-types") },
-        FieldSpec("initial-bytes") { d, n, v in if let x = v.size(n, key: "initial-bytes") { d.database.initialBytes = x } },
-        FieldSpec("replication") { d, n, v in
+        FieldSpec("scatter-types",
+                  help: "Read request types sent to every shard at once; the request completes when the slowest shard has answered.",
+                  shape: .list(.text, nonEmpty: true)) { d, n, v in d.database.scatterTypes = v.requestTypeNames(n, key: "scatter-types") },
+        FieldSpec("initial-bytes", help: "Data stored before the run, over all shards.", shape: .size, default: "0B") { d, n, v in
+            if let x = v.size(n, key: "initial-bytes") { d.database.initialBytes = x }
+        },
+        FieldSpec("replication",
+                  help: "`async`: a write is acknowledged when it commits on the primary; the replicas apply it later, and a failover "
+                      + "loses the acknowledged writes the promoted replica had not applied. `sync`: a write is acknowledged when every "
+                      + "replica of its shard has applied it; a failover loses none.",
+                  shape: .choice(ReplicationMode.allCases.map(\.rawValue)), default: "async") { d, n, v in
             let options = ReplicationMode.allCases.map { (name: $0.rawValue, value: $0) }
             d.database.replication = v.choice(n, key: "replication", noun: "replication mode", plural: "modes",
                                               options: options, place: " in component '\(d.name)'")
         },
-        FieldSpec("failover") { d, n, v in
+        FieldSpec("failover",
+                  help: "Whether a read replica is promoted when the primary crashes: `true` (detection 10s, promotion 5s), `false`, "
+                      + "or a mapping with `detection` and `promotion`. Needs read replicas.",
+                  shape: .anyOf([.flag, .mapping(failoverFields.docs())]), default: "false") { d, n, v in
             d.database.failover = v.failover(n, place: " in component '\(d.name)'")
             d.database.failoverNode = n
         },
@@ -97,8 +127,10 @@ extension Schema {
 
     /// The keys of a `failover:` mapping.
     static let failoverFields: [FieldSpec<FailoverConfig>] = [
-        FieldSpec("detection") { d, n, v in if let x = v.duration(n, key: "detection", positive: false) { d.detection = x } },
-        FieldSpec("promotion") { d, n, v in if let x = v.duration(n, key: "promotion", positive: false) { d.promotion = x } },
+        FieldSpec("detection", help: "Time from the crash of a primary until the cluster manager notices it.", shape: .duration(positive: false),
+                  default: "10s") { d, n, v in if let x = v.duration(n, key: "detection", positive: false) { d.detection = x } },
+        FieldSpec("promotion", help: "Time to promote a replica once the crash is noticed; writes to the shard fail meanwhile.", shape: .duration(positive: false),
+                  default: "5s") { d, n, v in if let x = v.duration(n, key: "promotion", positive: false) { d.promotion = x } },
     ]
 
     static let databaseKind = ComponentKindSpec(
@@ -116,7 +148,15 @@ extension Schema {
                 splitAt: db.splitHot == true ? db.splitAt : nil, scatterTypes: db.scatterTypes.map(\.name),
                 initialBytes: db.initialBytes, replication: db.replication ?? .async, failover: db.failover))
         },
-        check: { d, mapping, v in v.checkDatabaseKeys(d, mapping) })
+        check: { d, mapping, v in v.checkDatabaseKeys(d, mapping) },
+        help: """
+        A primary with optional read replicas, optionally split into shards, each shard with its own primary and replicas. \
+        Every node has `workers` query executors behind a connection pool of `connections`; a query first takes a \
+        connection (waiting in a FIFO of `queue-limit` places, or turned away: reason `rejected`), then waits for a worker. \
+        Writes go to the primary of their key's shard; reads go to the shard's replicas in turn (to the primary without \
+        replicas). A write becomes visible on each replica after its own draw of `replication-lag`. A database has no \
+        `replicas` key; its nodes are named `db.primary`, `db.replica-1`, or `db.shard-2.primary` when sharded.
+        """)
 }
 
 extension Validator {

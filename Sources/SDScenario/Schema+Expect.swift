@@ -141,10 +141,15 @@ public enum ExpectationParser {
 }
 
 extension Schema {
-    static let lessonField = FieldSpec<ScenarioDraft>("lesson") { d, n, v in
+    static let lessonField = FieldSpec<ScenarioDraft>(
+        "lesson", help: "What the scenario teaches, printed after its report (text output).", shape: .text) { d, n, v in
         if let s = v.string(n, key: "lesson") { d.lesson = s.trimmingSpaces() }
     }
-    static let expectField = FieldSpec<ScenarioDraft>("expect") { d, n, v in d.expectations = v.readExpectations(n) }
+    static let expectField = FieldSpec<ScenarioDraft>(
+        "expect",
+        help: "Expectations checked after the run, each `SUBJECT.METRIC OP VALUE` or `SUBJECT.METRIC between LOW and HIGH`; "
+            + "`sdsim run` exits 1 when one fails.",
+        shape: .list(.form("an expectation", example: "db.utilization < 0.8", pattern: SchemaPatterns.expectation), nonEmpty: false)) { d, n, v in d.expectations = v.readExpectations(n) }
 }
 
 extension Validator {

@@ -21,26 +21,38 @@ struct FailureDraft {
 
 /// `failures:`, `slo:`, and the `zone:` and `health-check:` keys of components.
 extension Schema {
-    static let zoneField = FieldSpec<ComponentDraft>("zone") { d, n, v in d.zone = v.string(n, key: "zone") }
-    static let healthCheckField = FieldSpec<ComponentDraft>("health-check") { d, n, v in d.healthCheck = v.readHealthCheck(n) }
+    static let zoneField = FieldSpec<ComponentDraft>(
+        "zone", help: "The failure zone it is in; a `zone-outage` crashes every component in the zone.", shape: .text) { d, n, v in d.zone = v.string(n, key: "zone") }
+    static let healthCheckField = FieldSpec<ComponentDraft>(
+        "health-check",
+        help: "Probes each replica every `interval`; a probe of a dead replica fails after `timeout`, and only then does the balancer "
+            + "stop sending to it. Without one the balancer keeps sending to dead replicas.",
+        shape: .mapping(healthCheckFields.docs())) { d, n, v in d.healthCheck = v.readHealthCheck(n) }
 
     /// The keys that say what fails; an entry has exactly one.
     static let failureActions = ["crash", "restart", "slow", "partition", "latency-spike", "flush", "zone-outage", "random"]
 
     static let failureFields: [FieldSpec<FailureDraft>] = [
-        FieldSpec("at") { d, n, v in d.at = v.duration(n, key: "at", positive: false); d.atNode = n },
-        FieldSpec("for") { d, n, v in d.duration = v.duration(n, key: "for", positive: true) },
-        FieldSpec("crash") { d, n, v in d.action("crash", n, v) },
-        FieldSpec("restart") { d, n, v in d.action("restart", n, v) },
-        FieldSpec("slow") { d, n, v in d.action("slow", n, v) },
-        FieldSpec("flush") { d, n, v in d.action("flush", n, v) },
-        FieldSpec("latency-spike") { d, n, v in d.action("latency-spike", n, v) },
-        FieldSpec("random") { d, n, v in d.action("random", n, v) },
-        FieldSpec("zone-outage") { d, n, v in
+        FieldSpec("at", help: "When the failure starts, from the start of the run (warm-up included); before `duration`. Required except with `random`.",
+                  shape: .duration(positive: false)) { d, n, v in d.at = v.duration(n, key: "at", positive: false); d.atNode = n },
+        FieldSpec("for", help: "How long the failure lasts; not with `restart`, `flush` and `random`.", shape: .duration(positive: true),
+                  default: "until the end") { d, n, v in d.duration = v.duration(n, key: "for", positive: true) },
+        FieldSpec("crash", help: "The target stops: requests inside it fail (`lost-in-crash`), requests sent to it fail (`target-down`).",
+                  shape: .name) { d, n, v in d.action("crash", n, v) },
+        FieldSpec("restart", help: "A crashed target comes back.", shape: .name) { d, n, v in d.action("restart", n, v) },
+        FieldSpec("slow", help: "Service times of the target are multiplied by `factor`: a gray failure that health checks miss.",
+                  shape: .name) { d, n, v in d.action("slow", n, v) },
+        FieldSpec("flush", help: "A keyed cache loses its contents (dirty write-back entries are lost).", shape: .name) { d, n, v in d.action("flush", n, v) },
+        FieldSpec("latency-spike", help: "Every hop to or from the target takes `extra` longer.", shape: .name) { d, n, v in d.action("latency-spike", n, v) },
+        FieldSpec("random", help: "Each replica of the target, on its own, is up for a draw of `mttf`, then down for a draw of `mttr`, for the whole run.",
+                  shape: .name) { d, n, v in d.action("random", n, v) },
+        FieldSpec("zone-outage", help: "Every component in the zone crashes.", shape: .text) { d, n, v in
             d.actions.append(("zone-outage", n))
             if let z = v.string(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
         },
-        FieldSpec("partition") { d, n, v in
+        FieldSpec("partition",
+                  help: "At least two sides, each a list of components; components on different sides cannot reach each other (reason `partitioned`).",
+                  shape: .list(.names, nonEmpty: true)) { d, n, v in
             d.actions.append(("partition", n))
             guard case .sequence(let sides) = n, sides.count >= 2 else {
                 v.error("'partition' must list at least two sides, each a list of components, such as '[[app], [db]]', found \(Validator.describe(n))", at: n)
@@ -48,20 +60,23 @@ extension Schema {
             }
             d.sides = sides.compactMap { v.references($0, key: "partition") }
         },
-        FieldSpec("factor") { d, n, v in d.factor = v.positiveNumber(n, key: "factor") },
-        FieldSpec("extra") { d, n, v in d.extra = v.durationOrDistribution(n, key: "extra") },
-        FieldSpec("mttf") { d, n, v in d.mttf = v.durationOrDistribution(n, key: "mttf") },
-        FieldSpec("mttr") { d, n, v in d.mttr = v.durationOrDistribution(n, key: "mttr") },
+        FieldSpec("factor", help: "`slow` only (required): the factor service times are multiplied by.", shape: .number(above: 0)) { d, n, v in d.factor = v.positiveNumber(n, key: "factor") },
+        FieldSpec("extra", help: "`latency-spike` only (required): the extra time per hop, a duration or a duration distribution drawn per hop.",
+                  shape: .durationOrDistribution) { d, n, v in d.extra = v.durationOrDistribution(n, key: "extra") },
+        FieldSpec("mttf", help: "`random` only (required): time up, a duration or a duration distribution.", shape: .durationOrDistribution) { d, n, v in d.mttf = v.durationOrDistribution(n, key: "mttf") },
+        FieldSpec("mttr", help: "`random` only (required): time down, a duration or a duration distribution.", shape: .durationOrDistribution) { d, n, v in d.mttr = v.durationOrDistribution(n, key: "mttr") },
     ]
 
     static let healthCheckFields: [FieldSpec<HealthCheckDraft>] = [
-        FieldSpec("interval", required: true, example: "interval: 10s") { d, n, v in d.interval = v.duration(n, key: "interval", positive: true) },
-        FieldSpec("timeout", required: true, example: "timeout: 2s") { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
+        FieldSpec("interval", required: true, example: "interval: 10s", help: "Time between probes of each replica.",
+                  shape: .duration(positive: true)) { d, n, v in d.interval = v.duration(n, key: "interval", positive: true) },
+        FieldSpec("timeout", required: true, example: "timeout: 2s", help: "A probe of a dead replica fails after this long.",
+                  shape: .duration(positive: true)) { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
     ]
 
     static let sloFields: [FieldSpec<ServiceLevelObjective>] = [
-        FieldSpec("availability") { d, n, v in d.availability = v.percentage(n, key: "availability") },
-        FieldSpec("p99") { d, n, v in d.p99 = v.duration(n, key: "p99", positive: true)?.seconds },
+        FieldSpec("availability", help: "Fraction of requests that must succeed, e.g. `99.9%` or `0.999`.", shape: .percentage) { d, n, v in d.availability = v.percentage(n, key: "availability") },
+        FieldSpec("p99", help: "99th-percentile latency that must not be exceeded.", shape: .duration(positive: true)) { d, n, v in d.p99 = v.duration(n, key: "p99", positive: true)?.seconds },
     ]
 }
 

@@ -14,15 +14,20 @@ struct MachineDraft {
 
 /// `machines:` and the `machine:` key of components.
 extension Schema {
-    static let machineField = FieldSpec<ComponentDraft>("machine") { d, n, v in d.machine = v.reference(n, key: "machine") }
+    static let machineField = FieldSpec<ComponentDraft>(
+        "machine", help: "The machine type it runs on: the CPU part of each service queues for one of the machine's cores.",
+        shape: .name, default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
 
     static let machineFields: [FieldSpec<MachineDraft>] = [
-        FieldSpec("cores", required: true, example: "cores: 8") { d, n, v in
+        FieldSpec("cores", required: true, example: "cores: 8",
+                  help: "CPU cores: how many service demands run at once on one machine. \(MachineConfig.coreCeiling) is the ceiling of vertical scaling.",
+                  shape: .count(1...MachineConfig.coreCeiling)) { d, n, v in
             d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
                               tooLarge: "vertical scaling stops there; add replicas on more machines instead")
         },
-        FieldSpec("speed") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
-        FieldSpec("memory") { d, n, v in
+        FieldSpec("speed", help: "Relative core speed; the CPU part of a service takes service time ÷ speed.", shape: .number(above: 0),
+                  default: "1") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("memory", help: "Memory, reported in JSON (`memory_bytes`); at most 24TiB.", shape: .size, default: "0B") { d, n, v in
             guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
             switch Units.parseSize(text) {
             case .failure(let e): v.error(e.message, at: n, offset: e.offset)
@@ -34,7 +39,8 @@ extension Schema {
                 }
             }
         },
-        FieldSpec("cost") { d, n, v in
+        FieldSpec("cost", help: "Price of one machine per unit of time, e.g. `0.40/h` or `$0.40/h`.",
+                  shape: .form("a price per time", example: "0.40/h", pattern: SchemaPatterns.price), default: "0") { d, n, v in
             guard var text = v.scalarText(n, key: "cost", expected: "a price per hour such as '0.40/h'") else { return }
             if text.hasPrefix("$") { text.removeFirst() }
             switch Units.parseRate(text) {

@@ -70,28 +70,44 @@ extension Validator {
 
 /// The keys of `kind: object-store`.
 extension Schema {
-    static let connections = FieldSpec<ComponentDraft>("connections") { d, n, v in
+    static let connections = FieldSpec<ComponentDraft>(
+        "connections", help: "Concurrent transfers.", shape: .count(workers), default: "50") { d, n, v in
         if let x = v.count(n, key: "connections", range: workers) { d.connections = x }
     }
-    static let firstByte = FieldSpec<ComponentDraft>("first-byte", required: true, example: "first-byte: lognormal(30ms, 0.5)") {
+    static let firstByte = FieldSpec<ComponentDraft>(
+        "first-byte", required: true, example: "first-byte: lognormal(30ms, 0.5)", help: "Latency to the first byte of a transfer.",
+        shape: .distribution(.duration)) {
         d, n, v in d.firstByte = v.distribution(n, key: "first-byte", of: .duration)
     }
-    static let bandwidth = FieldSpec<ComponentDraft>("bandwidth", required: true, example: "bandwidth: 100MB/s") { d, n, v in
+    static let bandwidth = FieldSpec<ComponentDraft>(
+        "bandwidth", required: true, example: "bandwidth: 100MB/s", help: "Transfer rate of one connection.",
+        shape: .form("a throughput", example: "100MB/s", pattern: SchemaPatterns.throughput)) { d, n, v in
         d.bandwidth = v.throughput(n, key: "bandwidth")
     }
-    static let prefixRateLimit = FieldSpec<ComponentDraft>("prefix-rate-limit") { d, n, v in
+    static let prefixRateLimit = FieldSpec<ComponentDraft>(
+        "prefix-rate-limit",
+        help: "Requests per second each key prefix accepts (a token bucket); a request that finds no token is refused at once "
+            + "(S3's 503 SlowDown, reason `rejected`).",
+        shape: .form("a rate", example: "3500/s", pattern: SchemaPatterns.rate), default: "no limit") { d, n, v in
         d.prefixRateLimit = v.rate(n, key: "prefix-rate-limit")
     }
-    static let prefixes = FieldSpec<ComponentDraft>("prefixes") { d, n, v in
+    static let prefixes = FieldSpec<ComponentDraft>(
+        "prefixes", help: "Number of key prefixes (key mod `prefixes`); needs `prefix-rate-limit`.", shape: .count(1...1_000_000),
+        default: "1") { d, n, v in
         if let x = v.count(n, key: "prefixes", range: 1...1_000_000) { d.prefixes = x }
     }
-    static let prefixBurst = FieldSpec<ComponentDraft>("prefix-burst") { d, n, v in
+    static let prefixBurst = FieldSpec<ComponentDraft>(
+        "prefix-burst",
+        help: "Size of each prefix's token bucket (requests accepted at once after a quiet spell); needs `prefix-rate-limit`.",
+        shape: .count(1...1_000_000_000), default: "one second of `prefix-rate-limit`") { d, n, v in
         if let x = v.count(n, key: "prefix-burst", range: 1...1_000_000_000) { d.prefixBurst = Double(x) }
     }
-    static let replicationFactor = FieldSpec<ComponentDraft>("replication-factor") { d, n, v in
+    static let replicationFactor = FieldSpec<ComponentDraft>(
+        "replication-factor", help: "Copies kept of every object.", shape: .count(1...100), default: "1") { d, n, v in
         if let x = v.count(n, key: "replication-factor", range: 1...100) { d.replicationFactor = x }
     }
-    static let initialBytes = FieldSpec<ComponentDraft>("initial-bytes") { d, n, v in
+    static let initialBytes = FieldSpec<ComponentDraft>(
+        "initial-bytes", help: "Logical bytes stored before the run.", shape: .size, default: "0B") { d, n, v in
         if let x = v.size(n, key: "initial-bytes") { d.initialBytes = x }
     }
 
@@ -115,5 +131,10 @@ extension Schema {
                 v.error("'\(key)' has no effect without 'prefix-rate-limit' in component '\(d.name)'; add e.g. 'prefix-rate-limit: 3500/s'",
                         at: node)
             }
-        })
+        },
+        help: """
+        An S3-like object store. Each request is one transfer of its `size` bytes on one of `connections` connections \
+        (FIFO line beyond), taking `first-byte` + size / `bandwidth`. Writes (uploads) add their size to the bytes \
+        stored; reads store nothing. With `prefix-rate-limit`, each key prefix has a token bucket.
+        """)
 }

@@ -37,52 +37,84 @@ extension Schema {
     ]
 
     static let populationFields: [FieldSpec<PopulationDraft>] = [
-        FieldSpec("users", required: true, example: "users: 10M") { d, n, v in
+        FieldSpec("users", required: true, example: "users: 10M", help: "Monthly active users; user ids are 1…users.",
+                  shape: .count(1...10_000_000_000)) { d, n, v in
             d.users = v.count(n, key: "users", range: 1...10_000_000_000)
         },
-        FieldSpec("daily-active") { d, n, v in if let x = v.percentage(n, key: "daily-active") { d.dailyActive = x } },
-        FieldSpec("daily-cycle") { d, n, v in if let x = v.cycle(n, key: "daily-cycle") { d.dailyCycle = x } },
-        FieldSpec("weekly-cycle") { d, n, v in if let x = v.cycle(n, key: "weekly-cycle") { d.weeklyCycle = x } },
-        FieldSpec("peak-hour") { d, n, v in if let x = v.hour(n, key: "peak-hour", upTo: 24) { d.peakHour = x } },
-        FieldSpec("start-hour") { d, n, v in d.startHour = v.hour(n, key: "start-hour", upTo: 168) },
-        FieldSpec("activities", required: true, example: "activities: [{type: feed-read, per-user: 20/day, route: [app]}]") {
+        FieldSpec("daily-active", help: "Share of the users active on a day.", shape: .percentage, default: "100%") { d, n, v in if let x = v.percentage(n, key: "daily-active") { d.dailyActive = x } },
+        FieldSpec("daily-cycle",
+                  help: "Peak-to-mean ratio of the day, 1 to 2: λ(t) = λ̄·(1 + a·cos(2π(h − peak-hour)/24)) with a = daily-cycle − 1.",
+                  shape: .number(atLeast: 1, atMost: 2), default: "1 (flat)") { d, n, v in if let x = v.cycle(n, key: "daily-cycle") { d.dailyCycle = x } },
+        FieldSpec("weekly-cycle", help: "The same over 7 days (factor multiplied in); day 0 is the busiest day.",
+                  shape: .number(atLeast: 1, atMost: 2), default: "1") { d, n, v in if let x = v.cycle(n, key: "weekly-cycle") { d.weeklyCycle = x } },
+        FieldSpec("peak-hour", help: "Hour of the daily peak, 0 to 24.", shape: .number(atLeast: 0, atMost: 24), default: "20") { d, n, v in if let x = v.hour(n, key: "peak-hour", upTo: 24) { d.peakHour = x } },
+        FieldSpec("start-hour",
+                  help: "Hour that simulated time 0 stands for, 0 to 168, so a short run simulates the busiest minutes by default.",
+                  shape: .number(atLeast: 0, atMost: 168), default: "`peak-hour`") { d, n, v in d.startHour = v.hour(n, key: "start-hour", upTo: 168) },
+        FieldSpec("activities", required: true, example: "activities: [{type: feed-read, per-user: 20/day, route: [app]}]",
+                  help: "What users do; each activity becomes a workload named after its `type`.",
+                  shape: .list(.mapping(activityFields.docs()), nonEmpty: true)) {
             d, n, v in d.activities = v.readActivities(n)
         },
-        FieldSpec("followers") { d, n, v in if let law = v.followerLaw(n, key: "followers") { d.followers = law } },
-        FieldSpec("celebrities") { d, n, v in if let x = v.count(n, key: "celebrities", range: 0...100_000) { d.celebrities = x } },
-        FieldSpec("celebrity-followers") { d, n, v in if let r = v.countRange(n, key: "celebrity-followers") { d.celebrityFollowers = r } },
+        FieldSpec("followers",
+                  help: "Follower counts: `power-law(α)` or `power-law(α, MAX)`, density p(x) ∝ x^−α for x ≥ 1; α > 1, and above 2 without a maximum.",
+                  shape: .form("a follower law", example: "power-law(2.3)", pattern: SchemaPatterns.powerLaw), default: "power-law(2.3)") { d, n, v in if let law = v.followerLaw(n, key: "followers") { d.followers = law } },
+        FieldSpec("celebrities", help: "Users 1…N are celebrities; fewer than `users`.", shape: .count(0...100_000), default: "0") { d, n, v in if let x = v.count(n, key: "celebrities", range: 0...100_000) { d.celebrities = x } },
+        FieldSpec("celebrity-followers",
+                  help: "`[LOW, HIGH]`: a celebrity's follower count is uniform in this range, capped at users − 1.",
+                  shape: .list(.count(1...10_000_000_000), nonEmpty: true), default: "[10M, 50M]") { d, n, v in if let r = v.countRange(n, key: "celebrity-followers") { d.celebrityFollowers = r } },
     ]
 
     static let activityFields: [FieldSpec<ActivityDraft>] = [
-        FieldSpec("type", required: true, example: "type: upload") { d, n, v in d.type = v.string(n, key: "type"); d.typeNode = n },
-        FieldSpec("per-user", required: true, example: "per-user: 2/month") { d, n, v in d.perUser = v.perUserRate(n, key: "per-user") },
-        FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
-        FieldSpec("copies") { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
-        FieldSpec("route", required: true, example: "route: [lb, app]") { d, n, v in d.route = v.references(n, key: "route") },
-        FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("type", required: true, example: "type: upload",
+                  help: "The activity's request type, unique; also the name of its workload.", shape: .text) { d, n, v in d.type = v.string(n, key: "type"); d.typeNode = n },
+        FieldSpec("per-user", required: true, example: "per-user: 2/month",
+                  help: "How often a daily-active user does it: `N/hour`, `/day`, `/week`, `/month` (30 days) or `/year` (365 days).",
+                  shape: .form("a rate per user", example: "20/day", pattern: SchemaPatterns.perUser)) { d, n, v in d.perUser = v.perUserRate(n, key: "per-user") },
+        FieldSpec("size", help: "Payload size of each request.", shape: .distribution(.size), default: "no payload") { d, n, v in
+            d.size = v.distribution(n, key: "size", of: .size)
+        },
+        FieldSpec("copies", help: "Extra stored sizes per item (thumbnails), for `sdsim estimate`.", shape: .list(.size, nonEmpty: false)) { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
+        FieldSpec("route", required: true, example: "route: [lb, app]", help: "The components a request visits, in order.",
+                  shape: .names) { d, n, v in d.route = v.references(n, key: "route") },
+        FieldSpec("write", help: "Whether the requests change data.", shape: .flag, default: "from the type, as for `mix`") { d, n, v in
+            d.isWrite = v.bool(n, key: "write")
+        },
     ]
 
     // MARK: Feed service
 
-    static let strategy = FieldSpec<ComponentDraft>("strategy") { d, n, v in
+    static let strategy = FieldSpec<ComponentDraft>(
+        "strategy",
+        help: "Push every post to every follower's feed; pull every followed account at read time; or push authors with at most "
+            + "`celebrity-threshold` followers and pull the others.",
+        shape: .choice(FeedStrategy.allCases.map(\.rawValue)), default: "fan-out-on-write") { d, n, v in
         let options = FeedStrategy.allCases.map { (name: $0.rawValue, value: $0) }
         if let s = v.choice(n, key: "strategy", noun: "strategy", plural: "strategies", options: options, place: " in component '\(d.name)'") {
             d.feed.strategy = s
         }
     }
-    static let celebrityThreshold = FieldSpec<ComponentDraft>("celebrity-threshold") { d, n, v in
+    static let celebrityThreshold = FieldSpec<ComponentDraft>(
+        "celebrity-threshold", help: "`strategy: hybrid` only: authors with more followers are pulled, not pushed.",
+        shape: .count(1...10_000_000_000), default: "100k") { d, n, v in
         if let x = v.count(n, key: "celebrity-threshold", range: 1...10_000_000_000) { d.feed.celebrityThreshold = Double(x) }
     }
-    static let perFollower = FieldSpec<ComponentDraft>("per-follower") { d, n, v in
+    static let perFollower = FieldSpec<ComponentDraft>(
+        "per-follower", help: "Work per follower's feed written (batched writes amortised).", shape: .duration(positive: false),
+        default: "50us") { d, n, v in
         if let t = v.duration(n, key: "per-follower", positive: false) { d.feed.perFollower = t.seconds }
     }
-    static let perFollowee = FieldSpec<ComponentDraft>("per-followee") { d, n, v in
+    static let perFollowee = FieldSpec<ComponentDraft>(
+        "per-followee", help: "Work per followed account read at read time.", shape: .duration(positive: false), default: "200us") { d, n, v in
         if let t = v.duration(n, key: "per-followee", positive: false) { d.feed.perFollowee = t.seconds }
     }
-    static let following = FieldSpec<ComponentDraft>("following") { d, n, v in
+    static let following = FieldSpec<ComponentDraft>(
+        "following", help: "Accounts a reader follows, for `fan-out-on-read`.", shape: .count(0...10_000_000),
+        default: "the mean follower count") { d, n, v in
         if let x = v.count(n, key: "following", range: 0...10_000_000) { d.feed.following = .constant(Double(x)) }
     }
-    static let feedService = FieldSpec<ComponentDraft>("service") { d, n, v in
+    static let feedService = FieldSpec<ComponentDraft>(
+        "service", help: "Base time of every request.", shape: .distribution(.duration), default: "constant(0s)") { d, n, v in
         d.service = v.distribution(n, key: "service", of: .duration)
     }
 
@@ -104,7 +136,12 @@ extension Schema {
                 v.error("'celebrity-threshold' has no effect with strategy '\(d.feed.strategy.rawValue)' in component '\(d.name)'; "
                         + "it applies to 'strategy: hybrid'", at: node)
             }
-        })
+        },
+        help: """
+        Builds news feeds from the population's follower graph (a scenario with a feed service needs `population:`). \
+        A write (a post, keyed by its author) costs `service` plus `per-follower` × the author's followers when the \
+        author is pushed; a read (keyed by the reader) costs `service` plus `per-followee` × the accounts it pulls.
+        """)
 }
 
 extension Validator {

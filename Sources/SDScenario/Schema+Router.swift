@@ -3,10 +3,13 @@ import Yams
 
 /// `kind: gateway` and `kind: bus`: routing by request type.
 extension Schema {
-    static let routesField = FieldSpec<ComponentDraft>("routes", required: true, example: "routes: {read: feed, write: posts}") { d, n, v in
+    static let routesField = FieldSpec<ComponentDraft>(
+        "routes", required: true, example: "routes: {read: feed, write: posts}", help: "Where each request type goes.",
+        shape: .byType(.name)) { d, n, v in
         d.routes = v.typeRoutes(n, key: "routes")
     }
-    static let fallbackField = FieldSpec<ComponentDraft>("default") { d, n, v in d.fallback = v.reference(n, key: "default") }
+    static let fallbackField = FieldSpec<ComponentDraft>(
+        "default", help: "Where types without a route go; without it they are rejected (counted as `unrouted`).", shape: .name) { d, n, v in d.fallback = v.reference(n, key: "default") }
 
     static func routerKind(name: String, article: String, bus: Bool) -> ComponentKindSpec {
         ComponentKindSpec(
@@ -18,7 +21,15 @@ extension Schema {
                 let config = RouterConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
                                           routes: d.routes.map { ($0.type, $0.ref.name) }, fallback: d.fallback?.name)
                 return bus ? .bus(config) : .gateway(config)
-            })
+            },
+            help: bus ? """
+            A station (workers, waiting room, service time) that sends each request to the component for its request type \
+            and passes the answer back. Unlike a gateway, a bus also puts every reply through its workers (a second service \
+            time), so all traffic queues at one component.
+            """ : """
+            A station (workers, waiting room, service time) that sends each request to the component for its request type \
+            and passes the answer back; it handles a request once, on the way in.
+            """)
     }
 
     static let gatewayKind = routerKind(name: "gateway", article: "a gateway", bus: false)

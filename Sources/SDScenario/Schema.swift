@@ -139,6 +139,8 @@ struct ComponentKindSpec: Sendable {
     var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
     /// Edge keys whose target must be of certain kinds (`dead-letter` must name a queue).
     var edgeTargetKinds: [(key: String, kinds: [String])] = []
+    /// What the kind is and how it treats a request, for the generated reference (Markdown).
+    var help: String = ""
 }
 
 /// The tables that define the scenario format. Everything is an array, so messages and
@@ -153,42 +155,75 @@ enum Schema {
     // MARK: Component keys
 
     /// `kind` itself; read before the other keys.
-    static let kind = FieldSpec<ComponentDraft>("kind", required: true) { _, _, _ in }
-    static let workersField = FieldSpec<ComponentDraft>("workers") { d, n, v in
+    static let kind = FieldSpec<ComponentDraft>("kind", required: true, help: "What the component is; it decides which other keys apply.",
+                                                  shape: .kindName) { _, _, _ in }
+    static let workersField = FieldSpec<ComponentDraft>(
+        "workers", help: "Requests served in parallel.", shape: .count(workers), default: "1") { d, n, v in
         if let x = v.count(n, key: "workers", range: workers) { d.workers = x }
     }
-    static let service = FieldSpec<ComponentDraft>("service", required: true, example: "service: exponential(10ms)") { d, n, v in
+    static let service = FieldSpec<ComponentDraft>(
+        "service", required: true, example: "service: exponential(10ms)", help: "Service time of one request.",
+        shape: .distribution(.duration)) { d, n, v in
         d.service = v.distribution(n, key: "service", of: .duration)
     }
-    static let queueLimitField = FieldSpec<ComponentDraft>("queue-limit") { d, n, v in
+    static let queueLimitField = FieldSpec<ComponentDraft>(
+        "queue-limit",
+        help: "Places in the waiting room. An arrival that finds all workers busy and the room full is rejected; `0` means no waiting at all (Erlang B).",
+        shape: .count(queueLimit), default: "unlimited") { d, n, v in
         d.queueLimit = v.count(n, key: "queue-limit", range: queueLimit)
     }
-    static let replicasField = FieldSpec<ComponentDraft>("replicas") { d, n, v in
+    static let replicasField = FieldSpec<ComponentDraft>(
+        "replicas",
+        help: "Identical copies `NAME-1` … `NAME-N`, reached through a load balancer that targets the group.",
+        shape: .count(replicas), default: "1") { d, n, v in
         if let x = v.count(n, key: "replicas", range: replicas) { d.replicas = x }
     }
-    static let policy = FieldSpec<ComponentDraft>("policy") { d, n, v in
+    static let policy = FieldSpec<ComponentDraft>(
+        "policy",
+        help: "How a replica is chosen: `round-robin` (each in turn), `random`, `least-connections` (fewest outstanding; ties: the first), "
+            + "`power-of-two` (two random replicas, the one with fewer outstanding), `hash` (the request's key mod the number of replicas) "
+            + "or `consistent-hash` (a ring with `vnodes` points per replica). The hash policies need a workload with `keys`.",
+        shape: .choice(LoadBalancerPolicy.allCases.map(\.rawValue)), default: "round-robin") { d, n, v in
         let options = LoadBalancerPolicy.allCases.map { (name: $0.rawValue, value: $0) }
         if let p = v.choice(n, key: "policy", noun: "policy", plural: "policies", options: options, place: " in component '\(d.name)'") {
             d.policy = p
         }
     }
-    static let targets = FieldSpec<ComponentDraft>("targets", required: true, example: "targets: app") { d, n, v in
+    static let targets = FieldSpec<ComponentDraft>(
+        "targets", required: true, example: "targets: app",
+        help: "The group whose replicas receive the requests; not itself, not a load balancer. It follows the balancer in routes.",
+        shape: .name) { d, n, v in
         d.targets = v.reference(n, key: "targets")
     }
-    static let onMiss = FieldSpec<ComponentDraft>("on-miss") { d, n, v in
+    static let onMiss = FieldSpec<ComponentDraft>(
+        "on-miss",
+        help: "Where a miss goes; when its answer comes back, the request moves on along its route. Without it a miss costs only the lookup.",
+        shape: .name) { d, n, v in
         d.onMiss = v.reference(n, key: "on-miss")
     }
-    static let mode = FieldSpec<ComponentDraft>("mode") { d, n, v in
+    static let mode = FieldSpec<ComponentDraft>(
+        "mode",
+        help: "`tandem`: a worker is free when its service time ends. `thread-per-request`: a worker stays with its request until the "
+            + "response leaves the server, through all its calls and later hops, so a slow downstream component can exhaust the pool.",
+        shape: .choice(ServerMode.allCases.map(\.rawValue)), default: "tandem") { d, n, v in
         let options = ServerMode.allCases.map { (name: $0.rawValue, value: $0) }
         if let m = v.choice(n, key: "mode", noun: "mode", plural: "modes", options: options, place: " in component '\(d.name)'") {
             d.mode = m
         }
     }
-    static let calls = FieldSpec<ComponentDraft>("calls") { d, n, v in
+    static let calls = FieldSpec<ComponentDraft>(
+        "calls", help: "Components called in order after the service time, each answering before the next is called. A failed call fails the request.",
+        shape: .names) { d, n, v in
         if let refs = v.references(n, key: "calls") { d.calls = refs }
     }
-    static let atomic = FieldSpec<ComponentDraft>("atomic") { d, n, v in if let b = v.bool(n, key: "atomic") { d.atomic = b } }
-    static let vnodes = FieldSpec<ComponentDraft>("vnodes") { d, n, v in
+    static let atomic = FieldSpec<ComponentDraft>(
+        "atomic",
+        help: "Whether `calls` form one transaction. A participant on another machine costs a two-phase commit (prepare, holding its worker "
+            + "as a lock, then commit); when all share the server's machine it commits locally. A failed prepare aborts.",
+        shape: .flag, default: "false") { d, n, v in if let b = v.bool(n, key: "atomic") { d.atomic = b } }
+    static let vnodes = FieldSpec<ComponentDraft>(
+        "vnodes", help: "Virtual nodes per replica on the hash ring (`policy: consistent-hash` only).", shape: .count(1...10_000),
+        default: "100") { d, n, v in
         if let x = v.count(n, key: "vnodes", range: 1...10_000) { d.vnodes = x }
     }
 
@@ -213,7 +248,13 @@ enum Schema {
                 guard let service = d.service else { return nil }
                 return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
                                             mode: d.mode, calls: d.calls.map(\.name), atomic: d.atomic))
-            }),
+            },
+            help: """
+            A pool of identical workers in front of one FIFO waiting room. An arriving request is served at once if a worker \
+            is free; otherwise it waits, or is rejected if the waiting room is full. After its service time the server makes \
+            its `calls`, one after another; then the request moves on along its route. A server at the end of a keyed \
+            request's path is its system of record: it commits writes and answers reads with the latest version.
+            """),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
             fields: [kind, policy, targets, vnodes, healthCheckField, zoneField],
@@ -222,7 +263,12 @@ enum Schema {
                 guard let targets = d.targets else { return nil }
                 return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes,
                                                         healthCheck: d.healthCheck))
-            }),
+            },
+            help: """
+            Sends each request to one replica of its target group. It adds no service time and has no queue, but it is a \
+            hop: with network latency, requests pay for reaching it and for leaving it. It sends only to replicas it believes \
+            are up; with none, the request fails with reason `target-down`.
+            """),
         cacheKind,
         databaseKind,
         queueKind,
@@ -245,7 +291,7 @@ enum Schema {
             for f in k.fields {
                 guard let i = out.firstIndex(where: { $0.key == f.key }) else { out.append(f); continue }
                 let first = out[i]
-                out[i] = FieldSpec(f.key) { d, n, v in
+                out[i] = FieldSpec(f.key, help: first.help, shape: first.shape, default: first.defaultValue) { d, n, v in
                     for reader in [first.read, f.read] {
                         var trial = d
                         let scratch = Validator(file: v.file, source: v.source)
@@ -262,40 +308,71 @@ enum Schema {
     // MARK: Workloads and network
 
     static let workloadFields: [FieldSpec<WorkloadDraft>] = [
-        FieldSpec("name", required: true, example: "name: reads") { d, n, v in
+        FieldSpec("name", required: true, example: "name: reads", help: "The workload's name in reports; unique among workloads.",
+                  shape: .text) { d, n, v in
             d.name = v.string(n, key: "name"); d.nameNode = n
         },
-        FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)") { d, n, v in d.arrival = v.arrival(n, key: "arrival") },
-        FieldSpec("route", example: "route: [app]") { d, n, v in d.route = v.references(n, key: "route") },
-        FieldSpec("type") { d, n, v in if let t = v.string(n, key: "type") { d.type = t } },
-        FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
-        FieldSpec("keys") { d, n, v in d.keys = v.keys(n, key: "keys") },
-        FieldSpec("mix") { d, n, v in d.mix = v.readMix(n); d.mixNode = n },
-        FieldSpec("timeout") { d, n, v in d.timeout = v.duration(n, key: "timeout", positive: true) },
-        FieldSpec("retry") { d, n, v in d.retry = v.readRetry(n) },
-        FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)",
+                  help: "When requests arrive: `poisson(RATE)`, or a duration distribution of the gaps between arrivals.",
+                  shape: .arrival) { d, n, v in d.arrival = v.arrival(n, key: "arrival") },
+        FieldSpec("route", example: "route: [app]",
+                  help: "The components a request visits, in order, e.g. `[lb, app, cache]`. Required unless every `mix` entry has one; "
+                      + "with `mix`, the default route of its entries.",
+                  shape: .names) { d, n, v in d.route = v.references(n, key: "route") },
+        FieldSpec("type", help: "The request type of every request (not with `mix`). Gateways and buses route by type; writes are treated "
+                      + "differently by caches, databases and object stores.",
+                  shape: .text, default: "read") { d, n, v in if let t = v.string(n, key: "type") { d.type = t } },
+        FieldSpec("size", help: "Payload size of each request, e.g. `constant(4KB)`. With `mix`, the default of its entries.",
+                  shape: .distribution(.size), default: "no payload") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
+        FieldSpec("keys", help: "Which key each request reads or writes: `zipf(N, S)` or `uniform(N)`. Needed when requests reach a keyed "
+                      + "cache, a sharded database or a hash load balancer.",
+                  shape: .keys, default: "key 0") { d, n, v in d.keys = v.keys(n, key: "keys") },
+        FieldSpec("mix", help: "Request classes drawn by share for each arrival; each type once.",
+                  shape: .list(.mapping(mixFields.docs()), nonEmpty: true)) { d, n, v in d.mix = v.readMix(n); d.mixNode = n },
+        FieldSpec("timeout", help: "How long the client waits for the response to one attempt; it then gives up (reason `timed-out`) or retries. "
+                      + "The component keeps working on the abandoned attempt.",
+                  shape: .duration(positive: true), default: "wait forever") { d, n, v in
+            d.timeout = v.duration(n, key: "timeout", positive: true)
+        },
+        FieldSpec("retry", help: "Retry policy after any failure of an attempt (timeout, rejection, crash, partition, no healthy target).",
+                  shape: .mapping(retryFields.docs()), default: "no retries") { d, n, v in d.retry = v.readRetry(n) },
+        FieldSpec("write", help: "Whether the requests change data. Default: true for the types \(RequestClass.writeTypes.sorted().map { "`\($0)`" }.joined(separator: ", ")), "
+                      + "false for any other. With `mix`, the default of its entries.",
+                  shape: .flag, default: "from the type") { d, n, v in d.isWrite = v.bool(n, key: "write") },
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
-        FieldSpec("type", required: true, example: "type: write") { d, n, v in d.type = v.string(n, key: "type") },
-        FieldSpec("share", required: true, example: "share: 0.1") { d, n, v in d.share = v.positiveNumber(n, key: "share") },
-        FieldSpec("route") { d, n, v in d.route = v.references(n, key: "route") },
-        FieldSpec("size") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
-        FieldSpec("write") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        FieldSpec("type", required: true, example: "type: write", help: "The request type of this class.", shape: .text) { d, n, v in
+            d.type = v.string(n, key: "type")
+        },
+        FieldSpec("share", required: true, example: "share: 0.1", help: "Relative share of the arrivals; shares are normalised to sum to 1.",
+                  shape: .number(above: 0)) { d, n, v in d.share = v.positiveNumber(n, key: "share") },
+        FieldSpec("route", help: "Route of this class.", shape: .names, default: "the workload's `route`") { d, n, v in
+            d.route = v.references(n, key: "route")
+        },
+        FieldSpec("size", help: "Payload size of this class.", shape: .distribution(.size), default: "the workload's `size`") { d, n, v in
+            d.size = v.distribution(n, key: "size", of: .size)
+        },
+        FieldSpec("write", help: "Whether this class changes data.", shape: .flag, default: "the workload's `write`, else from the type") {
+            d, n, v in d.isWrite = v.bool(n, key: "write")
+        },
     ]
 
     static let retryFields: [FieldSpec<RetryDraft>] = [
-        FieldSpec("max", required: true, example: "max: 3") { d, n, v in d.max = v.count(n, key: "max", range: 0...1_000) },
-        FieldSpec("backoff", required: true, example: "backoff: 100ms") { d, n, v in
+        FieldSpec("max", required: true, example: "max: 3", help: "Retries after the first attempt (at most `max` + 1 attempts).",
+                  shape: .count(0...1_000)) { d, n, v in d.max = v.count(n, key: "max", range: 0...1_000) },
+        FieldSpec("backoff", required: true, example: "backoff: 100ms", help: "Wait before the first retry.", shape: .duration(positive: false)) { d, n, v in
             d.backoff = v.duration(n, key: "backoff", positive: false)
         },
-        FieldSpec("multiplier") { d, n, v in
+        FieldSpec("multiplier", help: "Each further retry waits this many times longer: retry i waits `backoff` × `multiplier`^(i−1).",
+                  shape: .number(atLeast: 1), default: "2") { d, n, v in
             if let x = v.positiveNumber(n, key: "multiplier") {
                 if x < 1 { v.error("'multiplier' must be at least 1 (found \(Validator.text(n)))", at: n) } else { d.multiplier = x }
             }
         },
-        FieldSpec("max-backoff") { d, n, v in d.maxBackoff = v.duration(n, key: "max-backoff", positive: true) },
-        FieldSpec("jitter") { d, n, v in
+        FieldSpec("max-backoff", help: "Longest wait; not shorter than `backoff`.", shape: .duration(positive: true), default: "64 × `backoff`") { d, n, v in d.maxBackoff = v.duration(n, key: "max-backoff", positive: true) },
+        FieldSpec("jitter", help: "`none`: exactly the computed wait. `full`: uniform between 0 and the wait. `equal`: half the wait plus a uniform share of the other half.",
+                  shape: .choice(RetryPolicy.Jitter.allCases.map(\.rawValue)), default: "full") { d, n, v in
             let options = RetryPolicy.Jitter.allCases.map { (name: $0.rawValue, value: $0) }
             if let j = v.choice(n, key: "jitter", noun: "jitter", plural: "jitters", options: options, place: " in 'retry'") {
                 d.jitter = j
@@ -304,32 +381,53 @@ enum Schema {
     ]
 
     static let networkFields: [FieldSpec<NetworkConfig>] = [
-        FieldSpec("latency") { d, n, v in d.latency = v.distribution(n, key: "latency", of: .duration) },
-        FieldSpec("local-latency") { d, n, v in d.localLatency = v.distribution(n, key: "local-latency", of: .duration) },
+        FieldSpec("latency", help: "One-way latency of every hop between components not on the same machine instance, drawn afresh for each hop, "
+                      + "forward and back.",
+                  shape: .distribution(.duration), default: "none (hops are free)") { d, n, v in
+            d.latency = v.distribution(n, key: "latency", of: .duration)
+        },
+        FieldSpec("local-latency", help: "One-way latency of a hop between two components on the same machine instance.",
+                  shape: .distribution(.duration), default: "none (free)") { d, n, v in
+            d.localLatency = v.distribution(n, key: "local-latency", of: .duration)
+        },
     ]
 
     // MARK: Top level
 
     static let topLevelFields: [FieldSpec<ScenarioDraft>] = [
-        FieldSpec("name", required: true, example: "name: my-scenario") { d, n, v in d.name = v.string(n, key: "name") },
-        FieldSpec("description") { d, n, v in
+        FieldSpec("name", required: true, example: "name: my-scenario", help: "The scenario's name, printed in every report and stored in the database.",
+                  shape: .text) { d, n, v in d.name = v.string(n, key: "name") },
+        FieldSpec("description", help: "A line or a paragraph about the scenario.", shape: .text, default: "\"\"") { d, n, v in
             if Validator.isNull(n) { return }
             if let s = v.scalarText(n, key: "description", expected: "a string") { d.description = s }
         },
-        FieldSpec("seed") { d, n, v in if let s = v.seed(n, key: "seed") { d.seed = s } },
-        FieldSpec("duration", required: true, example: "duration: 60s") { d, n, v in
+        FieldSpec("seed", help: "Seed of every random stream; `--seed` overrides it.", shape: .seed, default: "1") { d, n, v in
+            if let s = v.seed(n, key: "seed") { d.seed = s }
+        },
+        FieldSpec("duration", required: true, example: "duration: 60s", help: "Total simulated time, warm-up included.",
+                  shape: .duration(positive: true)) { d, n, v in
             d.duration = v.duration(n, key: "duration", positive: true); d.durationNode = n
         },
-        FieldSpec("warmup") { d, n, v in
+        FieldSpec("warmup", help: "Initial period left out of all statistics; shorter than `duration`.", shape: .duration(positive: false),
+                  default: "0s") { d, n, v in
             if let w = v.duration(n, key: "warmup", positive: false) { d.warmup = w; d.warmupNode = n }
         },
-        FieldSpec("network") { d, n, v in v.readNetwork(n, into: &d.network) },
-        FieldSpec("workload") { d, n, v in d.workloads = v.readWorkloads(n); d.workloadGiven = true },
-        FieldSpec("population") { d, n, v in d.population = v.readPopulation(n) },
-        FieldSpec("components", required: true) { d, n, v in d.components = v.readComponents(n) },
-        FieldSpec("machines") { d, n, v in d.machines = v.readMachines(n) },
-        FieldSpec("failures") { d, n, v in d.failures = v.readFailures(n) },
-        FieldSpec("slo") { d, n, v in d.slo = v.readSLO(n) },
+        FieldSpec("network", help: "Latency of the hops between components.", shape: .mapping(networkFields.docs()),
+                  default: "no latency") { d, n, v in v.readNetwork(n, into: &d.network) },
+        FieldSpec("workload", help: "Traffic sources, each a stream of requests. Required unless `population` describes the traffic.",
+                  shape: .list(.mapping(workloadFields.docs()), nonEmpty: true)) { d, n, v in
+            d.workloads = v.readWorkloads(n); d.workloadGiven = true
+        },
+        FieldSpec("population", help: "Traffic described by the people who cause it: users, their daily cycle, and what they do.",
+                  shape: .mapping(populationFields.docs())) { d, n, v in d.population = v.readPopulation(n) },
+        FieldSpec("components", required: true, help: "Component name → component; at least one.",
+                  shape: .named(.component, noun: "component")) { d, n, v in d.components = v.readComponents(n) },
+        FieldSpec("machines", help: "Machine-type name → machine type; components run on them with `machine:`.",
+                  shape: .named(.mapping(machineFields.docs()), noun: "machine")) { d, n, v in d.machines = v.readMachines(n) },
+        FieldSpec("failures", help: "Failures to inject, each with exactly one action.",
+                  shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
+        FieldSpec("slo", help: "Service-level objective, used by `sdsim spof`.", shape: .mapping(sloFields.docs()),
+                  default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,
         expectField,
     ]

@@ -19,12 +19,21 @@ struct FieldSpec<Draft>: Sendable {
     let required: Bool
     /// An example line shown when a required key is missing, e.g. `duration: 60s`.
     let example: String?
+    /// What the key means, for the generated reference and editors (one or a few sentences of
+    /// Markdown). Every key has one: `FieldDocsTests` fails for a key without.
+    let help: String
+    /// What the value looks like, for the generated reference and JSON Schema (`make docs`).
+    let shape: ValueShape
+    /// The value when the key is absent ("1", "unlimited"); nil when required or nothing.
+    let defaultValue: String?
     /// Reads the value node into the draft, reporting problems to the validator.
     let read: @Sendable (inout Draft, YAMLNode, Validator) -> Void
 
-    init(_ key: String, required: Bool = false, example: String? = nil,
-         read: @escaping @Sendable (inout Draft, YAMLNode, Validator) -> Void) {
-        self.key = key; self.required = required; self.example = example; self.read = read
+    init(_ key: String, required: Bool = false, example: String? = nil, help: String = "", shape: ValueShape = .unspecified,
+         default defaultValue: String? = nil, read: @escaping @Sendable (inout Draft, YAMLNode, Validator) -> Void) {
+        self.key = key; self.required = required; self.example = example
+        self.help = help; self.shape = shape; self.defaultValue = defaultValue
+        self.read = read
     }
 }
 

@@ -38,6 +38,28 @@ final class ComponentBehaviourTests: XCTestCase {
         XCTAssertEqual(r.workloads[0].failedBy.first?.reason, "rejected")
     }
 
+    /// Regression (issue 8, "stall"): a thread-per-request server whose calls form an atomic
+    /// transaction used the frame's private value both to mark the worker it holds and to count
+    /// the participants that prepared; the count overwrote the mark, so no worker was ever freed
+    /// and the server completed 4 requests (1 with one worker) and then none. Under this light load
+    /// (20/s, a few ms each) every arrival must complete and none fail.
+    func testThreadPerRequestAtomicCallsReleaseTheirWorkers() {
+        for workers in [1, 4] {
+            var config = poissonConfig("stall", rate: 20, duration: 60, warmup: 0, route: ["orders-api"], components: [
+                ComponentConfig(name: "orders-api", kind: .server(ServerConfig(
+                    workers: workers, service: .exponential(mean: 0.005), mode: .threadPerRequest,
+                    calls: ["orders", "stock"], atomic: true))),
+                server("orders", workers: 4, .exponential(mean: 0.003)),
+                server("stock", workers: 4, .exponential(mean: 0.003)),
+            ])
+            config.network = NetworkConfig(latency: .constant(0.001))
+            let w = Runner.runOnce(config).result.workloads[0]
+            XCTAssertEqual(w.failed, 0, "workers \(workers)")
+            XCTAssertGreaterThan(w.arrived, 1_000)
+            XCTAssertGreaterThanOrEqual(Double(w.completed), 0.99 * Double(w.arrived), "workers \(workers): \(w.completed) of \(w.arrived)")
+        }
+    }
+
     /// A server's calls are made in order after its own service: end-to-end = S_app + S_a + S_b
     /// with constant times and no queueing (one request at a time).
     func testCallsRunInSequence() {

@@ -28,6 +28,20 @@ final class TextReportTests: XCTestCase {
         if actual != expected { print(actual) }
     }
 
+    /// A workload with no completed request prints "none completed", never a mean of 0; its JSON
+    /// latency figures are null.
+    func testNoCompletionsPrintNoFigures() {
+        var r = Fixtures.threeTier()
+        r.workloads[1].completed = 0
+        r.workloads[1].latency = Fixtures.latency(mean: 0, lo: 0, hi: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0)
+        let text = TextReport.render(r)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("post-write") }!
+        XCTAssertTrue(line.contains("none completed"), String(line))
+        XCTAssertFalse(line.contains(" 0 ns"), String(line))
+        let json = JSONReport.render(r)
+        XCTAssertTrue(json.contains("\"mean\": null"), json)
+    }
+
     func testNoColoursNoTrailingBlanks() {
         let text = TextReport.render(Fixtures.threeTier())
         XCTAssertFalse(text.contains("\u{1B}"))
