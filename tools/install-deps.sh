@@ -5,6 +5,10 @@
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 set -euo pipefail
 packages=(libgsl-dev libsqlite3-dev pkg-config)
+# Optional: the browser the HTML-report tests render in, and Graphviz for the topology diagram.
+# Tests that need them skip with a message when they are missing; installed here when root.
+optional=(chromium graphviz)
+if [ "$(id -u)" -eq 0 ]; then packages+=("${optional[@]}"); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,6 +24,12 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "install-deps: run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
         exit 1
     fi
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    for p in "${optional[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+            || echo "install-deps: optional $p is missing (HTML report tests skip; install with: sudo apt-get install -y $p)" >&2
+    done
 fi
 if ! command -v swift >/dev/null 2>&1; then
     echo "install-deps: no 'swift' on PATH; install the Swift 6 toolchain from swift.org and add its usr/bin to PATH" >&2

@@ -24,6 +24,12 @@ struct Run: ParsableCommand {
             command line, the scenario text and its series over time; find it again with \
             'sdsim results list' (docs/how-to/results-database.md).
 
+            --html PATH writes the report as one self-contained HTML file: the topology coloured \
+            by utilization with the bottleneck marked, latency percentiles, throughput, \
+            availability, utilization and queue length over simulated time with failure windows \
+            shaded. --dot PATH writes the topology as Graphviz DOT; when Graphviz's 'dot' is \
+            installed the HTML shows its rendering (docs/how-to/html-reports.md).
+
             --format csv prints the workload table, a blank line, then the component table, as CSV.
 
             A scenario's 'expect:' assertions are checked after the run and listed at the end \
@@ -43,6 +49,8 @@ struct Run: ParsableCommand {
     @OptionGroup var options: SimulationOptions
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var files: ReportFileOptions
 
     @Option(help: "Independent replications; their means give the confidence intervals.")
     var replications: Int = 1
@@ -74,6 +82,10 @@ struct Run: ParsableCommand {
         case .text: report = TextReport.render(result)
         }
         Console.standardOutput.write(report)
+        if files.any {
+            let topology = Topology(config, result: result)
+            try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.run(result, config: config, dotSVG: $0) }
+        }
         let metadata = store.metadata(command: "run")
         try store.write { db in
             try db.record(result, scenarioFile: file, configText: try? String(contentsOfFile: file, encoding: .utf8),

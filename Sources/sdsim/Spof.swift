@@ -14,7 +14,9 @@ struct Spof: ParsableCommand {
             component whose loss breaks the scenario's 'slo:' (availability and p99 targets; by \
             default 99.9% availability) is a single point of failure, and the table says why. \
             The runs use all cores (--jobs) and the output does not depend on how many. The rows \
-            are stored in the results database (table analysis_rows) unless --no-db.
+            are stored in the results database (table analysis_rows) unless --no-db. --html PATH \
+            writes the audit as one HTML file (topology with the single points of failure marked, \
+            each outage's availability and p99 against the SLO); --dot PATH the topology as DOT.
 
             Exit status: 0 when there is no single point of failure, 1 when there is one, 2 on bad input.
             """)
@@ -26,6 +28,8 @@ struct Spof: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var files: ReportFileOptions
+
     func run() throws {
         let config = try loadScenario(file)
         let progress = options.progress(label: config.name + " spof")
@@ -36,6 +40,10 @@ struct Spof: ParsableCommand {
         case .json: Console.standardOutput.write(SpofReport.json(rows, scenario: config.name))
         case .csv: Console.standardOutput.write(SpofReport.csv(rows))
         case .text: Console.standardOutput.write(SpofReport.text(rows, scenario: config.name, slo: slo, sloGiven: config.slo != nil))
+        }
+        if files.any {
+            let topology = Topology(config, spofs: rows.filter { !$0.meetsSLO }.map(\.component))
+            try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.spof(rows, config: config, slo: slo, dotSVG: $0) }
         }
         let header = RunResult(scenario: config.name, seed: options.seed ?? config.seed, simulatedSeconds: config.duration.seconds,
                                warmupSeconds: config.warmup.seconds, events: 0, replications: 1, workloads: [], components: [])

@@ -22,8 +22,13 @@ struct CommandOutput {
 
 /// Runs the built `sdsim` with `arguments` in `directory` and waits for it.
 func sdsim(_ arguments: [String], in directory: URL = repoRoot) throws -> CommandOutput {
+    try runProcess(productsDirectory.appendingPathComponent("sdsim"), arguments, in: directory)
+}
+
+/// Runs `executable` with `arguments` in `directory`, waits for it, and returns what it printed.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL = repoRoot) throws -> CommandOutput {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("sdsim")
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
