@@ -108,7 +108,10 @@ public final class Client: Node {
         r.pointee.type = classTypes[c]
         r.pointee.isWrite = config.mix[c].isWrite
         if let keySampler { r.pointee.key = keySampler.next(stream) }
-        if let size = config.mix[c].size { r.pointee.size = size.sample(sizeStream) }
+        if let size = config.mix[c].size {
+            r.pointee.size = size.sample(sizeStream)
+            r.pointee.baseSize = r.pointee.size
+        }
         if measured {
             arrived += 1
             arrivedByType[Int(classTypes[c])] += 1
@@ -122,7 +125,7 @@ public final class Client: Node {
     /// Sends an attempt on its way and starts its timer.
     private func send(_ request: Int32) {
         let r = requests.records + Int(request)
-        r.pointee.frames.append(Frame(node: id, isSubcall: false, arrivedAt: sim.now.ns))
+        r.pointee.frames.append(Frame(node: id, isSubcall: false, arrivedAt: sim.now.ns, size: r.pointee.baseSize))
         if let timeout = config.timeout {
             let arg = Int64(request) << 32 | Int64(r.pointee.generation)
             sim.schedule(after: timeout, to: id, kind: Client.timeout, arg: arg)
@@ -149,7 +152,8 @@ public final class Client: Node {
             r.pointee.type = old.type
             r.pointee.isWrite = old.isWrite
             r.pointee.key = old.key
-            r.pointee.size = old.size
+            r.pointee.size = old.baseSize
+            r.pointee.baseSize = old.baseSize
             r.pointee.attempt = old.attempt + 1
             if old.measured { retries += 1 }
             sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.send, arg: Int64(next))

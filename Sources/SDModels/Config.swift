@@ -73,10 +73,20 @@ public struct NetworkConfig: Sendable, Equatable {
     public var latency: Distribution?
     /// One-way latency of a call between two components on the same machine (nil: zero).
     public var localLatency: Distribution?
+    /// Bytes per second of each component's outgoing link (nil: transfers take no time). See `Links`.
+    public var bandwidth: Double?
+    /// Bytes per second of each user's uplink (nil: sending takes no time).
+    public var clientUplink: Double?
+    /// Bytes per second of each user's downlink (nil: receiving takes no time).
+    public var clientDownlink: Double?
+    /// Price of one gigabyte (10⁹ bytes) delivered to clients (nil: not priced).
+    public var egressCostPerGB: Double?
 
     /// A network whose hops take `latency` (nil: zero-latency hops).
-    public init(latency: Distribution? = nil, localLatency: Distribution? = nil) {
-        self.latency = latency; self.localLatency = localLatency
+    public init(latency: Distribution? = nil, localLatency: Distribution? = nil, bandwidth: Double? = nil,
+                clientUplink: Double? = nil, clientDownlink: Double? = nil, egressCostPerGB: Double? = nil) {
+        self.latency = latency; self.localLatency = localLatency; self.bandwidth = bandwidth
+        self.clientUplink = clientUplink; self.clientDownlink = clientDownlink; self.egressCostPerGB = egressCostPerGB
     }
 }
 
@@ -148,15 +158,22 @@ public struct RequestClass: Sendable, Equatable {
     public var size: Distribution?
     /// Whether requests of this class change data (caches invalidate, databases send them to the primary).
     public var isWrite: Bool
+    /// What the request carries to particular components instead of `size` (`payload:`): the
+    /// metadata row it writes to a database, the message it puts on a queue. In declaration order.
+    public var payloads: [HopPayload] = []
+    /// Derived objects an object store keeps next to each uploaded payload (thumbnails), in bytes.
+    public var copies: [Double] = []
 
     /// Request types that are writes unless a scenario says otherwise.
     public static let writeTypes: Set<String> = ["write", "upload", "update", "delete", "create", "insert", "post", "put",
                                                  "follow", "unfollow", "like", "comment"]
 
     /// A request class; `isWrite` defaults from the type's name (``writeTypes``).
-    public init(type: String, share: Double, route: [String], size: Distribution? = nil, isWrite: Bool? = nil) {
+    public init(type: String, share: Double, route: [String], size: Distribution? = nil, isWrite: Bool? = nil,
+                payloads: [HopPayload] = [], copies: [Double] = []) {
         self.type = type; self.share = share; self.route = route; self.size = size
         self.isWrite = isWrite ?? RequestClass.writeTypes.contains(type)
+        self.payloads = payloads; self.copies = copies
     }
 }
 

@@ -122,7 +122,7 @@ public enum Expectations {
         "oldest_age_at_end", "delivery_delay_mean", "delivery_delay_p99", "enqueue_utilization", "enqueue_wait_mean",
         "inserted", "processed", "failed_rows", "polls", "polls_per_second", "empty_poll_fraction", "poll_utilization",
         "rows_waiting_mean", "rows_waiting_max", "rows_waiting_at_end", "poller_utilization", "throttled", "transfer_time_mean", "uploads",
-        "downloads", "bytes_uploaded", "bytes_downloaded", "bytes_stored",
+        "downloads", "bytes_uploaded", "bytes_downloaded", "bytes_stored", "objects_stored",
     ]
 
     /// Prefixes of metric names that take a name after a dot (`failed_by.timed-out`).

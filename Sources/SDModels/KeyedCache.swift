@@ -235,9 +235,10 @@ public final class KeyedCache: Station {
         r.pointee.isWrite = true
         r.pointee.key = entry.key
         r.pointee.size = entry.size
+        r.pointee.baseSize = entry.size
         r.pointee.version = entry.version
         r.pointee.hasVersion = true
-        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: KeyedCache.flushing, arrivedAt: now))
+        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: KeyedCache.flushing, arrivedAt: now, size: entry.size))
         model.call(f, target: target, from: self)
     }
 

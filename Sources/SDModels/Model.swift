@@ -36,6 +36,12 @@ public final class Model {
     public private(set) var machines: [Machine] = []
     /// The follower graph of the scenario's population (nil without `population:`), derived from this run's seed.
     public let followerGraph: FollowerGraph?
+    /// What each request type carries to each component group (`payload:`, `copies:`).
+    let payloads: PayloadTable
+    /// The links between components and to clients, when the network has a bandwidth (nil: hops cost latency only).
+    private(set) var links: Links?
+    /// The component group (index in ``groups``) of each node, by handler id; −1 for clients and helpers.
+    private(set) var nodeGroup: [Int32] = []
 
     /// Builds the model for `config`, with `seed` overriding the configuration's seed.
     /// The configuration must be valid (the scenario loader checks it); violations are preconditions.
@@ -50,7 +56,11 @@ public final class Model {
         }
         latency = nonZero(config.network.latency)
         localLatency = nonZero(config.network.localLatency)
+        payloads = PayloadTable(config: config, stream: RandomStream(seed: seed ?? config.seed, name: "payloads"))
         build()
+        if Links.wanted(config.network) {
+            links = Links(network: config.network, isClient: nodes.map { $0 is Client }, warmupEnd: warmupEnd.ns)
+        }
     }
 
     /// The length of one slice of the series over time: ``Client/seriesSlices`` slices cover the
@@ -62,18 +72,19 @@ public final class Model {
     /// A random stream for `name`, derived from this run's seed.
     public func stream(for name: String) -> RandomStream { RandomStream(seed: seed, name: name) }
 
-    private func register(_ node: Node) {
+    private func register(_ node: Node, group: Int = -1) {
         node.id = sim.register(node)
         nodes.append(node)
         latencyStreams.append(stream(for: node.name + "#net"))
+        nodeGroup.append(Int32(group))
     }
 
     private func build() {
-        for c in config.components {
+        for (g, c) in config.components.enumerated() {
             var instances: [Node] = []
             for (index, name) in c.instanceNames.enumerated() {
                 let node = c.kind.makeNode(name: name, group: c.name, model: self)
-                register(node)
+                register(node, group: g)
                 if let machineName = c.machineInstance(replica: index), let type = config.machines.first(where: { $0.name == c.machine }) {
                     place(node, on: machineName, type: type)
                 }
@@ -89,6 +100,7 @@ public final class Model {
             injector.id = sim.register(injector)
             nodes.append(injector)
             latencyStreams.append(stream(for: "failures#net"))
+            nodeGroup.append(-1)
         }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
@@ -117,6 +129,7 @@ public final class Model {
             machine.id = sim.register(machine)
             nodes.append(machine)
             latencyStreams.append(stream(for: name + "#net"))
+            nodeGroup.append(-1)
             machines.append(machine)
             index = machines.count - 1
         }
@@ -197,10 +210,17 @@ public final class Model {
         failuresEnabled && a.partitionSide != 0 && nodes[Int(b)].partitionSide != 0 && a.partitionSide != nodes[Int(b)].partitionSide
     }
 
-    /// Delivers a reply to `to`, at once on a zero-latency hop, else after the latency.
+    /// Delivers a reply to `to`, at once on a zero-latency hop, else after the latency (and, with
+    /// links, the transfer of the response's bytes: a read's payload at the replying hop).
     @inline(__always)
     private func deliverReply(_ request: Int32, to: Int32, from: Node) {
-        let delay = hopLatency(from: from, to: to)
+        var delay = hopLatency(from: from, to: to)
+        if let links {
+            let r = requests.records + Int(request)
+            if !r.pointee.isWrite && !r.pointee.failed && r.pointee.size > 0 {
+                delay = delay + SimDuration(ns: links.transfer(from: from.id, to: to, bytes: r.pointee.size, now: sim.now.ns))
+            }
+        }
         if delay.ns == 0 {
             replyArrives(request, at: nodes[Int(to)])
         } else {
@@ -229,6 +249,11 @@ public final class Model {
     /// only passes on towards the client (the crash already accounted for the request).
     @inline(__always)
     func replyArrives(_ request: Int32, at node: Node) {
+        if payloads.active {
+            // The reply is back at the hop below: the request carries that hop's bytes again.
+            let r = requests.records + Int(request)
+            r.pointee.size = r.pointee.frames[r.pointee.frames.count - 1].size
+        }
         if failuresEnabled && (requests.top(request).epoch != node.epoch || node.down) && !(node is Client)
             && requests.records[Int(request)].frames.count >= 2 {
             if !requests.records[Int(request)].abandoned {
@@ -251,10 +276,18 @@ public final class Model {
             requests.records[Int(request)].failure = .partitioned
             return from.reply(request)
         }
-        let delay = hopLatency(from: from, to: to)
+        var delay = hopLatency(from: from, to: to)
         let epoch = failuresEnabled ? nodes[Int(to)].epoch : 0
-        requests.records[Int(request)].frames.append(
-            Frame(node: to, isSubcall: isSubcall, phase: 0, arrivedAt: sim.now.ns + delay.ns, epoch: epoch))
+        let r = requests.records + Int(request)
+        if payloads.active {
+            r.pointee.size = payloads.hopSize(type: r.pointee.type, group: nodeGroup[Int(to)], base: r.pointee.baseSize)
+        }
+        if let links, r.pointee.isWrite && r.pointee.size > 0 {
+            // A write carries its payload for `to`; the request of a read carries nothing.
+            delay = delay + SimDuration(ns: links.transfer(from: from.id, to: to, bytes: r.pointee.size, now: sim.now.ns))
+        }
+        r.pointee.frames.append(
+            Frame(node: to, isSubcall: isSubcall, phase: 0, arrivedAt: sim.now.ns + delay.ns, epoch: epoch, size: r.pointee.size))
         if delay.ns == 0 {
             arrives(request, at: nodes[Int(to)])
         } else {

@@ -67,8 +67,10 @@ public struct TokenBucket: Sendable {
 
 /// `kind: object-store`: each request is one transfer of its `size` bytes on one of `connections`
 /// connections (FIFO line beyond), taking `firstByte + size / bandwidth`. Writes (uploads) add
-/// their size to the bytes stored when the transfer ends; reads (downloads) store nothing.
-/// Overwrites and deletes are not tracked: every upload adds.
+/// their size to the bytes stored when the transfer ends, plus the derived objects their request
+/// type declares (`copies:`, thumbnails made in place and not transferred; not where the type
+/// sends a `payload:` of its own, which is already the derived object); reads (downloads)
+/// store nothing. Overwrites and deletes are not tracked: every upload adds.
 ///
 /// With `prefixRateLimit`, each of the `prefixes` key prefixes (key mod `prefixes`; a workload
 /// without keys uses prefix 0) has a token bucket of that rate and size `burst`. A request that
@@ -84,6 +86,7 @@ public final class ObjectStore: Station {
     private let config: ObjectStoreConfig
     private var buckets: [TokenBucket]
     private var uploadedBytes: Double = 0
+    private var uploadedObjects = 0
 
     // Window statistics.
     private var throttled = 0
@@ -106,7 +109,9 @@ public final class ObjectStore: Station {
 
     public override var kindName: String { "object-store" }
 
-    /// Logical bytes stored now: the initial bytes plus every upload finished so far.
+    /// Objects stored by the run (uploads and their copies; the initial bytes are not counted in objects).
+    public var objectsStored: Int { uploadedObjects }
+    /// Logical bytes stored now: the initial bytes plus every upload (and its copies) finished so far.
     public var logicalBytes: Double { config.initialBytes + uploadedBytes }
     /// Bytes stored now, counting every replica.
     public var bytesStored: Double { logicalBytes * Double(config.replicationFactor) }
@@ -132,7 +137,13 @@ public final class ObjectStore: Station {
 
     public override func serviceCompleted(_ request: Int32) {
         let r = requests.records + Int(request)
-        if r.pointee.isWrite { uploadedBytes += r.pointee.size }
+        if r.pointee.isWrite {
+            // The copies are made next to the original: not where the type sends a payload of its own.
+            let t = r.pointee.type
+            let copies = model.payloads.declares(type: t, group: model.nodeGroup[Int(id)]) ? 0 : model.payloads.copiesCount[Int(t)]
+            uploadedBytes += r.pointee.size + (copies > 0 ? model.payloads.copiesBytes[Int(t)] : 0)
+            uploadedObjects += 1 + copies
+        }
         if sim.now >= model.warmupEnd {
             if r.pointee.isWrite {
                 uploads += 1
@@ -157,6 +168,7 @@ public final class ObjectStore: Station {
             ("bytes_uploaded", bytesUploaded),
             ("bytes_downloaded", bytesDownloaded),
             ("bytes_stored", bytesStored),
+            ("objects_stored", Double(objectsStored)),
         ]
         return r
     }

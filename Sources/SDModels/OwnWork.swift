@@ -5,7 +5,8 @@ import SDEngine
 public struct Payload: Sendable, Equatable {
     /// The producer's key (0 when its workload has none).
     public var key: UInt64
-    /// The producer's payload size in bytes.
+    /// The producer's payload size in bytes (its base size: the work done for it later carries
+    /// its type's payloads to the components it calls).
     public var size: Double
     /// The producer's request type (index in ``ModelConfig/requestTypes``).
     public var type: Int32
@@ -22,7 +23,7 @@ public struct Payload: Sendable, Equatable {
     /// The payload of request `request`.
     init(of request: Int32, in table: RequestTable) {
         let r = table.records + Int(request)
-        self.init(key: r.pointee.key, size: r.pointee.size, type: r.pointee.type, isWrite: r.pointee.isWrite,
+        self.init(key: r.pointee.key, size: r.pointee.baseSize, type: r.pointee.type, isWrite: r.pointee.isWrite,
                   origin: r.pointee.origin)
     }
 }
@@ -42,10 +43,11 @@ extension Node {
         let r = requests.records + Int(request)
         r.pointee.key = payload.key
         r.pointee.size = payload.size
+        r.pointee.baseSize = payload.size
         r.pointee.type = payload.type
         r.pointee.isWrite = payload.isWrite
         r.pointee.origin = payload.origin
-        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: 0, arrivedAt: now, aux: owner))
+        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: 0, arrivedAt: now, aux: owner, size: payload.size))
         return request
     }
 

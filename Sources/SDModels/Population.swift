@@ -67,8 +67,10 @@ public struct PopulationConfig: Sendable, Equatable {
     /// uniform keys over the users (the acting user's id).
     public var workloads: [WorkloadConfig] {
         activities.map { a in
-            WorkloadConfig(name: a.type, arrival: .cyclic(arrival(of: a)), route: a.route, type: a.type, size: a.size,
-                           keys: .uniform(n: users), isWrite: a.isWrite)
+            WorkloadConfig(name: a.type, arrival: .cyclic(arrival(of: a)),
+                           mix: [RequestClass(type: a.type, share: 1, route: a.route, size: a.size, isWrite: a.isWrite,
+                                              payloads: a.payloads, copies: a.copies)],
+                           keys: .uniform(n: users))
         }
     }
 }
@@ -90,12 +92,14 @@ public struct ActivityConfig: Sendable, Equatable {
     public var route: [String]
     /// Whether it changes data (defaults from the type's name, as for request classes).
     public var isWrite: Bool
+    /// What it carries to particular components instead of `size` (``RequestClass/payloads``).
+    public var payloads: [HopPayload] = []
 
     /// An activity.
     public init(type: String, perUserPerDay: Double, perUserText: String? = nil, size: Distribution? = nil,
-                copies: [Double] = [], route: [String], isWrite: Bool? = nil) {
+                copies: [Double] = [], route: [String], isWrite: Bool? = nil, payloads: [HopPayload] = []) {
         self.type = type; self.perUserPerDay = perUserPerDay; self.perUserText = perUserText ?? "\(perUserPerDay)/day"
-        self.size = size; self.copies = copies; self.route = route
+        self.size = size; self.copies = copies; self.route = route; self.payloads = payloads
         self.isWrite = isWrite ?? RequestClass.writeTypes.contains(type)
     }
 }

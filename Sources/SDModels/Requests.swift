@@ -18,11 +18,14 @@ public struct Frame: Sendable {
     /// The node's life (``Node/epoch``) when the request was sent to it: a frame from before a
     /// crash belongs to a request the crash already accounted for.
     public var epoch: UInt32 = 0
+    /// The bytes the request carries at this hop (its payload for this component, see `PayloadTable`).
+    public var size: Double = 0
 
     /// A frame for `node`.
-    public init(node: Int32, isSubcall: Bool, phase: UInt8 = 0, arrivedAt: Int64, aux: Int32 = 0, epoch: UInt32 = 0) {
+    public init(node: Int32, isSubcall: Bool, phase: UInt8 = 0, arrivedAt: Int64, aux: Int32 = 0, epoch: UInt32 = 0,
+                size: Double = 0) {
         self.node = node; self.isSubcall = isSubcall; self.phase = phase; self.arrivedAt = arrivedAt; self.aux = aux
-        self.epoch = epoch
+        self.epoch = epoch; self.size = size
     }
 }
 
@@ -92,8 +95,11 @@ public struct RequestRecord: Sendable {
     public var isWrite: Bool = false
     /// The key it reads or writes (1...N), or 0 for workloads without keys.
     public var key: UInt64 = 0
-    /// Payload size in bytes (0 when the workload declares none).
+    /// Payload size in bytes at the hop that holds the request now (0 when none is declared): its
+    /// type's `payload:` for that component, else ``baseSize``.
     public var size: Double = 0
+    /// The size its client drew for it (`size:`), which every hop without a payload of its own carries.
+    public var baseSize: Double = 0
     /// The version of the key's data this request carries, once ``hasVersion``: for a write, the
     /// version it committed; for a read, the version it read (from the system of record or a cache).
     public var version: UInt32 = 0
@@ -163,6 +169,7 @@ public final class RequestTable {
         r.pointee.txPhase = .none
         r.pointee.key = 0
         r.pointee.size = 0
+        r.pointee.baseSize = 0
         r.pointee.version = 0
         r.pointee.hasVersion = false
         r.pointee.attempt = 0

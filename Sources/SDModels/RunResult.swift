@@ -294,6 +294,8 @@ public struct RunResult: Sendable, Equatable {
     public var expectationsHold: Bool { expectations.allSatisfy(\.passed) }
     /// The population's read-to-write figures (nil without `population:`).
     public var population: PopulationSummary?
+    /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
+    public var network: NetworkSummary?
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

@@ -98,7 +98,12 @@ public enum Runner {
         for (i, group) in config.components.enumerated() {
             // A node may add rows for its internal stations after its own; the group row sums up
             // the instances' own rows only.
-            let perInstance = model.groups[i].map { $0.results(window: window, end: end) }
+            var perInstance = model.groups[i].map { $0.results(window: window, end: end) }
+            if let links = model.links {
+                for (k, node) in model.groups[i].enumerated() where !perInstance[k].isEmpty {
+                    perInstance[k][0].extra += links.figures(of: node.id, window: window)
+                }
+            }
             components += perInstance.flatMap { $0 }
             if group.replicas > 1 { components.append(groupRow(group, perInstance.compactMap(\.first))) }
         }
@@ -107,6 +112,10 @@ public enum Runner {
                                workloads: workloads, components: components)
         result.machines = model.machines.map { $0.machineResult(end: end) }
         result.population = PopulationSummary.make(config, workloads: workloads)
+        if let links = model.links {
+            result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
+                                            egressCostPerGB: config.network.egressCostPerGB)
+        }
         return Outcome(result: result, recorders: model.clients.map(\.latency), focusRecorders: model.clients.map(\.focusLatency))
     }
 
@@ -212,6 +221,12 @@ public enum Runner {
             p.reads = outcomes.reduce(0) { $0 + ($1.result.population?.reads ?? 0) }
             p.writes = outcomes.reduce(0) { $0 + ($1.result.population?.writes ?? 0) }
             return p
+        }
+        combined.network = first.network.map { n in
+            var n = n
+            n.ingressBytes = outcomes.reduce(0) { $0 + ($1.result.network?.ingressBytes ?? 0) } / Double(outcomes.count)
+            n.egressBytes = outcomes.reduce(0) { $0 + ($1.result.network?.egressBytes ?? 0) } / Double(outcomes.count)
+            return n
         }
         return combined
     }

@@ -20,6 +20,8 @@ import SDModels
 ///       "keys_moved_on_add" (hash load balancers), then per-kind extras,
 ///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (stations: "utilization" and
 ///       "queue_length" averaged over each slice; message queues: sampled "depth") } },
+///   "network": { "ingress_bytes", "egress_bytes", "egress_bytes_per_second", "egress_cost",
+///       "egress_cost_per_month" } (when links are configured),
 ///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
 ///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
 ///   "expectations_passed" (when the scenario has expectations) }
@@ -43,7 +45,8 @@ public enum JSONReport {
             ("replications", .integer(r.replications)),
             ("workload", .object(r.workloads.map { ($0.name, workload($0)) })),
             ("components", .object(r.components.map { ($0.name, component($0)) })),
-        ] + (r.population.map { p in [("population", population(p))] } ?? []) + (r.machines.isEmpty ? [] : [
+        ] + (r.population.map { p in [("population", population(p))] } ?? [])
+            + (r.network.map { n in [("network", network(n))] } ?? []) + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
             ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
@@ -59,6 +62,16 @@ public enum JSONReport {
             ("value", o.value.map(JSONValue.double) ?? .null),
             ("passed", .bool(o.passed)),
         ] + (o.problem.map { [("problem", JSONValue.string($0))] } ?? []))
+    }
+
+    static func network(_ n: NetworkSummary) -> JSONValue {
+        .object([
+            ("ingress_bytes", .double(n.ingressBytes)),
+            ("egress_bytes", .double(n.egressBytes)),
+            ("egress_bytes_per_second", .double(n.egressRate)),
+            ("egress_cost", n.egressCost.map { .double($0) } ?? .null),
+            ("egress_cost_per_month", n.egressCostPerMonth.map { .double($0) } ?? .null),
+        ])
     }
 
     static func population(_ p: PopulationSummary) -> JSONValue {

@@ -33,6 +33,7 @@ public enum TextReport {
             if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
         }
         if let p = r.population { out += populationLine(p) }
+        if let n = r.network { out += networkLine(n) }
         if !r.components.isEmpty {
             out += "\n" + componentTable(r.components)
         }
@@ -109,6 +110,16 @@ public enum TextReport {
         if let ratio = p.readToWrite {
             line += "; read-to-write ratio \(Format.fixed(ratio, decimals: 1)):1"
             if let theory = p.readToWriteTheory { line += " (rates promise \(Format.fixed(theory, decimals: 1)):1)" }
+        }
+        return line + "\n"
+    }
+
+    /// The network's line: bytes in from clients and out to them (egress), and what egress costs.
+    static func networkLine(_ n: NetworkSummary) -> String {
+        var line = "Network: ingress \(Format.bytes(n.ingressBytes)) (\(Format.bytes(n.ingressRate))/s), "
+            + "egress \(Format.bytes(n.egressBytes)) (\(Format.bytes(n.egressRate))/s)"
+        if let cost = n.egressCost, let month = n.egressCostPerMonth {
+            line += "; egress cost \(Format.fixed(cost, decimals: 2)) for the window, \(Format.fixed(month, decimals: 0)) a month at this rate"
         }
         return line + "\n"
     }

@@ -71,6 +71,7 @@ extension Validator {
             }
         }
         checkKeyedCaches(components: components, workloads: workloads, index: index, next: next)
+        checkPayloads(workloads: workloads, names: names, unknown: unknown)
     }
 
     /// A keyed cache looks up each request's key, and one limited in bytes weighs each entry by

@@ -66,12 +66,14 @@ public enum ScenarioLoader {
                 for m in mix {
                     guard let type = m.type, let share = m.share, let route = m.route ?? w.route else { return nil }
                     out.append(RequestClass(type: type, share: share, route: route.map(\.name), size: m.size ?? w.size,
-                                            isWrite: m.isWrite ?? w.isWrite))
+                                            isWrite: m.isWrite ?? w.isWrite, payloads: (m.payloads ?? w.payloads).map(\.config),
+                                            copies: m.copies ?? w.copies))
                 }
                 classes = out
             } else {
                 guard let route = w.route else { return nil }
-                classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size, isWrite: w.isWrite)]
+                classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size, isWrite: w.isWrite,
+                                        payloads: w.payloads.map(\.config), copies: w.copies)]
             }
             workloads.append(WorkloadConfig(name: wname, arrival: arrival, mix: classes, keys: w.keys,
                                             timeout: w.timeout, retry: w.retry))

@@ -27,6 +27,7 @@ struct ActivityDraft {
     var copies: [Double] = []
     var route: [Reference]?
     var isWrite: Bool?
+    var payloads: [PayloadDraft] = []
 }
 
 /// The keys of `population:` and of `kind: feed-service`.
@@ -74,12 +75,13 @@ extension Schema {
         FieldSpec("size", help: "Payload size of each request.", shape: .distribution(.size), default: "no payload") { d, n, v in
             d.size = v.distribution(n, key: "size", of: .size)
         },
-        FieldSpec("copies", help: "Extra stored sizes per item (thumbnails), for `sdsim estimate`.", shape: .list(.size, nonEmpty: false)) { d, n, v in if let c = v.sizes(n, key: "copies") { d.copies = c } },
+        copiesField(ActivityDraft.self) { d, c in d.copies = c },
         FieldSpec("route", required: true, example: "route: [lb, app]", help: "The components a request visits, in order.",
                   shape: .names) { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("write", help: "Whether the requests change data.", shape: .flag, default: "from the type, as for `mix`") { d, n, v in
             d.isWrite = v.bool(n, key: "write")
         },
+        payloadField(ActivityDraft.self) { d, p in d.payloads = p },
     ]
 
     // MARK: Feed service
@@ -307,6 +309,8 @@ extension Validator {
             w.type = type
             w.size = a.size
             w.isWrite = a.isWrite
+            w.payloads = a.payloads
+            w.copies = a.copies
             if let users = p.users, let rate = a.perUser {
                 w.keys = .uniform(n: UInt64(users))
                 w.arrival = .cyclic(CyclicRate(mean: Double(users) * p.dailyActive * rate.perDay / 86_400,
@@ -324,7 +328,8 @@ extension Validator {
         for a in p.activities {
             guard let type = a.type, let rate = a.perUser, let route = a.route else { return nil }
             activities.append(ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
-                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite))
+                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
+                                             payloads: a.payloads.map(\.config)))
         }
         return PopulationConfig(users: UInt64(users), dailyActive: p.dailyActive, dailyCycle: p.dailyCycle,
                                 weeklyCycle: p.weeklyCycle, peakHour: p.peakHour, startHour: p.startHour,

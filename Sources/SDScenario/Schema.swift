@@ -40,6 +40,8 @@ struct WorkloadDraft {
     var timeout: SimDuration?
     var retry: RetryPolicy?
     var isWrite: Bool?
+    var payloads: [PayloadDraft] = []
+    var copies: [Double] = []
 }
 
 /// What has been read of one request class under `mix:`.
@@ -50,6 +52,9 @@ struct MixDraft {
     var route: [Reference]?
     var size: Distribution?
     var isWrite: Bool?
+    /// Nil when not written (the workload's apply).
+    var payloads: [PayloadDraft]?
+    var copies: [Double]?
 }
 
 /// What has been read of `retry:`.
@@ -339,6 +344,8 @@ enum Schema {
         FieldSpec("write", help: "Whether the requests change data. Default: true for the types \(RequestClass.writeTypes.sorted().map { "`\($0)`" }.joined(separator: ", ")), "
                       + "false for any other. With `mix`, the default of its entries.",
                   shape: .flag, default: "from the type") { d, n, v in d.isWrite = v.bool(n, key: "write") },
+        payloadField(WorkloadDraft.self) { d, p in d.payloads = p },
+        copiesField(WorkloadDraft.self) { d, c in d.copies = c },
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
@@ -356,6 +363,8 @@ enum Schema {
         FieldSpec("write", help: "Whether this class changes data.", shape: .flag, default: "the workload's `write`, else from the type") {
             d, n, v in d.isWrite = v.bool(n, key: "write")
         },
+        payloadField(MixDraft.self, default: "the workload's `payload`") { d, p in d.payloads = p },
+        copiesField(MixDraft.self, default: "the workload's `copies`") { d, c in d.copies = c },
     ]
 
     static let retryFields: [FieldSpec<RetryDraft>] = [
@@ -390,7 +399,7 @@ enum Schema {
                   shape: .distribution(.duration), default: "none (free)") { d, n, v in
             d.localLatency = v.distribution(n, key: "local-latency", of: .duration)
         },
-    ]
+    ] + networkLinkFields
 
     // MARK: Top level
 
