@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // sdsim: a deterministic discrete-event simulator of distributed web systems.
-// Dependencies point one way: SDEngine <- SDMetrics <- SDModels <- SDScenario <- SDReports <- sdsim.
+// Dependencies point one way: SDEngine <- SDMetrics <- SDConfig <- SDModels <- SDAnalysis <- SDReports <- sdsim,
+// and SDConfig <- SDScenario <- sdsim (the scenario loader never sees the running model).
 import PackageDescription
 
 // The per-event code pays for dynamic exclusivity checks on every class property access
@@ -35,30 +36,39 @@ let package = Package(
             "SDEngine", "CGSL",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        // The components of a web architecture, built on the engine.
+        // Configuration values: what a scenario resolves to (ModelConfig, ComponentKind and each
+        // kind's settings, workloads, failures, expectations). Plain values, no behaviour.
+        .target(name: "SDConfig", dependencies: ["SDEngine"]),
+        // The running model: a core (Model, Node, requests and frames, the worker pool), one
+        // folder per component kind, machines, the workload and population, failures.
         .target(name: "SDModels", dependencies: [
-            "SDEngine", "SDMetrics",
+            "SDEngine", "SDMetrics", "SDConfig",
             .product(name: "DequeModule", package: "swift-collections"),
         ], swiftSettings: hotPath),
+        // Analyses that run models and read results: runner, expectations, availability and the
+        // SPOF audit, estimates.
+        .target(name: "SDAnalysis", dependencies: ["SDModels", "SDConfig", "SDMetrics", "SDEngine"]),
         // YAML scenario files: units, validation, compiler-style diagnostics.
         .target(name: "SDScenario", dependencies: [
-            "SDModels", "SDEngine",
+            "SDConfig", "SDEngine",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Text, JSON and SQLite reports of a run.
-        .target(name: "SDReports", dependencies: ["SDModels", "SDMetrics", "CSQLite"]),
+        .target(name: "SDReports", dependencies: ["SDAnalysis", "SDModels", "SDConfig", "SDMetrics", "CSQLite"]),
         // The thin command-line front end: the only code touching files, environment and clocks.
         .executableTarget(name: "sdsim", dependencies: [
-            "SDScenario", "SDReports", "SDModels",
+            "SDScenario", "SDReports", "SDAnalysis", "SDModels", "SDConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDModels", "SDEngine"]),
+        ], plugins: ["BuildInfo"]),
+        // Writes the commit being built into the sdsim target (`sdsim --version`).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
+        .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDAnalysis", "SDModels", "SDConfig", "SDEngine"]),
         .testTarget(name: "SDEngineTests", dependencies: ["SDEngine"]),
         .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics", "SDEngine"]),
-        .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDMetrics", "SDEngine"]),
-        .testTarget(name: "SDScenarioTests", dependencies: ["SDScenario", "SDModels"],
+        .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDAnalysis", "SDConfig", "SDMetrics", "SDEngine"]),
+        .testTarget(name: "SDScenarioTests", dependencies: ["SDScenario", "SDAnalysis", "SDModels", "SDConfig", "SDMetrics"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "SDReportsTests", dependencies: ["SDReports", "SDModels", "CSQLite"]),
+        .testTarget(name: "SDReportsTests", dependencies: ["SDReports", "SDAnalysis", "SDModels", "SDConfig", "SDMetrics", "CSQLite"]),
         .testTarget(name: "SDCLITests", dependencies: ["sdsim", "CSQLite"]),
     ]
 )

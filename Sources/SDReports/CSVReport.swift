@@ -1,4 +1,7 @@
 import SDModels
+import SDConfig
+import SDAnalysis
+import SDMetrics
 
 /// Tables of a run as CSV (RFC 4180: a header row, fields quoted when they hold a comma, a quote
 /// or a line break, lines end in `\n`). Numbers are written

@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The report of `sdsim estimate`: every figure of an ``Estimate`` with the arithmetic behind it,
 /// as text for a terminal or as one JSON document.

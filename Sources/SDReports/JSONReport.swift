@@ -1,4 +1,7 @@
 import SDModels
+import SDMetrics
+import SDConfig
+import SDAnalysis
 
 /// The machine-readable report of a run: one pretty-printed JSON document.
 ///
@@ -43,14 +46,16 @@ public enum JSONReport {
             ("warmup_seconds", .double(r.warmupSeconds)),
             ("events", .integer(r.events)),
             ("replications", .integer(r.replications)),
-            ("workload", .object(r.workloads.map { ($0.name, workload($0)) })),
+            ("steady_state", .bool(r.intervalsReliable)),
+            ("workload", .object(r.workloads.map { ($0.name, workload($0, reliable: r.intervalsReliable)) })),
             ("components", .object(r.components.map { ($0.name, component($0)) })),
         ] + (r.population.map { p in [("population", population(p))] } ?? [])
             + (r.network.map { n in [("network", network(n))] } ?? []) + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
             ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
-        ]) + (r.expectations.isEmpty ? [] : [
+        ]) + (r.stability.map { [("stability", stability($0))] } ?? [])
+          + (r.bottleneck.map { [("bottleneck", bottleneck($0))] } ?? []) + (r.expectations.isEmpty ? [] : [
             ("expectations", .array(r.expectations.map(expectation))),
             ("expectations_passed", .bool(r.expectationsHold)),
         ]))
@@ -105,15 +110,61 @@ public enum JSONReport {
         })
     }
 
+    /// Whether the run had a steady state and why not.
+    static func stability(_ v: StabilityVerdict) -> JSONValue {
+        .object([
+            ("steady_state", .bool(v.steady)),
+            ("reasons", .array(v.reasons.map { .string($0) })),
+            ("overloaded", .object(v.overloaded.map { ($0.name, .double($0.load)) })),
+            ("in_flight_fraction", .double(v.inFlightFraction)),
+            ("backlog_growth_per_second", v.backlogGrowthPerSecond.map { .double($0) } ?? .null),
+        ])
+    }
+
+    /// The bottleneck analysis: one entry per component group (database roles) and machine.
+    static func bottleneck(_ b: BottleneckReport) -> JSONValue {
+        func law(_ c: LawCheck?) -> JSONValue {
+            guard let c else { return .null }
+            return .object([("expected", .double(c.expected)), ("measured", .double(c.measured)), ("holds", .bool(c.holds))])
+        }
+        return .object([
+            ("bottleneck", b.bottleneck.map { .string($0) } ?? .null),
+            ("busiest", b.busiest.map { .string($0) } ?? .null),
+            ("max_demand", .double(b.maxDemand)),
+            ("throughput", .double(b.throughput)),
+            ("throughput_ceiling", .double(b.ceiling)),
+            ("headroom", .double(b.headroom)),
+            ("threshold", .double(BottleneckReport.threshold)),
+            ("advice", .string(b.advice)),
+            ("demands", .object(b.rows.map { row in
+                (row.name, .object([
+                    ("kind", .string(row.kind)),
+                    ("servers", .integer(row.servers)),
+                    ("visits", row.visits.map { .double($0) } ?? .null),
+                    ("service_time", row.serviceTime.map { .double($0) } ?? .null),
+                    ("demand", .double(row.demand)),
+                    ("demand_measured", .bool(row.demandMeasured)),
+                    ("offered_load", .double(row.offeredLoad)),
+                    ("utilization", row.utilization.map { .double($0) } ?? .null),
+                    ("throughput", row.throughput.map { .double($0) } ?? .null),
+                    ("utilization_law", law(row.utilizationLaw)),
+                    ("littles_law", law(row.littlesLaw)),
+                    ("forced_flow_law", law(row.forcedFlowLaw)),
+                ]))
+            })),
+        ])
+    }
+
     /// A workload's latency summary; with no completed request every figure is `null` (a mean of
     /// nothing is not zero).
-    static func latency(_ l: LatencySummary) -> JSONValue {
+    static func latency(_ l: LatencySummary, reliable: Bool = true) -> JSONValue {
         let none = l.count == 0
         func v(_ x: Double) -> JSONValue { none ? .null : .double(x) }
         return .object([
             ("count", .integer(l.count)),
             ("mean", v(l.mean)),
             ("mean_ci95", none ? .null : .array([.double(l.meanCI95.low), .double(l.meanCI95.high)])),
+            ("mean_ci95_reliable", .bool(reliable && !none)),
             ("p50", v(l.p50)),
             ("p90", v(l.p90)),
             ("p99", v(l.p99)),
@@ -123,7 +174,7 @@ public enum JSONReport {
         ])
     }
 
-    static func workload(_ w: WorkloadResult) -> JSONValue {
+    static func workload(_ w: WorkloadResult, reliable: Bool = true) -> JSONValue {
         let l = w.latency
         return .object([
             ("arrived", .integer(w.arrived)),
@@ -139,7 +190,7 @@ public enum JSONReport {
         ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [
             ("availability_series", .array(w.availabilitySeries.map { $0.map(JSONValue.double) ?? .null })),
         ] + (w.series.isEmpty ? [] : [("series", series(w.series))]) + [
-            ("latency", latency(l)),
+            ("latency", latency(l, reliable: reliable)),
         ] + (w.focus.map { f in [("focus", JSONValue.object([
             ("arrived", .integer(f.arrived)), ("completed", .integer(f.completed)), ("failed", .integer(f.failed)),
             ("availability", .double(f.availability)), ("p99", .double(f.p99)),

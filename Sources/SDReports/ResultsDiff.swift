@@ -1,4 +1,7 @@
 import SDModels
+import SDConfig
+import SDAnalysis
+import SDMetrics
 
 /// Two stored runs side by side (`sdsim results diff A B`): for each workload and component the
 /// two runs have in common, the figures of both, the change, and a mark where the difference is

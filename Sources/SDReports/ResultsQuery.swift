@@ -1,5 +1,8 @@
 import CSQLite
 import SDModels
+import SDConfig
+import SDAnalysis
+import SDMetrics
 
 /// One recorded run or analysis as `sdsim results list` shows it.
 public struct StoredRunInfo: Sendable, Equatable {
@@ -27,8 +30,8 @@ public struct StoredRun: Sendable {
 }
 
 extension ResultsStore {
-    private func handle() throws -> OpaquePointer {
-        guard let db = openHandle else { throw ReportError("results database '\(path)': the database is closed") }
+    private func openDatabase() throws -> OpaquePointer {
+        guard let db = handle else { throw ReportError("results database '\(path)': the database is closed") }
         return db
     }
 
@@ -48,7 +51,7 @@ extension ResultsStore {
     /// The recorded runs, oldest first, optionally only those of scenario `scenario` (its name or
     /// its file) and with label `label`.
     public func list(scenario: String? = nil, label: String? = nil) throws -> [StoredRunInfo] {
-        let db = try handle()
+        let db = try openDatabase()
         let s = try Statement(db, path, """
             SELECT \(ResultsStore.infoColumns) FROM runs
             WHERE (?1 IS NULL OR scenario = ?1 OR scenario_file = ?1) AND (?2 IS NULL OR label = ?2)
@@ -63,7 +66,7 @@ extension ResultsStore {
 
     /// The run with id `id`, rebuilt from the tables; nil when there is none.
     public func load(_ id: Int64) throws -> StoredRun? {
-        let db = try handle()
+        let db = try openDatabase()
         let head = try Statement(db, path, "SELECT \(ResultsStore.infoColumns), config, lesson FROM runs WHERE id = ?")
         try head.bind(1, id)
         guard try head.next() else { return nil }
@@ -150,13 +153,15 @@ extension ResultsStore {
                 else { list.append(Series(name: name, start: start, interval: interval, values: [value])) }
             }
             if kind == "workload", let i = workloads.firstIndex(where: { $0.name == subject }) {
-                workloads[i].sliceStart = start
-                workloads[i].sliceSeconds = interval
+                if name != "in_flight" { workloads[i].sliceStart = start; workloads[i].sliceSeconds = interval }
                 if name == "completed" { completedSlices[subject, default: []].append(value) }
                 else if name == "failed" {
                     let n = workloads[i].slices.count
                     let done = completedSlices[subject] ?? []
                     workloads[i].slices.append((n < done.count ? Int(done[n]) : 0, Int(value)))
+                } else if name == "in_flight" {
+                    if workloads[i].backlog == nil { workloads[i].backlog = Series(name: name, start: start, interval: interval, values: []) }
+                    workloads[i].backlog?.values.append(value)
                 } else { append(&workloads[i].series) }
             } else if kind == "component", let i = components.firstIndex(where: { $0.name == subject }) {
                 append(&components[i].series)

@@ -1,5 +1,8 @@
 import CSQLite
 import SDModels
+import SDMetrics
+import SDConfig
+import SDAnalysis
 
 /// A failure of a report, with a message fit for a user: for the results database,
 /// `results database 'PATH': SQLITE MESSAGE`.
@@ -75,13 +78,16 @@ public struct AnalysisRow: Sendable, Equatable {
 /// - `figures(run_id, subject_kind, subject, name, value)`: every other figure.
 /// - `expectations(run_id, expectation, value, passed)`.
 /// - `series(run_id, subject_kind, subject, name, start, interval, idx, value)`: values over time.
-/// - `analysis_rows(run_id, row_index, subject, name, value, text)`: spof, compare, sweep, size.
+/// - `analysis_rows(run_id, row_index, subject, name, value, text)`: compare, sweep, size (spof has its
+///   own tables, ResultsStore+Spof.swift).
 ///
 /// Not safe to share between threads; open one store per thread.
 public final class ResultsStore {
     /// The path the store was opened with.
     public let path: String
     private var db: OpaquePointer?
+    /// The open connection (nil once closed), for the store's extensions.
+    var handle: OpaquePointer? { db }
 
     /// The schema version kept in `PRAGMA user_version`: 1 the first tables, 2 added `figures` and
     /// `expectations`, 3 added the run metadata columns, `series` and `analysis_rows`.
@@ -235,6 +241,14 @@ public final class ResultsStore {
         for (column, type) in runColumnsAdded where !existing.contains(column) {
             try exec(db, path, "ALTER TABLE runs ADD COLUMN \(column) \(type)")
         }
+        // spof_audits (written by `sdsim spof` since version 2) gained the metadata columns in 3.
+        guard try scalar(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'spof_audits'") != nil else { return }
+        var audits: Set<String> = []
+        let auditInfo = try Statement(db, path, "PRAGMA table_info(spof_audits)")
+        while try auditInfo.next() { audits.insert(auditInfo.text(1) ?? "") }
+        for column in ["created_at", "label", "sdsim_version", "sdsim_commit", "command_line"] where !audits.contains(column) {
+            try exec(db, path, "ALTER TABLE spof_audits ADD COLUMN \(column) TEXT")
+        }
     }
 
     /// The first column of the first row of `sql` as text (nil: no row or NULL).
@@ -262,7 +276,7 @@ public final class ResultsStore {
         }
     }
 
-    /// Stores the rows of an analysis (`metadata.command`: spof, compare, sweep, size) as a new
+    /// Stores the rows of an analysis (`metadata.command`: compare, sweep, size) as a new
     /// record and returns its id. `header` gives the scenario, seed and durations; its workload
     /// and component rows, when any, are stored as for a run.
     @discardableResult
@@ -435,6 +449,7 @@ public final class ResultsStore {
             out.append(("workload", w.name, Series(name: "failed", start: w.sliceStart, interval: w.sliceSeconds,
                                                    values: w.slices.map { Double($0.failed) })))
             for s in w.series { out.append(("workload", w.name, s)) }
+            if let b = w.backlog { out.append(("workload", w.name, b)) }
         }
         for c in r.components { for s in c.series { out.append(("component", c.name, s)) } }
         return out
@@ -471,11 +486,30 @@ public final class ResultsStore {
             rows.append(("machine", m.name, "utilization", m.utilization))
             rows.append(("machine", m.name, "cost_per_hour", m.costPerHour))
         }
+        if let v = r.stability {
+            rows.append(("run", r.scenario, "steady_state", v.steady ? 1 : 0))
+            rows.append(("run", r.scenario, "in_flight_fraction", v.inFlightFraction))
+            if let g = v.backlogGrowthPerSecond { rows.append(("run", r.scenario, "backlog_growth_per_second", g)) }
+            for o in v.overloaded { rows.append(("overloaded", o.name, "offered_load", o.load)) }
+        }
+        if let b = r.bottleneck {
+            // The bottleneck (or, below the threshold, only the busiest row) is a subject with a flag.
+            if let name = b.bottleneck { rows.append(("bottleneck", name, "is_bottleneck", 1)) }
+            if let name = b.busiest { rows.append(("bottleneck", name, "is_busiest", 1)) }
+            rows.append(("run", r.scenario, "throughput", b.throughput))
+            rows.append(("run", r.scenario, "throughput_ceiling", b.ceiling.isFinite ? b.ceiling : nil))
+            rows.append(("run", r.scenario, "headroom", b.headroom.isFinite ? b.headroom : nil))
+            rows.append(("run", r.scenario, "max_demand", b.maxDemand))
+            for row in b.rows {
+                rows.append(("load", row.name, "demand", row.demand.isFinite ? row.demand : nil))
+                rows.append(("load", row.name, "offered_load", row.offeredLoad.isFinite ? row.offeredLoad : nil))
+                rows.append(("load", row.name, "servers", Double(row.servers)))
+                if let v = row.visits { rows.append(("load", row.name, "visits", v)) }
+                if let u = row.utilization { rows.append(("load", row.name, "utilization", u)) }
+            }
+        }
         return rows
     }
-
-    /// The open connection (nil once closed), for the queries in ResultsQuery.swift.
-    var openHandle: OpaquePointer? { db }
 
     /// Whether foreign keys are enforced on this store's connection (for tests).
     var foreignKeysEnabled: Bool {

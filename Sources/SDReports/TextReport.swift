@@ -1,4 +1,6 @@
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// The human-readable report of a run, for a terminal: a header line, a workload table, a
 /// component table and the bottleneck. Plain text (no colours), columns aligned, latencies in
@@ -7,9 +9,14 @@ public enum TextReport {
     /// The report of `r`, ending with a newline.
     public static func render(_ r: RunResult) -> String {
         var out = header(r) + "\n"
+        if let v = r.stability, !v.steady {
+            out += "\n" + wrap("Warning: no steady state. " + v.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }
+                .joined(separator: " ") + " Means and percentiles depend on the run's length, and the 95% intervals "
+                + "are marked unreliable.", width: 100)
+        }
         if let lesson = r.lesson { out += "\n" + wrap("Lesson: " + lesson, width: 100) }
         if !r.workloads.isEmpty {
-            out += "\n" + workloadTable(r.workloads)
+            out += "\n" + workloadTable(r.workloads, reliable: r.intervalsReliable)
             for w in r.workloads where w.latency.outOfRange > 0 {
                 out += "Note: \(w.name) had \(Format.grouped(w.latency.outOfRange)) latencies beyond the "
                     + "histogram's range; its percentiles do not include them.\n"
@@ -17,7 +24,8 @@ public enum TextReport {
         }
         for w in r.workloads {
             var notes: [String] = []
-            if w.failed > 0 || w.inFlight > 0 && w.retries > 0 {
+            if w.failed > 0 || w.inFlight > 0 && w.retries > 0
+                || Double(w.inFlight) > StabilityCheck.inFlightNote * Double(w.arrived) {
                 // The ledger: every request that arrived ends in exactly one state.
                 let reasons = w.failedBy.map { "\($0.reason) \(Format.grouped($0.count))" }.joined(separator: ", ")
                 notes.append("ledger \(Format.grouped(w.arrived)) arrived = \(Format.grouped(w.completed)) completed + "
@@ -61,9 +69,7 @@ public enum TextReport {
             out += "Cost: \(Format.fixed(r.costPerHour, decimals: 2)) per hour, "
                 + "\(Format.fixed(r.costPerHour * r.simulatedSeconds / 3600, decimals: 2)) for the simulated \(Format.seconds(r.simulatedSeconds)) s\n"
         }
-        if let b = bottleneck(r.components) {
-            out += "\nBottleneck: \(b.name) (utilization \(Format.percent(b.utilization)))\n"
-        }
+        if let b = r.bottleneck { out += "\n" + bottleneckSection(b) }
         if !r.expectations.isEmpty { out += "\n" + expectationsSection(r.expectations) }
         return out
     }
@@ -134,7 +140,7 @@ public enum TextReport {
         return parts.joined(separator: "   ")
     }
 
-    static func workloadTable(_ workloads: [WorkloadResult]) -> String {
+    static func workloadTable(_ workloads: [WorkloadResult], reliable: Bool = true) -> String {
         var t = TextTable(
             headers: ["Workload", "arrived", "completed", "failed", "mean", "95% CI",
                       "p50", "p90", "p99", "p99.9", "max"],
@@ -149,7 +155,7 @@ public enum TextReport {
                 continue
             }
             t.rows.append(counts + [
-                d(l.mean), "[\(d(l.meanCI95.low)), \(d(l.meanCI95.high))]",
+                d(l.mean), reliable ? "[\(d(l.meanCI95.low)), \(d(l.meanCI95.high))]" : "unreliable",
                 d(l.p50), d(l.p90), d(l.p99), d(l.p999), d(l.max),
             ])
         }
@@ -185,14 +191,42 @@ public enum TextReport {
         return t.render()
     }
 
-    /// The instance (never a group row) with workers and the highest utilization; the first one
-    /// in declaration order on a tie. Nil when no instance has workers.
-    static func bottleneck(_ components: [ComponentResult]) -> ComponentResult? {
-        var best: ComponentResult?
-        for c in components where !c.isGroup && c.workers > 0 && c.utilization.isFinite {
-            if best == nil || c.utilization > best!.utilization { best = c }
+    /// The operational laws: each component's and machine's demand, the checks, the bottleneck,
+    /// the throughput ceiling and what to change.
+    static func bottleneckSection(_ b: BottleneckReport) -> String {
+        var t = TextTable(headers: ["Load", "kind", "servers", "visits", "service", "demand", "offered", "util",
+                                    "U=XS/c", "Lq=λWq", "X=V·X0"],
+                          alignments: [.left, .left] + Array(repeating: .right, count: 9))
+        func law(_ c: LawCheck?) -> String {
+            guard let c else { return "-" }
+            return c.holds ? "ok" : "off " + Format.percent(abs(c.deviation).isFinite ? c.deviation : 9.99)
         }
-        return best
+        for row in b.rows {
+            t.rows.append([
+                row.name, row.kind, String(row.servers),
+                row.visits.map { Format.fixed($0, decimals: 3) } ?? "-",
+                row.serviceTime.map(Format.duration) ?? "-",
+                row.demand.isFinite ? Format.duration(row.demand) + (row.demandMeasured ? "*" : "") : "-",
+                row.offeredLoad.isFinite ? Format.percent(row.offeredLoad) : "-",
+                row.utilization.map(Format.percent) ?? "-",
+                law(row.utilizationLaw), law(row.littlesLaw), law(row.forcedFlowLaw),
+            ])
+        }
+        var out = t.render()
+        if b.rows.contains(where: \.demandMeasured) {
+            out += "* measured: utilization ÷ system throughput (the configuration does not explain it)\n"
+        }
+        let ceiling = b.ceiling.isFinite ? Format.fixed(b.ceiling, decimals: 1) + " requests/s" : "none"
+        let now = Format.fixed(b.throughput, decimals: 1)
+        let headroom = b.headroom.isFinite ? ", headroom " + Format.percent(b.headroom) : ""
+        if let name = b.bottleneck {
+            out += "Bottleneck: \(name) (demand \(Format.duration(b.maxDemand)) per request); throughput ceiling "
+                + "1/D_max = \(ceiling), now \(now)\(headroom)\n"
+        } else {
+            out += "Bottleneck: none at this load\(b.busiest.map { " (busiest: \($0))" } ?? ""); throughput ceiling "
+                + "1/D_max = \(ceiling), now \(now)\(headroom)\n"
+        }
+        return out + wrap(b.advice, width: 100)
     }
 }
 

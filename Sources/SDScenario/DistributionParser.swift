@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 
 /// Parses distributions written as `NAME(PARAM, …)`, such as `exponential(10ms)` or `uniform(1ms, 3ms)`.
 ///

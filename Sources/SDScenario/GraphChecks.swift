@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 import Yams
 
 /// Checks that need all components at once: names, references, cycles and routes.
@@ -53,7 +53,7 @@ extension Validator {
                           at: ref.node)
                     continue
                 }
-                if !spec.isLoadBalancer, target.replicas > 1 {
+                if !spec.isLoadBalancer, target.replicas > 1, target.kind?.isLoadBalancer != true {
                     error("'\(key)' of '\(c.name)' names replicated group '\(target.name)' (\(target.replicas) replicas) directly; name a load balancer that targets '\(target.name)' instead",
                           at: ref.node)
                 }
@@ -207,7 +207,7 @@ extension Validator {
                           at: ref.node)
                     continue
                 }
-            } else if c.replicas > 1 {
+            } else if c.replicas > 1 && c.kind?.isLoadBalancer != true {
                 let balancer = components.first { $0.kind?.isLoadBalancer == true && target(of: $0)?.name == c.name }
                 let fix = balancer.map { "put load balancer '\($0.name)' before it in the route" }
                     ?? "add a component with 'kind: load-balancer' and 'targets: \(c.name)' and route through it"

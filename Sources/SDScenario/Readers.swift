@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// Readers for the mappings and lists of the format, built on ``Schema``'s tables.

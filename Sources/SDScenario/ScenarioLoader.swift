@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// Reads scenario files into a ``ModelConfig``, reporting every problem at once as

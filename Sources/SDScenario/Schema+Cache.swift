@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// The keys of `kind: cache`. A cache is either simple (`hit-ratio`: a fixed fraction of lookups

@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// What has been read of the keys only a database has. Optional values are nil when the key is

@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 import Yams
 
 /// One expectation read from `expect:`, its subject not yet checked against the scenario.

@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 extension Units {

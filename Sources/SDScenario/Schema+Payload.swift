@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// One entry of `payload:`: a component and what the request carries to it.

@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// What `dead-letter:` says: `true`/`false`, or the name of the queue that receives them.

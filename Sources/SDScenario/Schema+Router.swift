@@ -1,4 +1,4 @@
-import SDModels
+import SDConfig
 import Yams
 
 /// `kind: gateway` and `kind: bus`: routing by request type.

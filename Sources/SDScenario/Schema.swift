@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// What has been read of the whole file so far.
@@ -98,6 +98,9 @@ struct ComponentDraft {
     var atomic = false
     var zone: String?
     var healthCheck: HealthCheck?
+    /// A replicated load balancer's shared address (`redundancy:`, `detection:`).
+    var redundancy = "virtual-ip"
+    var detection = LoadBalancerRedundancy.defaultDetection
     var database = DatabaseDraft()
     // queue (Schema+Queue.swift)
     var consumers = 1
@@ -231,6 +234,29 @@ enum Schema {
         default: "100") { d, n, v in
         if let x = v.count(n, key: "vnodes", range: 1...10_000) { d.vnodes = x }
     }
+    /// How a replicated load balancer's replicas share one address: `virtual-ip` (keepalived/VRRP,
+    /// the default) or `dns` (round robin; clients retry the next address).
+    static let redundancy = FieldSpec<ComponentDraft>(
+        "redundancy",
+        help: "How the replicas of a replicated load balancer (`replicas: 2` or more) share one address: `virtual-ip` (keepalived/VRRP: "
+            + "one replica holds the address and takes all traffic; when it dies the next one up takes the address after `detection`; "
+            + "requests sent in between fail) or `dns` (round robin over the replicas' addresses; an attempt that reaches a dead "
+            + "replica is refused and the workload's `retry:` sends the next attempt to the next address).",
+        shape: .choice(["virtual-ip", "dns"]), default: "virtual-ip") { d, n, v in
+        let options = ["virtual-ip", "dns"].map { (name: $0, value: $0) }
+        if let r = v.choice(n, key: "redundancy", noun: "redundancy", plural: "redundancy modes", options: options,
+                            place: " in component '\(d.name)'") {
+            d.redundancy = r
+        }
+    }
+    /// `virtual-ip`: how long after the holder dies a backup takes the address over (default 3s).
+    static let detection = FieldSpec<ComponentDraft>(
+        "detection",
+        help: "With `redundancy: virtual-ip`: how long after the replica holding the address dies a backup takes it over "
+            + "(keepalived: about three missed advertisements).",
+        shape: .duration(positive: true), default: "3s") { d, n, v in
+        if let t = v.duration(n, key: "detection", positive: true) { d.detection = t }
+    }
 
     // MARK: Kinds
 
@@ -262,17 +288,20 @@ enum Schema {
             """),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,
-            fields: [kind, policy, targets, vnodes, healthCheckField, zoneField],
+            fields: [kind, policy, targets, vnodes, healthCheckField, replicasField, redundancy, detection, zoneField],
             edges: { d in d.targets.map { [(key: "targets", ref: $0)] } ?? [] },
             build: { d in
                 guard let targets = d.targets else { return nil }
                 return .loadBalancer(LoadBalancerConfig(policy: d.policy, targets: targets.name, vnodes: d.vnodes,
-                                                        healthCheck: d.healthCheck))
+                                                        healthCheck: d.healthCheck,
+                                                        redundancy: d.redundancy == "dns" ? .dns : .virtualIP(detection: d.detection)))
             },
             help: """
             Sends each request to one replica of its target group. It adds no service time and has no queue, but it is a \
             hop: with network latency, requests pay for reaching it and for leaving it. It sends only to replicas it believes \
-            are up; with none, the request fails with reason `target-down`.
+            are up; with none, the request fails with reason `target-down`. With `replicas: 2` or more it is itself redundant: \
+            its replicas share one address (`redundancy:`), so losing one loses only what it held and what arrives before \
+            the address moves.
             """),
         cacheKind,
         databaseKind,

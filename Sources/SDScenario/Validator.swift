@@ -1,5 +1,5 @@
 import SDEngine
-import SDModels
+import SDConfig
 import Yams
 
 /// A component named in the file, with the node that names it (for positions).

@@ -10,6 +10,8 @@ import Foundation
 import SDEngine
 import SDModels
 import SDScenario
+import SDConfig
+import SDAnalysis
 
 func peakRSSMegabytes() -> Double {
     var usage = rusage()

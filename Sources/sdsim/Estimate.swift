@@ -1,6 +1,8 @@
 import ArgumentParser
 import SDModels
 import SDReports
+import SDConfig
+import SDAnalysis
 
 /// `sdsim estimate FILE`: back-of-the-envelope numbers from a scenario, without simulating.
 struct EstimateCommand: ParsableCommand {

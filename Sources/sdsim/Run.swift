@@ -3,6 +3,8 @@ import Foundation
 import SDModels
 import SDReports
 import SDScenario
+import SDConfig
+import SDAnalysis
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -66,6 +68,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(file)
+        if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
+            Console.standardError.write("sdsim: warning: \(warning)\n")
+        }
         let progress = options.progress(label: config.name)
         var result = Runner.run(config, seed: options.seed, replications: replications, jobs: options.jobs,
                                 progress: progress.update)

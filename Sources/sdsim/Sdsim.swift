@@ -31,7 +31,7 @@ struct Sdsim: ParsableCommand {
             failed, or (spof) a single point of failure was found; 2 bad input (a scenario error \
             or a wrong option).
             """,
-        version: sdsimVersion,
+        version: sdsimVersionLine,
         subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Results.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.

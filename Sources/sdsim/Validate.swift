@@ -1,5 +1,7 @@
 import ArgumentParser
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// `sdsim validate FILE...`: check scenario files without running them.
 struct Validate: ParsableCommand {

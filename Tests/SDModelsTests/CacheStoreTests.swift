@@ -1,6 +1,8 @@
 import SDEngine
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// The contents of a keyed cache, operation by operation, against hand-worked sequences and
 /// against brute-force reference implementations.

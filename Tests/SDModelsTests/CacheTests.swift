@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Keyed caches against the theory of caching under the independent reference model (IRM), and
 /// their write policies. Popularity is Zipf over N = 100k keys with s = 1 unless stated.

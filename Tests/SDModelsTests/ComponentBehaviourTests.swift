@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Servers that hold workers, downstream calls, timeouts, retries and load-balancing policies.
 final class ComponentBehaviourTests: XCTestCase {

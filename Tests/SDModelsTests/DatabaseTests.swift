@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// `kind: database` against theory (connection pools as loss systems, replication lag as the
 /// chance of a stale read, scatter-gather as the maximum of its parts) and exact bookkeeping

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Crashes, detection, partitions, gray failures, MTTF/MTTR availability, the ledger and the SPOF audit.
 final class FailureTests: XCTestCase {

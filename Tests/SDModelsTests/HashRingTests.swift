@@ -1,6 +1,8 @@
 import SDEngine
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Consistent hashing against its theory.
 ///

@@ -1,6 +1,8 @@
 import SDEngine
 import SDMetrics
 @testable import SDModels
+import SDConfig
+import SDAnalysis
 import XCTest
 
 /// Links with bandwidth: a transfer takes latency + size ÷ bandwidth, queued FIFO behind the

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Machines: shared cores, speed, local calls, cost, and two-phase commit across machines.
 final class MachineTests: XCTestCase {

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// The object store: transfer times, per-prefix throttling and bytes stored.
 final class ObjectStoreTests: XCTestCase {

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// `population:`: the workload promises rates, sizes, a daily cycle and a follower law; these tests
 /// hold it to them. Counts are checked against Poisson or binomial intervals at the 99.9% level

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 @testable import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Asserts that every queue of `model` accounts for every message it was given.
 func assertNoMessageLost(_ model: Model, _ what: String, file: StaticString = #filePath, line: UInt = #line) {

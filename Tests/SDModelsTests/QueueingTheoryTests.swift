@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Each test runs independent replications and asserts that theory lies within their confidence
 /// interval (see `checkLevel`), then that Little's law holds at every station.

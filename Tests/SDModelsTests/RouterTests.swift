@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// API gateways and enterprise service buses.
 final class RouterTests: XCTestCase {

@@ -2,6 +2,8 @@ import SDEngine
 import SDMetrics
 import SDModels
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Confidence level of each theory check. Each test file makes a few dozen checks in all, so a
 /// per-check level of 99.9% keeps the whole suite's chance of a false alarm near 3% (Bonferroni),

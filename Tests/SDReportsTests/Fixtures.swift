@@ -1,4 +1,7 @@
+import SDMetrics
 import SDModels
+import SDConfig
+import SDAnalysis
 
 /// Hand-built results shared by the report tests.
 enum Fixtures {

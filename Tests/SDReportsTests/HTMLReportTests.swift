@@ -1,5 +1,8 @@
 import SDEngine
 @testable import SDModels
+import SDConfig
+@testable import SDAnalysis
+import SDMetrics
 import XCTest
 @testable import SDReports
 
@@ -45,6 +48,8 @@ final class HTMLReportTests: XCTestCase {
         var r = RunResult(scenario: config.name, seed: 1, simulatedSeconds: 100, warmupSeconds: 10, events: 1000,
                           replications: 1, workloads: [w], components: rows)
         r.lesson = "lesson <i>&</i> \"quoted\""
+        r.bottleneck = BottleneckReport(rows: [], throughput: 9, busiest: HTMLReportTests.hostile[2], bottleneck: HTMLReportTests.hostile[2],
+                                        maxDemand: 0.1, ceiling: 10, headroom: 0.1, advice: "add <b>workers</b> & more")
         r.expectations = [ExpectationOutcome(expectation: Expectation(text: "<x> < 1 & \"y\"", subject: "x", metric: "p99",
                                                                       comparison: .less, value: 1), value: 2, passed: false)]
         return (config, r)
@@ -81,18 +86,31 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(html, HTMLReport.run(r, config: config), "deterministic")
         XCTAssertEqual(HTMLReport.runSeriesCount(r), 4 + 1 + 1)
         XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.runSeriesCount(r))
-        XCTAssertTrue(html.contains("class=\"node component bottleneck\""), "the busiest component is marked")
+        XCTAssertTrue(html.contains("class=\"node component bottleneck\""), "the bottleneck is marked")
+        XCTAssertTrue(html.contains("add &lt;b&gt;workers&lt;/b&gt; &amp; more"))
     }
 
     func testHostileNamesAreEscapedInTheSpofReportAndTheDOT() {
         let (config, _) = hostileRun()
+        let workload = config.workloads[0].name
         let rows = config.components.enumerated().map { i, c in
-            SpofRow(component: c.name, crashed: c.name, availability: i == 0 ? 0 : 1, p99: 0.01, lost: i == 0 ? 5 : 0,
-                    meetsSLO: i != 0, reason: "why <because> & \"so\"")
+            SpofRow(target: c.name, targetKind: "component", crashed: c.name,
+                    workloads: [SpofWorkloadOutcome(workload: workload, arrived: 10, completed: i == 0 ? 0 : 10, failed: i == 0 ? 10 : 0,
+                                                    p99: i == 0 ? .nan : 0.01, meetsSLO: i != 0)],
+                    meetsSLO: i != 0, reason: "why <because> & \"so\"", fix: i == 0 ? "add <replicas>" : nil)
         }
-        let html = HTMLReport.spof(rows, config: config, slo: ServiceLevelObjective(availability: 0.999, p99: 0.5))
+        let audit = SpofAuditResult(scenario: config.name, slo: ServiceLevelObjective(availability: 0.999, p99: 0.5), sloGiven: true,
+                                    failuresRemoved: 1, window: (30, 60),
+                                    baseline: SpofBaseline(workloads: [SpofWorkloadOutcome(workload: workload, arrived: 10, completed: 10,
+                                                                                           failed: 0, p99: 0.01, meetsSLO: true)],
+                                                           steady: true, unsteadyReasons: [], bottleneckAdvice: nil,
+                                                           utilization: [(config.components[2].name, 0.9)]),
+                                    rows: rows)
+        let html = HTMLReport.spof(audit, config: config)
         assertSafe(html)
         XCTAssertTrue(html.contains("class=\"node component spof\""))
+        XCTAssertFalse(html.contains("add <replicas>"))
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.spofSeriesCount(audit))
         let dot = Topology(config, spofs: [config.components[0].name]).dot(name: config.name)
         XCTAssertTrue(dot.contains(#"label="<script>document.write('pwned')</script> & \"co\"""#) == false)
         XCTAssertTrue(dot.contains(#"digraph "<script>document.write('pwned')</script> & \"co\"""#), dot)

@@ -1,7 +1,10 @@
 import Foundation
 import SDModels
+import SDMetrics
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class JSONReportTests: XCTestCase {
     func testWholeDocumentMatchesExpectedText() {
@@ -13,6 +16,7 @@ final class JSONReportTests: XCTestCase {
           "warmup_seconds": 10.0,
           "events": 1234567,
           "replications": 1,
+          "steady_state": true,
           "workload": {
             "feed-read": {
               "arrived": 264000,
@@ -30,6 +34,7 @@ final class JSONReportTests: XCTestCase {
                 "count": 263990,
                 "mean": 0.0176,
                 "mean_ci95": [0.0174, 0.0178],
+                "mean_ci95_reliable": true,
                 "p50": 0.0152,
                 "p90": 0.0301,
                 "p99": 0.0623,
@@ -54,6 +59,7 @@ final class JSONReportTests: XCTestCase {
                 "count": 11900,
                 "mean": 1.5,
                 "mean_ci95": [1.25, 1.75],
+                "mean_ci95_reliable": true,
                 "p50": 0.00085,
                 "p90": 2.5e-07,
                 "p99": 3.0,

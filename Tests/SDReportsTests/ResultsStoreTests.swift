@@ -1,8 +1,11 @@
 import CSQLite
 import Foundation
 import SDModels
+import SDMetrics
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class ResultsStoreTests: XCTestCase {
     private var dir = ""
@@ -325,9 +328,9 @@ final class ResultsStoreTests: XCTestCase {
         defer { store.close() }
         let header = RunResult(scenario: "s", seed: 3, simulatedSeconds: 60, warmupSeconds: 0, events: 0, replications: 1,
                                workloads: [], components: [])
-        let id = try store.recordAnalysis(rows, header: header, scenarioFile: "s.yaml", metadata: RunMetadata(command: "spof"))
+        let id = try store.recordAnalysis(rows, header: header, scenarioFile: "s.yaml", metadata: RunMetadata(command: "sweep"))
         let back = try XCTUnwrap(try store.load(id))
         XCTAssertEqual(back.analysis, rows)
-        XCTAssertEqual(back.info.metadata.command, "spof")
+        XCTAssertEqual(back.info.metadata.command, "sweep")
     }
 }

@@ -1,6 +1,8 @@
 import SDModels
 import XCTest
 @testable import SDReports
+import SDConfig
+import SDAnalysis
 
 final class TextReportTests: XCTestCase {
     func testGoldenText() {
@@ -20,8 +22,6 @@ final class TextReportTests: XCTestCase {
         app        (2 replicas)   75.0%    1,200.0      0.25  2.10 ms   12.5 ms         0
         cache      cache          10.0%    1,200.0      0.01  1.50 us    500 us         0  80.0%
         db         server         75.3%      240.5  1,234.57  45.6 ms   78.9 ms         0
-
-        Bottleneck: db (utilization 75.3%)
         """# + "\n"
         let actual = TextReport.render(Fixtures.threeTier())
         XCTAssertEqual(actual, expected)
@@ -58,15 +58,43 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(TextReport.header(r), "sdsim — three-tier   seed 7   simulated 0.5 s   1,234,567 events   5 replications")
     }
 
-    func testBottleneckIsAnInstanceNeverAGroupRow() {
+    /// The bottleneck section: one row per component and machine, the law checks, the ceiling and the advice.
+    func testBottleneckSection() {
         var r = Fixtures.threeTier()
-        r.components[3].utilization = 0.99   // the `app` group row
-        r.components[0].utilization = 1.5    // the load balancer: no workers
-        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "db")
-        r.components[5].utilization = 0.5
-        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "app-1")
-        r.components[2].utilization = 0.7512  // tie: the first in order wins
-        XCTAssertEqual(TextReport.bottleneck(r.components)?.name, "app-1")
+        var app = LoadRow(name: "app", kind: "server", servers: 32, visits: 1, serviceTime: 0.010, demand: 0.0003125,
+                          demandMeasured: false, offeredLoad: 0.75)
+        app.utilization = 0.751
+        app.utilizationLaw = LawCheck(expected: 0.75, measured: 0.751)
+        app.littlesLaw = LawCheck(expected: 1.0, measured: 1.5)
+        let box = LoadRow(name: "box", kind: "machine", servers: 4, visits: nil, serviceTime: nil, demand: 0.0001,
+                          demandMeasured: true, offeredLoad: 0.24)
+        r.bottleneck = BottleneckReport(rows: [app, box], throughput: 2400, busiest: "app", bottleneck: "app",
+                                        maxDemand: 0.0003125, ceiling: 3200, headroom: 1.0 / 3, advice: "Add replicas.")
+        let text = TextReport.render(r)
+        XCTAssertTrue(text.contains("""
+            Load  kind     servers  visits  service   demand  offered   util  U=XS/c     Lq=λWq  X=V·X0
+            app   server        32   1.000  10.0 ms   313 us    75.0%  75.1%      ok  off 50.0%       -
+            box   machine        4       -        -  100 us*    24.0%      -       -          -       -
+            * measured: utilization ÷ system throughput (the configuration does not explain it)
+            Bottleneck: app (demand 313 us per request); throughput ceiling 1/D_max = 3,200.0 requests/s, now 2,400.0, headroom 33.3%
+            Add replicas.
+            """), text)
+        r.bottleneck!.bottleneck = nil
+        XCTAssertTrue(TextReport.render(r).contains("Bottleneck: none at this load (busiest: app)"))
+    }
+
+    /// A run without a steady state says so first, marks every interval, and prints the ledger line.
+    func testUnsteadyRunIsMarked() {
+        var r = Fixtures.threeTier()
+        var v = StabilityVerdict()
+        v.reasons = ["offered load at or above capacity (db ρ = 1.20)"]
+        r.stability = v
+        r.workloads[0].arrived += 10_000   // 10,010 in flight: more than 1%
+        let text = TextReport.render(r)
+        XCTAssertTrue(text.contains("Warning: no steady state. Offered load at or above capacity (db ρ = 1.20)."), text)
+        XCTAssertFalse(text.contains("[17.4 ms, 17.8 ms]"), text)
+        XCTAssertTrue(text.contains("unreliable"), text)
+        XCTAssertTrue(text.contains("feed-read: ledger 274,000 arrived"), text)
     }
 
     func testNoBottleneckLineWithoutWorkers() {

@@ -1,6 +1,7 @@
 import Foundation
 import SDScenario
 import XCTest
+import SDConfig
 
 /// Rendering and ordering of diagnostics.
 final class DiagnosticTests: XCTestCase {

@@ -2,6 +2,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Distributions and arrival processes, in base units.
 final class DistributionParserTests: XCTestCase {

@@ -1,7 +1,10 @@
 import SDEngine
 import SDModels
 @testable import SDScenario
+import SDMetrics
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// The `expect:` grammar (``ExpectationParser``), its load-time checks, and evaluation against a
 /// ``RunResult`` (``Expectations``).

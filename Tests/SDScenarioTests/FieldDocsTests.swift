@@ -1,5 +1,6 @@
 import XCTest
 @testable import SDScenario
+import SDConfig
 
 /// Every key of the scenario format says what it means and what its value looks like, so the
 /// generated reference and JSON Schema (`make docs`) cover it.

@@ -1,6 +1,7 @@
 import Foundation
 import SDScenario
 import XCTest
+import SDConfig
 
 /// Runs every broken scenario in `Fixtures/bad/` and compares the rendered diagnostics with
 /// the `.expected` file next to it (rendered with the file named `bad/NAME.yaml`).

@@ -3,6 +3,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// The example scenarios in `scenarios/` load to the expected configurations.
 final class GoodScenarioTests: XCTestCase {

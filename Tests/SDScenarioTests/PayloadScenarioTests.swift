@@ -2,6 +2,8 @@ import Foundation
 import SDEngine
 @testable import SDModels
 import SDScenario
+import SDConfig
+import SDAnalysis
 import XCTest
 
 /// `payload:` and `copies:`: each component stores what was written to it, not the request's `size`.

@@ -3,6 +3,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// `population:` and `kind: feed-service` load to the configurations they promise.
 final class PopulationScenarioTests: XCTestCase {

@@ -3,6 +3,8 @@ import SDEngine
 import SDModels
 import SDScenario
 import XCTest
+import SDConfig
+import SDAnalysis
 
 /// Scenario files with queues, polled tables and object stores load to the expected configurations.
 final class QueueScenarioTests: XCTestCase {

@@ -1,6 +1,7 @@
 import SDEngine
 import SDScenario
 import XCTest
+import SDConfig
 
 /// The unit parsers: every unit, and the edge cases the format relies on.
 final class UnitsTests: XCTestCase {

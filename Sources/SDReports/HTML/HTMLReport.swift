@@ -1,5 +1,8 @@
 import Foundation
 import SDModels
+import SDConfig
+import SDAnalysis
+import SDMetrics
 
 /// Reports as one self-contained HTML file: inline CSS, inline SVG drawn by ``SVGChart`` and
 /// ``Topology``, one small inline script that only records errors and counts what was drawn (for
@@ -140,12 +143,18 @@ public enum HTMLReport {
         if let lesson = r.lesson { body += "<p class=\"lesson\">\(HTML.escape(lesson))</p>\n" }
 
         let topology = Topology(config, result: r, spofs: spofs)
-        let bottleneck = TextReport.bottleneck(r.components)
         body += topologySection(topology, dotSVG: dotSVG, spofNote: spofs.isEmpty
             ? "single points of failure are found by <code>sdsim spof</code> (its report marks them)."
             : "single points of failure have a red dashed border.")
-        if let b = bottleneck {
-            body += "<p>Bottleneck: <strong>\(HTML.escape(b.name))</strong> (utilization \(Format.percent(b.utilization))).</p>\n"
+        if let b = r.bottleneck {
+            if let name = b.bottleneck {
+                body += "<p>Bottleneck: <strong>\(HTML.escape(name))</strong>. \(HTML.escape(b.advice))</p>\n"
+            } else {
+                body += "<p>No bottleneck: \(HTML.escape(b.advice))</p>\n"
+            }
+        }
+        if let s = r.stability, !s.steady {
+            body += "<p><strong>No steady state:</strong> \(HTML.escape(s.reasons.joined(separator: " ")))</p>\n"
         }
 
         body += "<h2>Workloads</h2>\n" + table(
@@ -229,26 +238,63 @@ public enum HTMLReport {
 
     // MARK: Spof
 
+    /// The topology of an audit: components coloured by the baseline's utilization, the single
+    /// points of failure marked.
+    public static func spofTopology(_ a: SpofAuditResult, config: ModelConfig) -> Topology {
+        var t = Topology(config, spofs: a.singlePointsOfFailure)
+        t.measured = true
+        for i in t.nodes.indices where t.nodes[i].kind != "client" {
+            t.nodes[i].utilization = a.baseline.utilization.first { $0.name == t.nodes[i].name }?.value
+        }
+        return t
+    }
+
+    /// How many chart series ``spof(_:config:dotSVG:)`` draws: availability and p99 bars, when any target was audited.
+    public static func spofSeriesCount(_ a: SpofAuditResult) -> Int { a.rows.isEmpty ? 0 : 2 }
+
     /// The HTML report of `sdsim spof`: the topology with the single points of failure marked,
-    /// each outage's availability and p99 as bars against the SLO, and the table.
-    public static func spof(_ rows: [SpofRow], config: ModelConfig, slo: ServiceLevelObjective, dotSVG: String? = nil) -> String {
-        let spofs = rows.filter { !$0.meetsSLO }.map(\.component)
-        var body = "<h1>\(HTML.escape(config.name)): single points of failure</h1>\n"
-        body += "<p class=\"meta\">Each component group crashed in turn (one replica of a replicated group) for the middle third of the run; "
-            + "figures are for the requests that arrived during the outage.</p>\n"
-        body += topologySection(Topology(config, spofs: spofs), dotSVG: dotSVG, spofNote: "Single points of failure have a red dashed border.")
+    /// each outage's worst availability and p99 as bars against the SLO, and the table per workload.
+    public static func spof(_ a: SpofAuditResult, config: ModelConfig, dotSVG: String? = nil) -> String {
+        let spofs = a.singlePointsOfFailure
+        var body = "<h1>\(HTML.escape(a.scenario)): single points of failure</h1>\n"
+        body += "<p class=\"meta\">Each component group, machine and zone taken down in turn (a replicated group loses one replica) "
+            + "from \(Format.seconds(a.window.start)) s to \(Format.seconds(a.window.end)) s; figures are for the requests that arrived "
+            + "meanwhile, each workload on its own. SLO\(a.sloGiven ? "" : " (default)"): "
+            + [a.slo.availability.map { "availability ≥ " + Format.availability($0) }, a.slo.p99.map { "p99 ≤ " + Format.duration($0) }]
+                .compactMap { $0 }.joined(separator: ", ")
+            + (a.failuresRemoved > 0 ? ". The scenario's own \(a.failuresRemoved) failure\(a.failuresRemoved == 1 ? " was" : "s were") left out" : "")
+            + ".</p>\n"
+        body += topologySection(spofTopology(a, config: config), dotSVG: dotSVG,
+                                spofNote: "single points of failure have a red dashed border; colours are the baseline's utilization.")
+        body += "<h2>Baseline (nothing down)</h2>\n" + table(["workload", "arrived", "availability", "p99", "meets SLO"], a.baseline.workloads.map { w in
+            [w.workload, Format.grouped(w.arrived), Format.availability(w.availability), w.p99.isFinite ? Format.duration(w.p99) : "n/a", w.meetsSLO ? "yes" : "no"]
+        }, cellClasses: a.baseline.workloads.map { ["", "", "", "", $0.meetsSLO ? "pass" : "fail"] })
+        if a.stopped {
+            body += "<p><strong>The baseline misses the SLO with nothing down: no outage can be judged.</strong> "
+                + HTML.escape((a.baseline.unsteadyReasons + [a.baseline.bottleneckAdvice].compactMap { $0 }).joined(separator: " ")) + "</p>\n"
+            return page(title: "sdsim spof — " + a.scenario, body: body)
+        }
         body += "<p>" + (spofs.isEmpty ? "No single point of failure." : "Single points of failure: <strong>"
             + spofs.map(HTML.escape).joined(separator: ", ") + "</strong>.") + "</p>\n"
-        let availabilitySLO = slo.availability.map { (value: $0, label: "SLO " + Format.availability($0)) }
-        body += SVGChart.bars(title: "Availability during each outage", labels: rows.map(\.component), values: rows.map(\.availability),
-                              marked: rows.map { !$0.meetsSLO }, threshold: availabilitySLO, xMax: 1, format: Format.availability)
-        body += SVGChart.bars(title: "p99 latency during each outage", labels: rows.map(\.component),
-                              values: rows.map { $0.p99.isFinite ? $0.p99 : nil }, marked: rows.map { !$0.meetsSLO },
-                              threshold: slo.p99.map { (value: $0, label: "SLO p99 " + Format.duration($0)) }, format: Format.duration)
-        body += "<h2>Outages</h2>\n" + table(["component", "crashed", "availability", "p99", "lost", "SPOF", "why"], rows.map { r in
-            [r.component, r.crashed, Format.availability(r.availability), r.p99.isFinite ? Format.duration(r.p99) : "n/a",
-             Format.grouped(r.lost), r.meetsSLO ? "no" : "yes", r.reason]
-        }, cellClasses: rows.map { ["", "l", "", "", "", $0.meetsSLO ? "pass" : "fail", "l"] })
-        return page(title: "sdsim spof — " + config.name, body: body)
+        let labels = a.rows.map { $0.targetKind == "component" ? $0.target : "\($0.targetKind) \($0.target)" }
+        body += SVGChart.bars(title: "Worst workload's availability during each outage", labels: labels,
+                              values: a.rows.map(\.worstAvailability), marked: a.rows.map { !$0.meetsSLO },
+                              threshold: a.slo.availability.map { (value: $0, label: "SLO " + Format.availability($0)) }, xMax: 1,
+                              format: Format.availability)
+        body += SVGChart.bars(title: "Worst workload's p99 latency during each outage", labels: labels,
+                              values: a.rows.map { r in r.workloads.map(\.p99).filter(\.isFinite).max() }, marked: a.rows.map { !$0.meetsSLO },
+                              threshold: a.slo.p99.map { (value: $0, label: "SLO p99 " + Format.duration($0)) }, format: Format.duration)
+        var rows: [[String]] = [], classes: [[String]] = []
+        for (r, label) in zip(a.rows, labels) {
+            for (k, w) in r.workloads.enumerated() {
+                rows.append([k == 0 ? label : "", k == 0 ? r.crashed : "", w.workload, Format.availability(w.availability),
+                             w.p99.isFinite ? Format.duration(w.p99) : "n/a", Format.grouped(w.failed),
+                             k == 0 ? (r.meetsSLO ? "no" : "yes") : "", k == 0 ? r.reason + (r.fix.map { " " + $0 } ?? "") : ""])
+                classes.append(["", "l", "l", "", "", "", r.meetsSLO ? "pass" : "fail", "l"])
+            }
+        }
+        body += "<h2>Outages</h2>\n" + table(["target", "crashed", "workload", "availability", "p99", "lost", "SPOF", "why, and what to change"],
+                                             rows, cellClasses: classes)
+        return page(title: "sdsim spof — " + a.scenario, body: body)
     }
 }

@@ -1,4 +1,7 @@
 import SDModels
+import SDConfig
+import SDAnalysis
+import SDMetrics
 
 /// The architecture of a scenario as a graph: one node per workload (a client) and per component
 /// group, an edge for every hop a request can make (a workload's route, a server's calls, a load
@@ -15,7 +18,7 @@ public struct Topology: Sendable {
         public var replicas: Int
         /// Utilization from the run (the group row's, or the instance's); nil without workers or without a run.
         public var utilization: Double?
-        /// The run's bottleneck (the busiest instance belongs to it).
+        /// The run's bottleneck, as the load analysis names it (issue 10's operational laws).
         public var bottleneck = false
         /// A single point of failure (from `sdsim spof`, when known).
         public var spof = false
@@ -32,14 +35,15 @@ public struct Topology: Sendable {
     public init(_ config: ModelConfig, result: RunResult? = nil, spofs: [String] = []) {
         nodes = config.workloads.map { Node(name: $0.name, kind: "client", replicas: 1) }
         measured = result != nil
-        let bottleneck = result.flatMap { TextReport.bottleneck($0.components) }
+        // The load analysis names the bottleneck group (a database's role as `db.primary`).
+        let bottleneck = result?.bottleneck?.bottleneck
         for c in config.components {
             var n = Node(name: c.name, kind: c.kind.name, replicas: c.replicas)
             if let r = result, let row = r.components.first(where: { $0.name == c.name && ($0.isGroup || c.replicas == 1) }),
                row.workers > 0, row.utilization.isFinite {
                 n.utilization = row.utilization
             }
-            if let b = bottleneck { n.bottleneck = b.name == c.name || b.group == c.name }
+            if let b = bottleneck { n.bottleneck = b == c.name || b.hasPrefix(c.name + ".") }
             n.spof = spofs.contains(c.name)
             nodes.append(n)
         }

@@ -1,0 +1,365 @@
+import SDEngine
+import SDMetrics
+#if canImport(Glibc)
+import Glibc
+import SDConfig
+import SDModels
+#endif
+
+/// Back-of-the-envelope numbers from a scenario, before any simulation (`sdsim estimate`): request
+/// rates per activity (average and peak), storage per month and per year, bandwidth in and out, and
+/// the machines each tier needs at a target utilization. Every figure carries the arithmetic
+/// behind it, written out with the scenario's own numbers.
+public struct Estimate: Sendable, Equatable {
+    /// One figure: what it is, its value in base units (per second, bytes, workers), its unit, and
+    /// how it was obtained.
+    public struct Line: Sendable, Equatable {
+        /// What the figure is (`upload`, `storage per month`).
+        public var label: String
+        /// The value in base units.
+        public var value: Double
+        /// The unit of `value` (`/s`, `B`, `B/s`, `machines`, …).
+        public var unit: String
+        /// The arithmetic, e.g. `10M users × 50% daily × 2/month ÷ 30 days ÷ 86,400 s = 3.86/s`.
+        public var arithmetic: String
+    }
+
+    /// The needs of one component group at peak.
+    public struct Tier: Sendable, Equatable {
+        /// Component group (a database's nodes are `db.primary` and `db.replicas`).
+        public var name: String
+        /// Its kind.
+        public var kind: String
+        /// Peak arrivals per second.
+        public var peakRate: Double
+        /// Mean service time of an arrival, seconds (weighted over the request classes).
+        public var serviceMean: Double
+        /// Workers needed: λ × E[S] / target.
+        public var workersNeeded: Double
+        /// Workers (or connections) per replica.
+        public var workersPerReplica: Int
+        /// Replicas (machines) needed: ⌈workers needed / workers per replica⌉.
+        public var machines: Int
+        /// Replicas the scenario gives it.
+        public var replicasDeclared: Int
+        /// The arithmetic.
+        public var arithmetic: String
+    }
+
+    /// The scenario's name.
+    public var scenario: String
+    /// The utilization the machines are sized for.
+    public var targetUtilization: Double
+    /// Requests per second, average and peak, per activity or workload.
+    public var traffic: [Line] = []
+    /// Bytes stored per month and per year.
+    public var storage: [Line] = []
+    /// Bytes per second in (uploads) and out (downloads), average and peak.
+    public var bandwidth: [Line] = []
+    /// Machines per tier.
+    public var tiers: [Tier] = []
+    /// Caveats (assumptions the estimate makes).
+    public var notes: [String] = []
+
+    // MARK: Formatting
+
+    /// `x` with three significant digits and a k/M/B suffix: `10M`, `3.86`, `1.16k`.
+    public static func count(_ x: Double) -> String {
+        let a = abs(x)
+        for (f, s) in [(1e9, "B"), (1e6, "M"), (1e3, "k")] where a >= f { return sig(x / f) + s }
+        return sig(x)
+    }
+
+    /// A size in decimal units: `5MB`, `100TB`.
+    public static func bytes(_ x: Double) -> String {
+        let a = abs(x)
+        for (f, s) in [(1e18, "EB"), (1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")] where a >= f {
+            return sig(x / f) + s
+        }
+        return sig(x) + "B"
+    }
+
+    /// A duration: `5ms`, `200us`, `1.2s`.
+    public static func time(_ s: Double) -> String {
+        if s == 0 { return "0" }
+        if s >= 1 { return sig(s) + "s" }
+        if s >= 1e-3 { return sig(s * 1e3) + "ms" }
+        if s >= 1e-6 { return sig(s * 1e6) + "us" }
+        return sig(s * 1e9) + "ns"
+    }
+
+    /// Three significant digits, no trailing zeros.
+    public static func sig(_ x: Double) -> String {
+        guard x.isFinite else { return x > 0 ? "∞" : "-∞" }
+        if x == 0 { return "0" }
+        let digits = max(0, 2 - Int(floor(log10(abs(x)))))
+        let m = pow(10, Double(digits))
+        var s = "\((x * m).rounded() / m)"
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    static func percent(_ f: Double) -> String { sig(f * 100) + "%" }
+
+    // MARK: Building
+
+    /// The estimate of `config` at `targetUtilization` (0 < x ≤ 1).
+    public static func make(_ config: ModelConfig, targetUtilization: Double = 0.7) -> Estimate {
+        var e = Estimate(scenario: config.name, targetUtilization: targetUtilization)
+        let population = config.population
+        let peakFactor = population.map { $0.dailyCycle * $0.weeklyCycle } ?? 1
+        let activityNames = Set(population?.activities.map(\.type) ?? [])
+
+        // Traffic.
+        var readRate = 0.0, writeRate = 0.0
+        if let p = population {
+            for a in p.activities {
+                let mean = p.meanRate(of: a)
+                if a.isWrite { writeRate += mean } else { readRate += mean }
+                e.traffic.append(Line(label: a.type, value: mean, unit: "/s", arithmetic: rateArithmetic(p, a, mean)))
+                var peak = "\(sig(mean))/s × \(sig(p.dailyCycle)) (daily cycle)"
+                if p.weeklyCycle != 1 { peak += " × \(sig(p.weeklyCycle)) (weekly cycle)" }
+                e.traffic.append(Line(label: a.type + " at peak", value: mean * peakFactor, unit: "/s",
+                                      arithmetic: peak + " = \(sig(mean * peakFactor))/s"))
+            }
+        }
+        for w in config.workloads where !activityNames.contains(w.name) {
+            guard let r = w.arrival.ratePerSecond else { continue }
+            let total = w.mix.reduce(0) { $0 + $1.share }
+            for c in w.mix { if c.isWrite { writeRate += r * c.share / total } else { readRate += r * c.share / total } }
+            e.traffic.append(Line(label: w.name, value: r, unit: "/s", arithmetic: "arrival rate \(sig(r))/s (workload '\(w.name)', no cycle)"))
+        }
+        if writeRate > 0 {
+            e.traffic.append(Line(label: "read-to-write ratio", value: readRate / writeRate, unit: ":1",
+                                  arithmetic: "\(sig(readRate))/s reads ÷ \(sig(writeRate))/s writes = \(sig(readRate / writeRate)):1"))
+        }
+
+        // Storage and bandwidth of activities with payloads.
+        if let p = population {
+            var inAvg = 0.0, outAvg = 0.0
+            var inTerms: [String] = [], outTerms: [String] = []
+            for a in p.activities {
+                guard let size = a.size, let mean = size.mean else { continue }
+                let rate = p.meanRate(of: a)
+                if a.isWrite {
+                    let perItem = mean + a.copies.reduce(0, +)
+                    var itemText = bytes(mean)
+                    if !a.copies.isEmpty { itemText = "(" + ([bytes(mean)] + a.copies.map(bytes)).joined(separator: " + ") + ")" }
+                    let perMonth = Double(p.users) * p.dailyActive * a.perUserPerDay * 30 * perItem
+                    let base = "\(count(Double(p.users))) users × \(percent(p.dailyActive)) daily × \(a.perUserText)\(perMonthText(a.perUserText)) × \(itemText)"
+                    e.storage.append(Line(label: a.type + " per month", value: perMonth, unit: "B",
+                                          arithmetic: base + " = \(bytes(perMonth))/month"))
+                    e.storage.append(Line(label: a.type + " per year", value: perMonth * 365 / 30, unit: "B",
+                                          arithmetic: "\(bytes(perMonth))/month × 365/30 months = \(bytes(perMonth * 365 / 30))/year"))
+                    if let rf = objectStoreReplication(a.route, config), rf > 1 {
+                        e.storage.append(Line(label: a.type + " per year, all copies", value: perMonth * 365 / 30 * Double(rf), unit: "B",
+                                              arithmetic: "\(bytes(perMonth * 365 / 30))/year × \(rf) (replication-factor) = \(bytes(perMonth * 365 / 30 * Double(rf)))/year"))
+                    }
+                    inAvg += rate * mean
+                    inTerms.append("\(sig(rate))/s × \(bytes(mean)) (\(a.type))")
+                } else {
+                    outAvg += rate * mean
+                    outTerms.append("\(sig(rate))/s × \(bytes(mean)) (\(a.type))")
+                }
+            }
+            for (label, avg, terms) in [("in", inAvg, inTerms), ("out", outAvg, outTerms)] {
+                let sum = terms.isEmpty ? "no \(label == "in" ? "write" : "read") activity declares a size" : terms.joined(separator: " + ")
+                e.bandwidth.append(Line(label: label, value: avg, unit: "B/s", arithmetic: sum + " = \(bytes(avg))/s"))
+                e.bandwidth.append(Line(label: label + " at peak", value: avg * peakFactor, unit: "B/s",
+                                        arithmetic: "\(bytes(avg))/s × \(sig(peakFactor)) = \(bytes(avg * peakFactor))/s"))
+            }
+        }
+
+        // Tiers.
+        e.tiers = tiers(config, peakFactor: peakFactor, target: targetUtilization, notes: &e.notes)
+        e.notes.append("Machines are sized for the peak rate (average × daily cycle × weekly cycle) and count only "
+                       + "service times: network hops and waiting are not included.")
+        return e
+    }
+
+    static func rateArithmetic(_ p: PopulationConfig, _ a: ActivityConfig, _ mean: Double) -> String {
+        let text = a.perUserText
+        var head = "\(count(Double(p.users))) users × \(percent(p.dailyActive)) daily × \(text)"
+        let slash = text.split(separator: "/").last.map(String.init) ?? "day"
+        switch slash {
+        case "month", "mo": head += " ÷ 30 days"
+        case "week", "w": head += " ÷ 7 days"
+        case "year", "y": head += " ÷ 365 days"
+        case "hour", "h": head += " × 24 h"
+        default: break
+        }
+        return head + " ÷ 86,400 s = \(sig(mean))/s"
+    }
+
+    /// How a per-user rate written per `period` becomes a rate per 30-day month, as text.
+    static func perMonthText(_ text: String) -> String {
+        switch text.split(separator: "/").last.map(String.init) ?? "day" {
+        case "month", "mo": return ""
+        case "week", "w": return " × 30/7 weeks"
+        case "year", "y": return " ÷ 365/30 months"
+        case "hour", "h": return " × 720 h"
+        default: return " × 30 days"
+        }
+    }
+
+    static func objectStoreReplication(_ route: [String], _ config: ModelConfig) -> Int? {
+        for name in route {
+            if case .objectStore(let o)? = config.components.first(where: { $0.name == name })?.kind { return o.replicationFactor }
+        }
+        return nil
+    }
+
+    /// One class of traffic flowing through the components at peak.
+    struct Flow {
+        var rate: Double
+        var isWrite: Bool
+        var size: Double
+        var keys: KeyDistribution?
+    }
+
+    /// Load per component at peak, following routes, calls, cache misses and queue consumers.
+    static func tiers(_ config: ModelConfig, peakFactor: Double, target: Double, notes: inout [String]) -> [Tier] {
+        var load: [String: [(flow: Flow, via: String)]] = [:]
+        let byName = Dictionary(config.components.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var noted = Set<String>()
+
+        func visit(_ name: String, _ f: Flow, depth: Int) {
+            guard depth < 32, let c = byName[name], f.rate > 0 else { return }
+            load[name, default: []].append((f, ""))
+            switch c.kind {
+            case .server(let s): for t in s.calls { visit(t, f, depth: depth + 1) }
+            case .cache(let cc):
+                var h = cc.hitRatio ?? 0
+                if let k = cc.keyed, !noted.contains(name) {
+                    h = keyedHitRatio(k, keys: f.keys)
+                    noted.insert(name)
+                    notes.append("Cache '\(name)': hit ratio \(percent(h)) assumed (" + hitText(k, keys: f.keys) + ").")
+                } else if let k = cc.keyed {
+                    h = keyedHitRatio(k, keys: f.keys)
+                }
+                if let miss = cc.onMiss { visit(miss, Flow(rate: f.rate * (1 - h), isWrite: f.isWrite, size: f.size, keys: f.keys), depth: depth + 1) }
+            case .queue(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
+            case .polledTable(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
+            default: break
+            }
+        }
+        for w in config.workloads {
+            guard let r = w.arrival.ratePerSecond else { continue }
+            let cyclic: Bool
+            if case .cyclic = w.arrival { cyclic = true } else { cyclic = false }
+            let total = w.mix.reduce(0) { $0 + $1.share }
+            for c in w.mix {
+                let f = Flow(rate: r * c.share / total * (cyclic ? peakFactor : 1), isWrite: c.isWrite,
+                             size: c.size?.mean ?? 0, keys: w.keys)
+                for hop in c.route { visit(hop, f, depth: 0) }
+            }
+        }
+
+        var out: [Tier] = []
+        func tier(_ name: String, kind: String, flows: [(rate: Double, s: Double)], perReplica: Int, declared: Int,
+                  serviceText: String) {
+            let rate = flows.reduce(0) { $0 + $1.rate }
+            guard rate > 0 else { return }
+            let busy = flows.reduce(0) { $0 + $1.rate * $1.s }
+            let es = busy / rate
+            let needed = busy / target
+            let machines = max(1, Int((needed / Double(max(perReplica, 1)) - 1e-9).rounded(.up)))
+            let text = "\(sig(rate))/s × \(serviceText.isEmpty ? time(es) : serviceText) ÷ \(sig(target)) = \(sig(needed)) workers; "
+                + "÷ \(perReplica) per replica → \(machines) (declared \(declared))"
+            out.append(Tier(name: name, kind: kind, peakRate: rate, serviceMean: es, workersNeeded: needed,
+                            workersPerReplica: perReplica, machines: machines, replicasDeclared: declared, arithmetic: text))
+        }
+        for c in config.components {
+            guard let flows = load[c.name] else { continue }
+            let total = flows.reduce(0) { $0 + $1.flow.rate }
+            switch c.kind {
+            case .server(let s):
+                tier(c.name, kind: "server", flows: [(total, s.service.mean ?? 0)], perReplica: s.workers, declared: c.replicas,
+                     serviceText: time(s.service.mean ?? 0))
+            case .cache(let cc):
+                tier(c.name, kind: "cache", flows: [(total, cc.service.mean ?? 0)], perReplica: cc.workers, declared: c.replicas,
+                     serviceText: time(cc.service.mean ?? 0))
+            case .gateway(let r), .bus(let r):
+                tier(c.name, kind: c.kind.name, flows: [(total, r.service.mean ?? 0)], perReplica: r.workers, declared: c.replicas,
+                     serviceText: time(r.service.mean ?? 0))
+            case .database(let d):
+                let writes = flows.filter(\.flow.isWrite).reduce(0) { $0 + $1.flow.rate }
+                let reads = total - writes
+                let ws = d.writeService.mean ?? 0, rs = d.readService.mean ?? 0
+                if d.readReplicas > 0 {
+                    tier(c.name + ".primary", kind: "primary", flows: [(writes, ws)], perReplica: d.workers, declared: d.shards,
+                         serviceText: time(ws))
+                    tier(c.name + ".replicas", kind: "replica", flows: [(reads, rs)], perReplica: d.workers,
+                         declared: d.readReplicas * d.shards, serviceText: time(rs))
+                } else {
+                    tier(c.name, kind: "database", flows: [(writes, ws), (reads, rs)], perReplica: d.workers, declared: d.shards,
+                         serviceText: "")
+                }
+            case .objectStore(let o):
+                let meanSize = flows.reduce(0) { $0 + $1.flow.rate * $1.flow.size } / max(total, 1e-300)
+                let s = (o.firstByte.mean ?? 0) + meanSize / o.bandwidth
+                tier(c.name, kind: "object-store", flows: [(total, s)], perReplica: o.connections, declared: c.replicas,
+                     serviceText: "(\(time(o.firstByte.mean ?? 0)) + \(bytes(meanSize)) ÷ \(bytes(o.bandwidth))/s)")
+            case .queue(let q):
+                tier(c.name, kind: "queue consumers", flows: [(total, q.process.mean ?? 0)], perReplica: max(q.consumers, 1),
+                     declared: c.replicas, serviceText: time(q.process.mean ?? 0))
+            case .feedService(let fs):
+                let writes = flows.filter(\.flow.isWrite).reduce(0) { $0 + $1.flow.rate }
+                let reads = total - writes
+                let (ws, rs, text) = feedServiceTimes(fs, config: config)
+                notes.append("Feed service '\(c.name)': " + text)
+                tier(c.name, kind: "feed-service", flows: [(writes, ws), (reads, rs)], perReplica: fs.workers, declared: c.replicas,
+                     serviceText: "")
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// Mean service times of a post and a feed read at a feed service, with their arithmetic.
+    static func feedServiceTimes(_ fs: FeedServiceConfig, config: ModelConfig) -> (write: Double, read: Double, text: String) {
+        let base = fs.service.mean ?? 0
+        guard let p = config.population else { return (base, base, "no population") }
+        let g = FollowerGraph(population: p, seed: config.seed)
+        let n = Double(p.users)
+        let celebFollowers = (g.celebrityRange.low + g.celebrityRange.high) / 2
+        let meanFollowers = g.followedAccounts(atLeast: 1)
+        var pushed = meanFollowers, pulled = 0.0
+        switch fs.strategy {
+        case .fanOutOnWrite: pulled = 0
+        case .fanOutOnRead: pushed = 0; pulled = fs.following?.mean ?? meanFollowers
+        case .hybrid:
+            pulled = g.followedAccounts(atLeast: fs.celebrityThreshold.nextUp)
+            pushed = meanFollowers - pulled
+        }
+        let ws = base + pushed * fs.perFollower
+        let rs = base + pulled * fs.perFollowee
+        let text = "a post costs \(time(base)) + \(sig(pushed)) followers pushed on average × \(time(fs.perFollower)) = \(time(ws)); "
+            + "a read costs \(time(base)) + \(sig(pulled)) accounts pulled × \(time(fs.perFollowee)) = \(time(rs)) "
+            + "(mean followers \(sig(meanFollowers)), celebrities \(p.celebrities) × \(count(celebFollowers)) ÷ \(count(n)) users included; "
+            + "the mean hides the tail: one celebrity post pushed costs \(time(celebFollowers * fs.perFollower)))"
+        return (ws, rs, text)
+    }
+
+    static func keyedHitRatio(_ k: KeyedCacheConfig, keys: KeyDistribution?) -> Double {
+        guard case .items(let c) = k.capacity, let keys else { return 0 }
+        let n = keys.keyCount
+        if Double(c) >= Double(n) { return 1 }
+        switch keys {
+        case .uniform: return Double(c) / Double(n)
+        case .zipf(let n, let s):
+            guard n <= 2_000_000 else { return 0 }
+            let z = ZipfSampler(n: n, exponent: s)
+            let p = (1...n).map { z.probability(of: $0) }
+            return CacheTheory.cheLRUHitRatio(probabilities: p, capacity: Double(c))
+        }
+    }
+
+    static func hitText(_ k: KeyedCacheConfig, keys: KeyDistribution?) -> String {
+        guard case .items(let c) = k.capacity, let keys else { return "capacity in bytes or no keys: assumed 0" }
+        switch keys {
+        case .uniform(let n): return "uniform keys: capacity ÷ keys = \(count(Double(c))) ÷ \(count(Double(n))), in steady state"
+        case .zipf(let n, _): return n <= 2_000_000 ? "Che's approximation for LRU over \(keys)" : "Zipf over more than 2M keys: assumed 0"
+        }
+    }
+}

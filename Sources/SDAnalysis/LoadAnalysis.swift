@@ -1,0 +1,233 @@
+import Foundation
+import SDEngine
+import SDMetrics
+import SDConfig
+import SDModels
+
+// The operational laws (Denning & Buzen) applied to a scenario and to what a run measured:
+//   forced flow   X_k = V_k × X_0        (visits per system request × system throughput)
+//   utilization   U_k = X_k × S_k ÷ c_k  (c_k servers), so U_k = X_0 × D_k with D_k = V_k × S_k ÷ c_k
+//   Little        L = λ × W              (checked on each waiting room: Lq = λ × Wq)
+//   bound         X_0 ≤ 1 ÷ max_k D_k    (the bottleneck sets the throughput ceiling)
+// This file reads only the configuration values and the RunResult: it knows nothing of the running
+// model, so it can move to an analysis target unchanged.
+
+/// Offered load per component and machine from the configuration: visit ratios, service demands, servers.
+public enum OfferedLoad {
+    /// What reaches each component group per system request.
+    struct Flow {
+        var visits: [Double]
+        var unknown: [Bool]
+        var dbReads: [Double]
+        var dbWrites: [Double]
+    }
+
+    /// The system's total arrival rate (requests per second, all workloads); nil when a workload's rate is unknown.
+    public static func arrivalRate(_ config: ModelConfig) -> Double? {
+        var total = 0.0
+        for w in config.workloads {
+            guard let r = rate(w, config) else { return nil }
+            total += r
+        }
+        return total
+    }
+
+    /// A workload's mean arrival rate over the measured window (a daily cycle's, not the day's mean).
+    static func rate(_ w: WorkloadConfig, _ config: ModelConfig) -> Double? {
+        if case .cyclic(let c) = w.arrival {
+            let from = config.warmup.seconds, to = config.duration.seconds
+            return to > from ? c.expectedArrivals(from: from, to: to) / (to - from) : c.rate(at: from)
+        }
+        return w.arrival.ratePerSecond
+    }
+
+    /// Visits per system request to each component group (declaration order), following routes,
+    /// calls, cache misses, gateway routes and load balancers. `hitRatios` gives measured hit ratios
+    /// of keyed caches (by group name); without one, what a keyed cache sends on is unknown.
+    static func flow(_ config: ModelConfig, hitRatios: [String: Double] = [:]) -> Flow? {
+        guard let total = arrivalRate(config), total > 0 else { return nil }
+        let n = config.components.count
+        var f = Flow(visits: Array(repeating: 0, count: n), unknown: Array(repeating: false, count: n),
+                     dbReads: Array(repeating: 0, count: n), dbWrites: Array(repeating: 0, count: n))
+        let index = Dictionary(config.components.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        func visit(_ name: String, _ x: Double, type: String, isWrite: Bool, onRoute: Bool, known: Bool, depth: Int) {
+            guard depth < 32, let g = index[name] else { return }
+            let c = config.components[g]
+            if !known { f.unknown[g] = true }
+            let next = { (target: String, share: Double, stillKnown: Bool) in
+                visit(target, share, type: type, isWrite: isWrite, onRoute: false, known: known && stillKnown, depth: depth + 1)
+            }
+            switch c.kind {
+            case .server(let s):
+                f.visits[g] += x
+                for call in s.calls { next(call, x, true) }
+            case .cache(let cache):
+                f.visits[g] += x
+                guard let miss = cache.onMiss else { break }
+                if let h = cache.hitRatio {
+                    next(miss, x * (1 - h), true)
+                } else if isWrite {
+                    next(miss, x, true)
+                } else if let h = hitRatios[c.name] {
+                    next(miss, x * (1 - h), true)
+                } else {
+                    next(miss, x, false)
+                }
+            case .loadBalancer(let lb):
+                f.visits[g] += x
+                if !onRoute { next(lb.targets, x, true) }
+            case .gateway(let r), .bus(let r):
+                // A bus's workers handle the call and the reply: two visits.
+                if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
+                if let target = r.routes.first(where: { $0.type == type })?.target ?? r.fallback { next(target, x, true) }
+            case .database(let db):
+                f.visits[g] += x
+                if isWrite { f.dbWrites[g] += x } else { f.dbReads[g] += db.scatterTypes.contains(type) ? x * Double(db.shards) : x }
+            case .queue, .polledTable, .objectStore, .feedService:
+                // Work that consumers, pollers or fan-out do on their own: no static model here.
+                f.visits[g] += x
+                f.unknown[g] = true
+            }
+        }
+
+        for w in config.workloads {
+            let rate = rate(w, config) ?? 0
+            let shares = w.mix.reduce(0) { $0 + $1.share }
+            for rc in w.mix where shares > 0 {
+                let x = rate / total * rc.share / shares
+                for hop in rc.route { visit(hop, x, type: rc.type, isWrite: rc.isWrite, onRoute: true, known: true, depth: 0) }
+            }
+        }
+        // What no route reaches is reached, if at all, by work no request asked for (a queue's
+        // consumers, a poller, fan-out): unknown here.
+        for (g, c) in config.components.enumerated() where f.visits[g] == 0 && !isEntry(c.name, config) {
+            f.unknown[g] = true
+        }
+        return f
+    }
+
+    private static func isEntry(_ name: String, _ config: ModelConfig) -> Bool {
+        config.workloads.contains { $0.mix.contains { $0.route.contains(name) } }
+    }
+
+    /// Mean service time of one visit to a group (nil when unknown); 0 for a load balancer.
+    static func serviceTime(_ c: ComponentConfig) -> Double? {
+        switch c.kind {
+        case .server(let s): return s.service.mean
+        case .cache(let s): return s.service.mean
+        case .gateway(let r), .bus(let r): return r.service.mean
+        case .loadBalancer: return 0
+        default: return nil
+        }
+    }
+
+    /// Whether the group's waiting room is bounded (or it has none).
+    static func bounded(_ c: ComponentConfig) -> Bool {
+        switch c.kind {
+        case .server(let s): return s.queueLimit != nil
+        case .cache(let s): return s.queueLimit != nil
+        case .gateway(let r), .bus(let r): return r.queueLimit != nil
+        case .database(let d): return d.queueLimit != nil
+        case .loadBalancer: return true
+        default: return false
+        }
+    }
+
+    /// Parallel servers of one instance (workers); nil for kinds this analysis does not model.
+    static func workers(_ c: ComponentConfig) -> Int? {
+        switch c.kind {
+        case .server(let s): return s.workers
+        case .cache(let s): return s.workers
+        case .gateway(let r), .bus(let r): return r.workers
+        case .loadBalancer: return 0
+        default: return nil
+        }
+    }
+
+    /// One row per component group (a database: its primaries, then its replicas), then one per
+    /// machine instance, from the configuration alone. Rows without a static model have a
+    /// demand of NaN; ``BottleneckAnalysis`` fills them from measurements.
+    public static func rows(_ config: ModelConfig, hitRatios: [String: Double] = [:]) -> [LoadRow] {
+        guard let total = arrivalRate(config), let f = flow(config, hitRatios: hitRatios) else { return [] }
+        var rows: [LoadRow] = []
+        // CPU seconds per system request placed on each machine instance, in order of first use.
+        var machineWork: [(name: String, type: MachineConfig, cpu: Double, unknown: Bool, bounded: Bool)] = []
+        func place(_ c: ComponentConfig, cpuPerReplica: Double?) {
+            guard c.machine != nil, let type = config.machines.first(where: { $0.name == c.machine }) else { return }
+            for i in 0..<c.replicas {
+                let name = c.machineInstance(replica: i)!
+                if let j = machineWork.firstIndex(where: { $0.name == name }) {
+                    machineWork[j].cpu += cpuPerReplica ?? 0
+                    if cpuPerReplica == nil { machineWork[j].unknown = true }
+                    if !bounded(c) { machineWork[j].bounded = false }
+                } else {
+                    machineWork.append((name, type, cpuPerReplica ?? 0, cpuPerReplica == nil, bounded(c)))
+                }
+            }
+        }
+        for (g, c) in config.components.enumerated() {
+            let known = !f.unknown[g]
+            if case .database(let db) = c.kind {
+                let onPrimary = f.dbWrites[g] + (db.readReplicas == 0 ? f.dbReads[g] : 0)
+                let primaryWork = f.dbWrites[g] * (db.writeService.mean ?? 0)
+                    + (db.readReplicas == 0 ? f.dbReads[g] * (db.readService.mean ?? 0) : 0)
+                let primaries = db.workers * db.shards * c.replicas
+                rows.append(row(c.name + ".primary", "primary", primaries, visits: onPrimary,
+                                service: onPrimary > 0 ? primaryWork / onPrimary : db.writeService.mean, work: primaryWork,
+                                known: known, rate: total, bounded: bounded(c)))
+                var replicaWork = 0.0
+                if db.readReplicas > 0 {
+                    replicaWork = f.dbReads[g] * (db.readService.mean ?? 0)
+                    rows.append(row(c.name + ".replica", "replica", primaries * db.readReplicas, visits: f.dbReads[g],
+                                    service: db.readService.mean, work: replicaWork, known: known, rate: total,
+                                    bounded: bounded(c)))
+                }
+                place(c, cpuPerReplica: known ? (primaryWork + replicaWork) / Double(c.replicas) : nil)
+                continue
+            }
+            let s = serviceTime(c)
+            let servers = (workers(c) ?? 0) * c.replicas
+            let work = s.map { f.visits[g] * $0 }
+            rows.append(row(c.name, c.kind.name, servers, visits: f.visits[g], service: s, work: work,
+                            known: known && work != nil && workers(c) != nil, rate: total, bounded: bounded(c)))
+            place(c, cpuPerReplica: known ? work.map { $0 / Double(c.replicas) } : nil)
+        }
+        for m in machineWork {
+            let cpu = m.cpu / m.type.speed
+            var r = LoadRow(name: m.name, kind: "machine", servers: m.type.cores, visits: nil,
+                            serviceTime: nil, demand: m.unknown ? .nan : cpu / Double(m.type.cores),
+                            demandMeasured: false, offeredLoad: .nan)
+            r.offeredLoad = r.demand * total
+            r.bounded = m.bounded
+            rows.append(r)
+        }
+        return rows
+    }
+
+    private static func row(_ name: String, _ kind: String, _ servers: Int, visits: Double, service: Double?,
+                            work: Double?, known: Bool, rate: Double, bounded: Bool) -> LoadRow {
+        let demand: Double
+        if !known { demand = .nan } else if servers == 0 { demand = 0 } else { demand = (work ?? 0) / Double(servers) }
+        var r = LoadRow(name: name, kind: kind, servers: servers, visits: known ? visits : nil, serviceTime: service,
+                        demand: demand, demandMeasured: false, offeredLoad: demand * rate)
+        r.bounded = bounded
+        return r
+    }
+
+    /// Rows with an unbounded waiting room whose offered load is at or above 1, highest first:
+    /// their backlog has no steady state. (A bounded one turns the excess away instead.)
+    public static func overloaded(_ rows: [LoadRow]) -> [(name: String, load: Double)] {
+        rows.filter { $0.offeredLoad.isFinite && $0.offeredLoad >= 1 && !$0.bounded }
+            .map { ($0.name, $0.offeredLoad) }
+            .sorted { $0.1 > $1.1 }
+    }
+
+    /// The warning printed before a run when some component or machine is offered more than it can do.
+    public static func warning(_ overloaded: [(name: String, load: Double)]) -> String? {
+        guard !overloaded.isEmpty else { return nil }
+        let list = overloaded.map { "\($0.name) ρ = \(String(format: "%.2f", $0.load))" }.joined(separator: ", ")
+        return "offered load at or above capacity (\(list)): arrivals outpace service, the backlog grows "
+            + "without bound, and the run has no steady state"
+    }
+}

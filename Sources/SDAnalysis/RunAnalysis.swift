@@ -1,0 +1,204 @@
+import Foundation
+import SDEngine
+import SDMetrics
+import SDConfig
+import SDModels
+
+/// After a run: whether it had a steady state (``StabilityCheck``) and where its bottleneck is
+/// (``BottleneckAnalysis``). Both read only the configuration and the ``RunResult``.
+public enum RunAnalysis {
+    /// `result` with its ``RunResult/stability`` and ``RunResult/bottleneck`` filled in.
+    public static func annotate(_ config: ModelConfig, _ result: RunResult) -> RunResult {
+        var r = result
+        let report = BottleneckAnalysis.analyze(config, result)
+        r.bottleneck = report
+        r.stability = StabilityCheck.verdict(config, result, rows: report?.rows ?? [])
+        return r
+    }
+}
+
+/// Whether a run reached a steady state.
+public enum StabilityCheck {
+    /// More than this fraction of the measured requests in flight at the end gets a ledger line.
+    public static let inFlightNote = 0.01
+
+    /// The verdict: offered load at or above 1 anywhere (from the configuration, or measured where
+    /// the configuration says nothing), or a backlog that grew through the measured window.
+    public static func verdict(_ config: ModelConfig, _ r: RunResult, rows: [LoadRow]) -> StabilityVerdict {
+        var v = StabilityVerdict()
+        v.overloaded = OfferedLoad.overloaded(rows)
+        if !v.overloaded.isEmpty, let w = OfferedLoad.warning(v.overloaded) { v.reasons.append(w) }
+        let arrived = r.workloads.reduce(0) { $0 + $1.arrived }
+        let inFlight = r.workloads.reduce(0) { $0 + $1.inFlight }
+        v.inFlightFraction = arrived > 0 ? Double(inFlight) / Double(arrived) : 0
+        let slopes = r.workloads.compactMap { $0.backlog.flatMap(slope) }
+        if !slopes.isEmpty { v.backlogGrowthPerSecond = slopes.reduce(0, +) }
+        let window = r.simulatedSeconds - r.warmupSeconds
+        if let growth = v.backlogGrowthPerSecond, window > 0 {
+            // A queue that grows by more than 1% of the arrivals (and at least 10 requests) over the
+            // window, and ends with more than 1% of them still in flight, is not in equilibrium.
+            let grown = growth * window
+            if grown >= max(10, inFlightNote * Double(arrived)) && v.inFlightFraction > inFlightNote {
+                v.reasons.append("the backlog grew by \(Int(grown.rounded())) requests over the measured window "
+                                 + "(\(String(format: "%.3g", growth)) per second) and \(percent(v.inFlightFraction)) of the "
+                                 + "requests were still in flight at the end")
+            }
+        }
+        return v
+    }
+
+    /// Least-squares slope of a series, per second (nil with fewer than 4 samples).
+    static func slope(_ s: Series) -> Double? {
+        let n = s.values.count
+        guard n >= 4, s.interval > 0 else { return nil }
+        let xs = (0..<n).map { Double($0) * s.interval }
+        let mx = xs.reduce(0, +) / Double(n), my = s.values.reduce(0, +) / Double(n)
+        var sxy = 0.0, sxx = 0.0
+        for i in 0..<n { sxy += (xs[i] - mx) * (s.values[i] - my); sxx += (xs[i] - mx) * (xs[i] - mx) }
+        return sxx > 0 ? sxy / sxx : nil
+    }
+
+    static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+}
+
+/// The bottleneck analysis: demands, laws, the bottleneck, the ceiling, and what to change.
+public enum BottleneckAnalysis {
+    /// The analysis of run `r` of `config`; nil when the scenario's arrival rate is unknown.
+    public static func analyze(_ config: ModelConfig, _ r: RunResult) -> BottleneckReport? {
+        let hitRatios = Dictionary(r.components.filter { ($0.isGroup || $0.group == nil) && $0.hitRatio != nil }
+            .map { ($0.name, $0.hitRatio!) }, uniquingKeysWith: { a, _ in a })
+        var rows = OfferedLoad.rows(config, hitRatios: hitRatios)
+        guard !rows.isEmpty, let rate = OfferedLoad.arrivalRate(config) else { return nil }
+        let window = max(r.simulatedSeconds - r.warmupSeconds, 1e-9)
+        let x0 = Double(r.workloads.reduce(0) { $0 + $1.arrived }) / window
+        for i in rows.indices { measure(&rows[i], config, r, window: window, x0: x0, rate: rate) }
+        return summarize(rows, config, throughput: x0)
+    }
+
+    /// The measured rows that make up `row`: a group's row, a database's stations of one role, a machine.
+    static func measured(_ row: LoadRow, _ r: RunResult) -> [ComponentResult] {
+        switch row.kind {
+        case "primary", "replica":
+            let db = String(row.name.dropLast(row.kind.count + 1))
+            return r.components.filter { $0.kind == row.kind && ($0.group == db || $0.group?.hasPrefix(db + "-") == true) }
+        default:
+            let own = r.components.filter { $0.name == row.name && ($0.isGroup || $0.group == nil) }
+            return own
+        }
+    }
+
+    static func measure(_ row: inout LoadRow, _ config: ModelConfig, _ r: RunResult, window: Double, x0: Double, rate: Double) {
+        if row.kind == "machine" {
+            guard let m = r.machines.first(where: { $0.name == row.name }) else { return }
+            row.utilization = m.utilization
+            adopt(&row, measuredUtilization: m.utilization, x0: x0, rate: rate)
+            return
+        }
+        let parts = measured(row, r)
+        guard !parts.isEmpty else { return }
+        let arrived = parts.reduce(0) { $0 + $1.arrived }
+        let throughput = parts.reduce(0) { $0 + $1.throughput }
+        row.throughput = throughput
+        let hasWorkers = parts.contains { $0.workers > 0 }
+        if hasWorkers {
+            let u = parts.reduce(0) { $0 + $1.utilization } / Double(parts.count)
+            row.utilization = u
+            if row.servers == 0 { row.servers = parts.reduce(0) { $0 + $1.workers } * replicas(row, config) }
+            if let s = row.serviceTime, row.servers > 0, !row.demand.isNaN {
+                row.utilizationLaw = LawCheck(expected: throughput * s / Double(row.servers), measured: u)
+            }
+            let waitSum = parts.reduce(0.0) { $0 + $1.waitMean * Double($1.arrived) }
+            let waitMean = arrived > 0 ? waitSum / Double(arrived) : 0
+            row.littlesLaw = LawCheck(expected: Double(arrived) / window * waitMean,
+                                      measured: parts.reduce(0) { $0 + $1.queueLengthMean })
+            adopt(&row, measuredUtilization: u, x0: x0, rate: rate)
+        }
+        if let v = row.visits, !row.kind.hasPrefix("bus") {
+            row.forcedFlowLaw = LawCheck(expected: v * x0, measured: Double(arrived) / window)
+        }
+    }
+
+    /// Replicas of the group behind a row (1 for database roles, which count their stations).
+    static func replicas(_ row: LoadRow, _ config: ModelConfig) -> Int {
+        if row.kind == "primary" || row.kind == "replica" { return 1 }
+        return config.components.first { $0.name == row.name }?.replicas ?? 1
+    }
+
+    /// Uses the measured demand U ÷ X_0 when the configuration gives none, or when the server is
+    /// measurably busier than its service times explain (a thread held while it waits downstream,
+    /// a slow replica): the measured figure is then the demand that limits throughput.
+    static func adopt(_ row: inout LoadRow, measuredUtilization u: Double, x0: Double, rate: Double) {
+        guard x0 > 0 else { return }
+        let measuredDemand = u / x0
+        if row.demand.isNaN || (u > row.offeredLoad * (1 + LawCheck.tolerance) && u - row.offeredLoad > 0.02) {
+            row.demand = measuredDemand
+            row.demandMeasured = true
+            row.offeredLoad = measuredDemand * rate
+        }
+    }
+
+    static func summarize(_ rows: [LoadRow], _ config: ModelConfig, throughput x0: Double) -> BottleneckReport {
+        var best: LoadRow?
+        for row in rows where row.demand.isFinite && row.demand > 0 {
+            if best == nil || row.demand > best!.demand { best = row }
+        }
+        guard let b = best else {
+            return BottleneckReport(rows: rows, throughput: x0, busiest: nil, bottleneck: nil, maxDemand: 0,
+                                    ceiling: .infinity, headroom: .infinity,
+                                    advice: "No component does measurable work per request: there is no bottleneck.")
+        }
+        let ceiling = 1 / b.demand
+        let load = b.demand * x0
+        let isBottleneck = load >= BottleneckReport.threshold
+        let headroom = x0 > 0 ? ceiling / x0 - 1 : .infinity
+        return BottleneckReport(rows: rows, throughput: x0, busiest: b.name, bottleneck: isBottleneck ? b.name : nil,
+                                maxDemand: b.demand, ceiling: ceiling, headroom: headroom,
+                                advice: advice(b, rows, config, throughput: x0, isBottleneck: isBottleneck))
+    }
+
+    /// A sentence that says what to change, from the numbers.
+    static func advice(_ b: LoadRow, _ rows: [LoadRow], _ config: ModelConfig, throughput x0: Double, isBottleneck: Bool) -> String {
+        let load = b.demand * x0
+        let ceiling = 1 / b.demand
+        let f = { (x: Double) in fmt(x) }
+        if !isBottleneck {
+            return "No bottleneck at this load: the busiest, \(b.name), runs at \(pct(load)) (below \(pct(BottleneckReport.threshold))); "
+                + "it would saturate at \(f(ceiling)) requests/s, \(f(ceiling / max(x0, 1e-300))) times today's \(f(x0))."
+        }
+        let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.map(\.demand).max()
+        let next = second.map { " The next limit is \(f(1 / $0)) requests/s." } ?? ""
+        let head = "\(b.name) is the bottleneck at \(pct(load)): it needs \(ms(b.demand * Double(b.servers))) of work per request "
+            + "over \(b.servers) server\(b.servers == 1 ? "" : "s"), so the system tops out at \(f(ceiling)) requests/s "
+            + "(\(f(x0)) now). "
+        // How many servers bring it to the target utilization.
+        let need = Int((load * Double(b.servers) / BottleneckReport.target).rounded(.up))
+        switch b.kind {
+        case "machine":
+            return head + "Give \(b.name) \(need) cores instead of \(b.servers), or move a component off it.\(next)"
+        case "primary":
+            let db = String(b.name.dropLast(".primary".count))
+            let shards = config.components.first { $0.name == db }.flatMap { c -> Int? in
+                if case .database(let d) = c.kind { return d.shards } else { return nil } } ?? 1
+            let factor = Double(need) / Double(max(b.servers, 1))
+            return head + "Shard \(db) (\(shards) → \(Int((Double(shards) * factor).rounded(.up))) shards) or add read replicas "
+                + "if reads reach the primary, or put a cache in front of it.\(next)"
+        case "replica":
+            let db = String(b.name.dropLast(".replica".count))
+            return head + "Add read replicas to \(db) (\(need) servers for \(pct(BottleneckReport.target))) or put a cache in front of it.\(next)"
+        default:
+            guard let c = config.components.first(where: { $0.name == b.name }) else { return head + next }
+            let perReplica = max(b.servers / max(c.replicas, 1), 1)
+            let replicas = Int((Double(need) / Double(perReplica)).rounded(.up))
+            if case .database = c.kind { return head + "Shard \(c.name) or put a cache in front of it.\(next)" }
+            return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(perReplica) workers each) "
+                + "to bring it to \(pct(BottleneckReport.target)), or make its service faster.\(next)"
+        }
+    }
+
+    static func pct(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
+    static func fmt(_ x: Double) -> String {
+        if !x.isFinite { return "∞" }
+        return x >= 100 ? String(format: "%.0f", x) : String(format: "%.3g", x)
+    }
+    static func ms(_ s: Double) -> String { s >= 1 ? String(format: "%.3g s", s) : String(format: "%.3g ms", s * 1000) }
+}

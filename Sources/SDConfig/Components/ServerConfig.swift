@@ -1,0 +1,38 @@
+import SDEngine
+import Glibc
+
+/// A station with `workers` identical workers and a FIFO waiting room.
+public struct ServerConfig: Sendable, Equatable {
+    /// Parallel workers (≥ 1).
+    public var workers: Int
+    /// Service time of one request, in seconds.
+    public var service: Distribution
+    /// Places in the waiting room; nil is unlimited, 0 rejects any arrival that finds all workers busy.
+    public var queueLimit: Int?
+    /// Whether a worker is freed when its own work is done (`tandem`) or only when the request
+    /// leaves for good, after every downstream call and hop has answered (`threadPerRequest`).
+    public var mode: ServerMode
+    /// Components called in order after the service time, each answering before the next is
+    /// called; then the request continues along its route.
+    public var calls: [String]
+    /// Whether `calls` form one atomic transaction. Across machines it costs a two-phase commit:
+    /// each participant is prepared (its worker kept as the lock), then each is committed — twice
+    /// the round trips, with every lock held until the last prepare and its commit are done.
+    public var atomic: Bool
+
+    /// A server.
+    public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,
+                calls: [String] = [], atomic: Bool = false) {
+        self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.mode = mode; self.calls = calls
+        self.atomic = atomic
+    }
+}
+
+/// How a server's workers relate to the requests they serve.
+public enum ServerMode: String, Sendable, Equatable, CaseIterable {
+    /// A worker serves a request, then takes the next one; downstream work happens without it.
+    case tandem
+    /// A worker (a thread) stays with its request until the response leaves the server, so a slow
+    /// downstream component keeps this server's workers busy and can exhaust its pool.
+    case threadPerRequest = "thread-per-request"
+}

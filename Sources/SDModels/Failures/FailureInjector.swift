@@ -1,0 +1,78 @@
+import SDEngine
+import SDConfig
+
+/// Injects the scenario's failures at their times. Not a component: requests never reach it.
+final class FailureInjector: Node {
+    private let events: [FailureEvent]
+    private let random: [(failure: RandomFailure, nodes: [(node: Node, part: String?)], stream: RandomStream)]
+    private static let begin: Int32 = NodeEvent.firstPrivate
+    private static let end: Int32 = NodeEvent.firstPrivate + 1
+    private static let randomCrash: Int32 = NodeEvent.firstPrivate + 2
+    private static let randomRepair: Int32 = NodeEvent.firstPrivate + 3
+
+    init(model: Model) {
+        events = model.config.failures
+        var random: [(RandomFailure, [(node: Node, part: String?)], RandomStream)] = []
+        for f in model.config.randomFailures {
+            random.append((f, model.failureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
+        }
+        self.random = random
+        super.init(name: "failures", group: "failures", model: model)
+    }
+
+    override func start() {
+        for (i, e) in events.enumerated() {
+            sim.schedule(at: SimTime(ns: e.at.ns), to: id, kind: FailureInjector.begin, arg: Int64(i))
+            if let d = e.duration { sim.schedule(at: SimTime(ns: e.at.ns + d.ns), to: id, kind: FailureInjector.end, arg: Int64(i)) }
+        }
+        for (r, entry) in random.enumerated() {
+            for n in entry.nodes.indices {
+                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomCrash,
+                             arg: Int64(r) << 32 | Int64(n))
+            }
+        }
+    }
+
+    override func handlePrivate(kind: Int32, arg: Int64) {
+        switch kind {
+        case FailureInjector.begin: apply(events[Int(arg)].action, starting: true)
+        case FailureInjector.end: apply(events[Int(arg)].action, starting: false)
+        default:
+            let entry = random[Int(arg >> 32)]
+            let (node, part) = entry.nodes[Int(Int32(truncatingIfNeeded: arg))]
+            if kind == FailureInjector.randomCrash {
+                model.crash(node, part: part)
+                sim.schedule(after: entry.failure.mttr.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomRepair, arg: arg)
+            } else {
+                model.restart(node, part: part)
+                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomCrash, arg: arg)
+            }
+        }
+    }
+
+    /// Starts (or ends) a failure.
+    private func apply(_ action: FailureAction, starting: Bool) {
+        switch action {
+        case .crash(let target):
+            for (n, part) in model.failureTargets(named: target) {
+                if starting { model.crash(n, part: part) } else { model.restart(n, part: part) }
+            }
+        case .restart(let target):
+            if starting { for (n, part) in model.failureTargets(named: target) { model.restart(n, part: part) } }
+        case .slow(let target, let factor):
+            for n in model.nodes(named: target) { n.slowFactor = starting ? factor : 1 }
+        case .partition(let sides):
+            for (i, side) in sides.enumerated() {
+                for name in side { for n in model.nodes(named: name) { n.partitionSide = starting ? i + 1 : 0 } }
+            }
+        case .latencySpike(let target, let extra):
+            for n in model.nodes(named: target) { n.extraLatency = starting ? extra : nil }
+        case .flush(let target):
+            if starting { for n in model.nodes(named: target) { n.flush() } }
+        case .zoneOutage(let zone):
+            for n in model.nodes(inZone: zone) { if starting { model.crash(n) } else { model.restart(n) } }
+        }
+    }
+
+    override func receive(_ request: Int32) { preconditionFailure("requests never reach the failure injector") }
+}

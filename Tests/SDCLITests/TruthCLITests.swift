@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+
+/// Issue 10 on the command line: overload warnings and marks, the bottleneck in every format, and
+/// `sdsim spof`'s baseline, per-workload rows and database tables.
+final class TruthCLITests: XCTestCase {
+    private func scenario(rate: Int, expect: Bool = false) throws -> String {
+        let file = try temporaryDirectory().appendingPathComponent("rho.yaml")
+        try """
+            name: rho
+            seed: 1
+            duration: 300s
+            workload:
+              - name: jobs
+                arrival: poisson(\(rate)/s)
+                route: [s]
+            components:
+              s:
+                kind: server
+                service: exponential(10ms)
+            \(expect ? "expect:\n  - jobs.mean < 1h\n" : "")
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    /// ρ = 1.2: a warning before the run, the report marked, the ledger line, every interval
+    /// unreliable, and an expectation that fails with the reason. ρ = 0.8: none of it.
+    func testOverloadIsWarnedAndMarked() throws {
+        let over = try sdsim(["run", try scenario(rate: 120, expect: true), "--no-db"])
+        XCTAssertEqual(over.status, 1, over.stdout)
+        XCTAssertTrue(over.stderr.contains("warning: offered load at or above capacity (s ρ = 1.20)"), over.stderr)
+        XCTAssertTrue(over.stdout.contains("Warning: no steady state."), over.stdout)
+        XCTAssertTrue(over.stdout.contains("unreliable"), over.stdout)
+        XCTAssertTrue(over.stdout.contains("jobs: ledger 36,"), over.stdout)
+        XCTAssertTrue(over.stdout.contains("FAIL jobs.mean < 1h: no steady state"), over.stdout)
+        let json = try sdsim(["run", try scenario(rate: 120), "--no-db", "--format", "json"])
+        XCTAssertEqual(json.status, 0)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["steady_state"] as? Bool, false)
+        let latency = ((doc["workload"] as? [String: Any])?["jobs"] as? [String: Any])?["latency"] as? [String: Any]
+        XCTAssertEqual(latency?["mean_ci95_reliable"] as? Bool, false)
+        let stability = try XCTUnwrap(doc["stability"] as? [String: Any])
+        XCTAssertEqual((stability["overloaded"] as? [String: Double])?["s"] ?? 0, 1.2, accuracy: 1e-9)
+
+        let fine = try sdsim(["run", try scenario(rate: 80, expect: true), "--no-db"])
+        XCTAssertEqual(fine.status, 0, fine.stdout)
+        XCTAssertEqual(fine.stderr, "")
+        XCTAssertFalse(fine.stdout.contains("steady state"), fine.stdout)
+        XCTAssertFalse(fine.stdout.contains("unreliable"), fine.stdout)
+    }
+
+    /// The bottleneck analysis is in the text, the JSON and the results database.
+    func testBottleneckInEveryFormat() throws {
+        let db = try temporaryDirectory().appendingPathComponent("r.db").path
+        let text = try sdsim(["run", "scenarios/three-tier.yaml", "--db", db])
+        XCTAssertTrue(text.stdout.contains("Bottleneck: app (demand 313 us per request); throughput ceiling 1/D_max = 3,200.0 requests/s"),
+                      text.stdout)
+        let json = try sdsim(["run", "scenarios/three-tier.yaml", "--no-db", "--format", "json"])
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let b = try XCTUnwrap(doc["bottleneck"] as? [String: Any])
+        XCTAssertEqual(b["bottleneck"] as? String, "app")
+        XCTAssertEqual(b["throughput_ceiling"] as? Double ?? 0, 3200, accuracy: 1e-6)
+        XCTAssertNotNil((b["demands"] as? [String: Any])?["db"])
+        let count = try SQLiteCounter(path: db)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'bottleneck' AND subject = 'app' AND name = 'is_bottleneck'"), 1)
+        XCTAssertEqual(count.query("SELECT CAST(value AS INTEGER) FROM figures WHERE subject_kind = 'run' AND name = 'throughput_ceiling'"), 3200)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'load' AND name = 'demand'"), 4)
+    }
+
+    /// `sdsim spof` on two designs side by side reports each workload on its own row, stores the
+    /// audit, and stops on an overloaded baseline.
+    func testSpofSeparatesWorkloadsAndStoresTheAudit() throws {
+        let db = try temporaryDirectory().appendingPathComponent("s.db").path
+        let out = try sdsim(["spof", "scenarios/scaling-horizontal-vs-vertical.yaml", "--db", db, "--format", "json"])
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any], out.stderr)
+        let rows = try XCTUnwrap(doc["rows"] as? [[String: Any]])
+        for row in rows {
+            XCTAssertEqual((row["workloads"] as? [String: Any])?.count, 2, "\(row)")
+        }
+        let count = try SQLiteCounter(path: db)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM spof_audits"), 1)
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM spof_outcomes"), 2 * (rows.count + 1))
+
+        let stopped = try sdsim(["spof", "scenarios/spof-single-db.yaml", "--no-db"])
+        XCTAssertEqual(stopped.status, 1)
+        XCTAssertTrue(stopped.stdout.contains("misses its SLO with nothing down"), stopped.stdout)
+        XCTAssertTrue(stopped.stdout.contains("Fix the capacity first"), stopped.stdout)
+    }
+}
