@@ -1,6 +1,7 @@
 # sdsim: two commands on a fresh Debian machine.
 #   make demo   installs what is missing, builds in release mode, runs the main demo
 #   make test   installs what is missing, builds the tests in release mode, runs them all
+#   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -9,7 +10,10 @@ RELEASE    := -c release
 TESTFLAGS  := $(RELEASE) -Xswiftc -enable-testing
 BIN        := .build/release
 
-.PHONY: demo test bench bench-peers build deps clean
+# The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
+SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
+
+.PHONY: demo test check bench bench-peers build deps clean
 
 deps:
 	@tools/install-deps.sh
@@ -30,6 +34,10 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+
+check: deps
+	$(SWIFT) build $(TESTFLAGS) --build-tests
+	$(SWIFT) test $(TESTFLAGS) --skip-build --skip '$(SLOW_SUITES)'
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

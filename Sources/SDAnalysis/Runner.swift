@@ -91,11 +91,7 @@ public enum Runner {
                 w.focus = FocusResult(arrived: client.focusArrived, completed: client.focusCompleted, failed: client.focusFailed,
                                       p99: client.focusLatency.percentile(99))
             }
-            // The ledger: every measured request is completed, failed, or still being worked on.
-            let live = client.liveMeasuredAttempts()
-            precondition(client.arrived == client.completed + client.failed + live,
-                         "ledger: workload '\(client.name)' has \(client.arrived) arrived but \(client.completed) completed + "
-                         + "\(client.failed) failed + \(live) in flight")
+            w.inFlight = client.liveMeasuredAttempts()
             return w
         }
         var components: [ComponentResult] = []
@@ -120,6 +116,9 @@ public enum Runner {
             result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
                                             egressCostPerGB: config.network.egressCostPerGB)
         }
+        // Every request and message accounted for exactly once; a violation is a bug of ours.
+        let broken = Invariants.exact(model, result)
+        precondition(broken.isEmpty, Invariants.report(broken, scenario: config.name, seed: model.seed))
         return Outcome(result: result, recorders: model.clients.map(\.latency), focusRecorders: model.clients.map(\.focusLatency))
     }
 
@@ -167,7 +166,8 @@ public enum Runner {
             latency.max = rows.map(\.latency.max).max() ?? 0
             var out = WorkloadResult(name: rows[0].name, arrived: rows.reduce(0) { $0 + $1.arrived },
                                    completed: rows.reduce(0) { $0 + $1.completed },
-                                   failed: rows.reduce(0) { $0 + $1.failed }, latency: latency)
+                                   failed: rows.reduce(0) { $0 + $1.failed }, latency: latency,
+                                   inFlight: rows.reduce(0) { $0 + $1.inFlight })
             out.failedBy = sumByName(rows.map(\.failedBy))
             out.arrivedByType = sumByName(rows.map(\.arrivedByType))
             out.retries = rows.reduce(0) { $0 + $1.retries }

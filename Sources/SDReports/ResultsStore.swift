@@ -268,10 +268,25 @@ public final class ResultsStore {
     /// All rows go in one transaction: on any error nothing of the run is left in the database.
     @discardableResult
     public func record(_ r: RunResult, scenarioFile: String, configText: String? = nil,
+                       settings: [(path: String, value: String, number: Double?)] = [],
                        metadata: RunMetadata = RunMetadata()) throws -> Int64 {
         try transaction { db in
             let id = try insertRun(db, r, scenarioFile: scenarioFile, configText: configText, metadata: metadata)
             try insert(db, id, r)
+            // The settings a run ran under (a sweep point's swept values, a compared variant's
+            // name): each a row of `figures` with `subject_kind` `setting`, `subject` the path,
+            // `name` the value as written and `value` its number (NULL when it has none).
+            if !settings.isEmpty {
+                let row = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, 'setting', ?, ?, ?)")
+                for s in settings {
+                    try row.reset()
+                    try row.bind(1, id)
+                    try row.bind(2, s.path)
+                    try row.bind(3, s.value)
+                    try row.bind(4, s.number)
+                    try row.step()
+                }
+            }
             return id
         }
     }

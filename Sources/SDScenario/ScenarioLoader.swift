@@ -35,11 +35,21 @@ public enum ScenarioLoader {
             v.reportYAMLError(error)
             throw ScenarioErrors(v.diagnostics)
         }
-        guard let root else {
+        guard var root else {
             v.error("the scenario file is empty; it needs at least 'name', 'duration', 'workload' and 'components'",
                     line: 1, column: 1)
             throw ScenarioErrors(v.diagnostics)
         }
+        // A file with variants runs as its own values here; ``loadSystems(text:file:overrides:variant:)`` applies them.
+        let variants = v.readVariants(&root)
+        _ = v.readComparisons(&root, variants: variants.map(\.name))
+        guard v.diagnostics.isEmpty else { throw ScenarioErrors(v.diagnostics) }
+        return try load(root: root, text: text, file: file)
+    }
+
+    /// Validates the YAML tree `root` of scenario `text` (overrides already applied).
+    static func load(root: YAMLNode, text: String, file: String) throws(ScenarioErrors) -> ModelConfig {
+        let v = Validator(file: file, source: SourceText(text))
         let draft = v.readScenario(root)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)

@@ -468,5 +468,14 @@ enum Schema {
                   default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,
         expectField,
+        // Read (and taken out of the tree) before the rest by `readVariants`; listed for suggestions and the reference.
+        FieldSpec("variants",
+                  example: "variants: {big: {machines.web.cores: 16, components.web.replicas: 1}}",
+                  help: "Named variants of this system, each a set of overrides `PATH: VALUE` of the file's own values "
+                      + "(paths as for `--set`, such as `components.app.replicas`). Each variant is a complete system; "
+                      + "`sdsim compare FILE` runs and compares them, `--variant NAME` runs one. `expect:` lines may compare "
+                      + "variants: `big.p99 < small.p99`.",
+                  shape: .named(.form("overrides, each `PATH: VALUE`", example: "{components.app.replicas: 8}", pattern: nil),
+                                noun: "variant")) { _, _, _ in },
     ]
 }

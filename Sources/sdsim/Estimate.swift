@@ -23,6 +23,8 @@ struct EstimateCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @Option(help: "Utilization the machines are sized for (above 0, at most 1).")
     var targetUtilization: Double = 0.7
 
@@ -37,7 +39,7 @@ struct EstimateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         let e = Estimate.make(config, targetUtilization: targetUtilization)
         Console.standardOutput.write(format == .json ? EstimateReport.renderJSON(e) : EstimateReport.render(e))
     }

@@ -48,6 +48,8 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @OptionGroup var store: StoreOptions
@@ -60,6 +62,11 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not check the scenario's 'expect:' assertions (and so never exit with status 1 for them).")
     var noExpect = false
 
+    @Flag(help: ArgumentHelp(
+        "Check the run's invariants and say so on stderr: every request and message accounted for once (always checked) and Little's law at every station (L = X·W, within 5% plus one request per window).",
+        discussion: "A broken invariant is a bug in sdsim: the message gives the seed and a command that reproduces it, and the exit status is 1."))
+    var check = false
+
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
@@ -67,7 +74,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
             Console.standardError.write("sdsim: warning: \(warning)\n")
         }
@@ -96,18 +103,17 @@ struct Run: ParsableCommand {
             try db.record(result, scenarioFile: file, configText: try? String(contentsOfFile: file, encoding: .utf8),
                           metadata: metadata)
         }
+        if check { try checkInvariants(result) }
         if !result.expectationsHold { throw ExitCode.failure }
     }
-}
 
-/// Loads a scenario, or prints every diagnostic and exits with status 2.
-func loadScenario(_ path: String) throws -> ModelConfig {
-    do {
-        return try ScenarioLoader.load(path: path)
-    } catch {
-        Console.standardError.write(error.rendered())
-        let n = error.diagnostics.count
-        Console.standardError.write("\(n) error\(n == 1 ? "" : "s") in \(path)\n")
-        throw ExitCode(2)
+    /// `--check`: Little's law at every station (the ledgers were checked by the runner).
+    private func checkInvariants(_ result: RunResult) throws {
+        let broken = Invariants.requestLedgers(result) + Invariants.littlesLaw(result)
+        guard broken.isEmpty else {
+            Console.standardError.write("sdsim: error: " + Invariants.report(broken, scenario: result.scenario, seed: result.seed) + "\n")
+            throw ExitCode.failure
+        }
+        Console.standardError.write("sdsim: invariants hold: request and message ledgers; Little's law at every station with 1,000 or more completions\n")
     }
 }

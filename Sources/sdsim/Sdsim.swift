@@ -32,7 +32,7 @@ struct Sdsim: ParsableCommand {
             or a wrong option).
             """,
         version: sdsimVersionLine,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Results.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self, Results.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     static func main() {

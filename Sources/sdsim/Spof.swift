@@ -41,6 +41,8 @@ struct Spof: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
+    @OptionGroup var scenario: ScenarioOptions
+
     @OptionGroup var options: SimulationOptions
 
     @OptionGroup var store: StoreOptions
@@ -48,7 +50,7 @@ struct Spof: ParsableCommand {
     @OptionGroup var files: ReportFileOptions
 
     func run() throws {
-        let config = try loadScenario(file)
+        let config = try loadScenario(file, scenario)
         let progress = options.progress(label: config.name + " spof")
         let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
         progress.display.finish()

@@ -8,22 +8,29 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check scenario files and report every error at once, without running them.",
         discussion: """
-            Errors are printed as FILE:LINE:COL: error: MESSAGE, with the source line and a caret. \
-            Exit status: 0 when every file is valid, 2 otherwise.
+            Errors are printed as FILE:LINE:COL: error: MESSAGE, with the source line and a caret \
+            (an error in a --set value as --set:K:COL, K counting the --set options). A file with \
+            'variants:' is checked once per variant. Exit status: 0 when every file is valid, 2 otherwise.
             """)
 
     @Argument(help: "Scenario files (YAML).")
     var files: [String]
 
+    @OptionGroup var scenario: ScenarioOptions
+
     func run() throws {
         var failed = false
         for file in files {
             do {
-                let config = try loadScenario(file)
-                let instances = config.components.reduce(0) { $0 + $1.replicas }
-                Console.standardOutput.write(
-                    "\(file): ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
-                    "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
+                let found = try loadSystems(file, scenario)
+                for system in found.systems {
+                    let config = system.config
+                    let instances = config.components.reduce(0) { $0 + $1.replicas }
+                    let label = found.fromVariants ? " variant '\(system.name)':" : ""
+                    Console.standardOutput.write(
+                        "\(file):\(label) ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
+                        "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
+                }
             } catch {
                 failed = true
             }

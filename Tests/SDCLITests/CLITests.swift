@@ -51,6 +51,36 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// Diagnostics of every broken fixture are byte-identical in two processes. Swift seeds its
+    /// hashing per process, so only a second process can catch Dictionary or Set order leaking
+    /// into the text (two renders in one process would agree by construction).
+    func testDiagnosticsAreIdenticalAcrossProcesses() throws {
+        let bad = repoRoot.appendingPathComponent("Tests/SDScenarioTests/Fixtures/bad")
+        let files = try FileManager.default.contentsOfDirectory(atPath: bad.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThan(files.count, 50)
+        for name in files {
+            let path = bad.appendingPathComponent(name).path
+            let a = try sdsim(["validate", path]), b = try sdsim(["validate", path])
+            XCTAssertEqual(a.status, 2, name)
+            XCTAssertEqual(a.stderr, b.stderr, "\(name): diagnostics differ between two processes")
+        }
+    }
+
+    /// `--check` states that the invariants hold (ledgers, and Little's law at every station).
+    func testCheckFlagReportsInvariants() throws {
+        let out = try sdsim(["run", "scenarios/three-tier.yaml", "--no-db", "--check"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stderr.contains("invariants hold"), out.stderr)
+    }
+
+    /// `--version` names the version and the commit it was built from.
+    func testVersion() throws {
+        let out = try sdsim(["--version"])
+        XCTAssertEqual(out.status, 0)
+        XCTAssertTrue(out.stdout.hasPrefix("sdsim "), out.stdout)
+        XCTAssertTrue(out.stdout.contains("(commit "), out.stdout)
+    }
+
     /// Replications give the same bytes whatever the number of threads.
     func testReplicationsDoNotDependOnJobs() throws {
         let args = ["run", "scenarios/three-tier.yaml", "--format", "json", "--no-db", "--replications", "4"]

@@ -11,12 +11,13 @@ final class ScenarioLibraryTests: XCTestCase {
         "monolith-vs-microservices", "mm1", "three-tier",
     ]
 
-    /// Every shipped scenario exits with status 0 (so all its expectations hold), prints
-    /// "All N expectations hold." when it has any, and runs byte-identically twice.
+    /// Every shipped scenario exits with status 0 (so all its expectations hold), keeps its
+    /// invariants (`--check`: ledgers and Little's law), and runs byte-identically twice.
     func testEveryScenarioHoldsItsExpectationsDeterministically() throws {
         for file in try shippedScenarios() {
-            let a = try sdsim(["run", file, "--no-db"])
+            let a = try sdsim(["run", file, "--no-db", "--check"])
             XCTAssertEqual(a.status, 0, "\(file):\n\(a.stdout)\(a.stderr)")
+            XCTAssertTrue(a.stderr.contains("invariants hold"), "\(file): \(a.stderr)")
             XCTAssertFalse(a.stdout.contains(" FAIL "), "\(file):\n\(a.stdout)")
             let b = try sdsim(["run", file, "--no-db"])
             XCTAssertEqual(a.stdout, b.stdout, "\(file) is not deterministic")

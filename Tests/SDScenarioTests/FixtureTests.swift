@@ -73,12 +73,4 @@ final class FixtureTests: XCTestCase {
         }
     }
 
-    /// Loading the same broken file twice gives the same text (no hashing order leaks into output).
-    func testDiagnosticsAreDeterministic() throws {
-        let directory = try XCTUnwrap(Self.bundleDirectory)
-        for name in try Self.fixtureNames(in: directory) {
-            let text = try String(contentsOf: directory.appendingPathComponent("\(name).yaml"), encoding: .utf8)
-            XCTAssertEqual(Self.render(text, name: name), Self.render(text, name: name), name)
-        }
-    }
 }

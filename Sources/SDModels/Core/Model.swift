@@ -41,6 +41,11 @@ public final class Model {
     public let followerGraph: FollowerGraph?
     /// What each request type carries to each component group (`payload:`, `copies:`).
     let payloads: PayloadTable
+    /// `payloads.active`, kept here so the per-hop test reads a flag, not another object.
+    private let payloadsActive: Bool
+    /// Whether any load balancer is replicated behind a virtual address; when false the per-hop
+    /// address resolution is skipped.
+    private var anyVirtualAddress = false
     /// The links between components and to clients, when the network has a bandwidth (nil: hops cost latency only).
     public private(set) var links: Links?
     /// The component group (index in ``groups``) of each node, by handler id; −1 for clients and helpers.
@@ -60,6 +65,7 @@ public final class Model {
         latency = nonZero(config.network.latency)
         localLatency = nonZero(config.network.localLatency)
         payloads = PayloadTable(config: config, stream: RandomStream(seed: seed ?? config.seed, name: "payloads"))
+        payloadsActive = payloads.active
         build()
         if Links.wanted(config.network) {
             links = Links(network: config.network, isClient: nodes.map { $0 is Client }, warmupEnd: warmupEnd.ns)
@@ -98,6 +104,7 @@ public final class Model {
             if case .loadBalancer(let lb) = c.kind, c.replicas > 1 {
                 let vip = VirtualAddress(group: c.name, redundancy: lb.redundancy, model: self)
                 register(vip)
+                anyVirtualAddress = true
                 for node in instances { node.address = vip }
                 address = vip
             }
@@ -262,7 +269,7 @@ public final class Model {
     /// only passes on towards the client (the crash already accounted for the request).
     @inline(__always)
     func replyArrives(_ request: Int32, at node: Node) {
-        if payloads.active {
+        if payloadsActive {
             // The reply is back at the hop below: the request carries that hop's bytes again.
             let r = requests.records + Int(request)
             r.pointee.size = r.pointee.frames[r.pointee.frames.count - 1].size
@@ -283,7 +290,7 @@ public final class Model {
     /// Pushes a frame for `to` and sends the request there (a route hop or an off-route call).
     @inline(__always)
     private func send(_ request: Int32, from: Node, to address: Int32, isSubcall: Bool) {
-        let to = nodes[Int(address)].isVirtual ? (nodes[Int(address)] as! VirtualAddress).resolve(request) : address
+        let to = anyVirtualAddress && nodes[Int(address)].isVirtual ? (nodes[Int(address)] as! VirtualAddress).resolve(request) : address
         if partitioned(from, to) {
             // Like a refused connection: the sender hears at once that the hop failed.
             requests.records[Int(request)].failed = true
@@ -293,7 +300,7 @@ public final class Model {
         var delay = hopLatency(from: from, to: to)
         let epoch = failuresEnabled ? nodes[Int(to)].epoch : 0
         let r = requests.records + Int(request)
-        if payloads.active {
+        if payloadsActive {
             r.pointee.size = payloads.hopSize(type: r.pointee.type, group: nodeGroup[Int(to)], base: r.pointee.baseSize)
         }
         if let links, r.pointee.isWrite && r.pointee.size > 0 {

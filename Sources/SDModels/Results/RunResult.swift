@@ -108,13 +108,16 @@ public struct WorkloadResult: Sendable, Equatable {
         ]
     }
 
-    /// A workload result.
-    public init(name: String, arrived: Int, completed: Int, failed: Int, latency: LatencySummary) {
-        self.name = name; self.arrived = arrived; self.completed = completed; self.failed = failed; self.latency = latency
-    }
+    /// Requests still in flight when the run ended, counted from the live request records (not
+    /// derived from the other counts, so that the ledger `arrived = completed + failed + inFlight`
+    /// is a check that can fail; see `Invariants` in SDAnalysis).
+    public var inFlight: Int
 
-    /// Requests still in flight when the run ended.
-    public var inFlight: Int { arrived - completed - failed }
+    /// A workload result; `inFlight` defaults to what the other counts leave over.
+    public init(name: String, arrived: Int, completed: Int, failed: Int, latency: LatencySummary, inFlight: Int? = nil) {
+        self.name = name; self.arrived = arrived; self.completed = completed; self.failed = failed; self.latency = latency
+        self.inFlight = inFlight ?? arrived - completed - failed
+    }
 }
 
 /// The requests of one workload that arrived inside a window of interest.

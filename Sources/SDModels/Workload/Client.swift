@@ -18,6 +18,9 @@ public final class Client: Node {
     private let stream: RandomStream
     private let keySampler: KeySampler?
     private let sizeStream: RandomStream
+    /// Backoff jitter draws from a stream of its own: retries depend on how the system answers,
+    /// and must not shift the arrivals, types, keys and sizes that comparisons hold in common.
+    private let retryStream: RandomStream
     /// End-to-end latencies of measured requests.
     public private(set) var latency = LatencyRecorder()
     /// Requests created after the warm-up (logical requests, not attempts).
@@ -65,6 +68,7 @@ public final class Client: Node {
         cumulativeShares = config.mix.map { running += $0.share / total; return running }
         self.stream = model.stream(for: "workload:" + config.name)
         self.sizeStream = model.stream(for: "workload:" + config.name + "#size")
+        self.retryStream = model.stream(for: "workload:" + config.name + "#retry")
         self.keySampler = config.keys.map { KeySampler($0) }
         self.arrivedByType = [Int](repeating: 0, count: typeCount)
         windowStart = model.warmupEnd.ns
@@ -185,8 +189,8 @@ public final class Client: Node {
         let wait = policy.delay(beforeRetry: attempt)
         switch policy.jitter {
         case .none: return wait
-        case .full: return SimDuration(seconds: wait.seconds * stream.uniform())
-        case .equal: return SimDuration(seconds: wait.seconds * (0.5 + 0.5 * stream.uniform()))
+        case .full: return SimDuration(seconds: wait.seconds * retryStream.uniform())
+        case .equal: return SimDuration(seconds: wait.seconds * (0.5 + 0.5 * retryStream.uniform()))
         }
     }
 

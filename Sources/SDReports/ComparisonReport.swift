@@ -1,0 +1,168 @@
+import SDMetrics
+import SDAnalysis
+import SDConfig
+import SDModels
+
+/// The text and JSON forms of `sdsim compare`.
+public enum ComparisonReport {
+    /// A figure's value as the text report writes it.
+    static func value(_ x: Double, _ unit: Figure.Unit) -> String {
+        guard x.isFinite else { return "n/a" }
+        switch unit {
+        case .seconds: return Format.duration(x)
+        case .fraction: return Format.fixed(x * 100, decimals: x > 0.99 && x < 1 ? 3 : 1) + "%"
+        case .perSecond: return Format.significant(x) + "/s"
+        case .count: return Format.significant(x)
+        case .money: return "$" + (x.magnitude >= 1 ? Format.fixed(x, decimals: 2) : Format.significant(x))
+        }
+    }
+
+    /// A signed difference as the text report writes it.
+    static func signed(_ x: Double, _ unit: Figure.Unit) -> String {
+        guard x.isFinite else { return "n/a" }
+        if x == 0 { return "0" }
+        return (x > 0 ? "+" : "-") + value(x.magnitude, unit)
+    }
+
+    /// A figure's label: `reads p99`, `web utilization`, `machine big utilization`, `cost per hour`.
+    static func label(_ f: Figure) -> String {
+        let metric: String
+        switch f.metric {
+        case "cost_per_hour": metric = "cost per hour"
+        case "cost_per_million": metric = "cost per million requests"
+        case "p999": metric = "p99.9"
+        default: metric = f.metric
+        }
+        switch f.kind {
+        case .system: return metric
+        case .machine: return "machine \(f.subject) \(metric)"
+        default: return "\(f.subject) \(metric)"
+        }
+    }
+
+    /// An estimate as `12.3 ms ± 0.4 ms`, or the bare value when it is exact or the interval unknown.
+    static func estimate(_ e: MeanEstimate?, _ unit: Figure.Unit) -> String {
+        guard let e else { return "—" }
+        guard e.mean.isFinite else { return "n/a" }
+        guard e.halfWidth.isFinite, e.halfWidth > 0 else { return value(e.mean, unit) }
+        return value(e.mean, unit) + " ± " + value(e.halfWidth, unit)
+    }
+
+    /// A difference with the half-width of its (symmetric) interval: `-3.2 ms ± 0.9 ms *`.
+    static func difference(_ d: MeanEstimate?, _ unit: Figure.Unit, significant: Bool) -> String {
+        guard let d else { return "—" }
+        guard d.mean.isFinite else { return "n/a" }
+        var text = signed(d.mean, unit)
+        if d.halfWidth.isFinite, d.halfWidth > 0 { text += " ± " + value(d.halfWidth, unit) }
+        return text + (significant ? " *" : "  ")
+    }
+
+    /// The side-by-side table: one row per figure; for each system its mean ± half-width, and for
+    /// each system other than the baseline its paired difference from the baseline with the
+    /// interval, marked `*` when significant.
+    public static func text(_ c: Comparison) -> String {
+        let level = Format.fixed(c.level * 100, decimals: 0)
+        var out = "Comparison of \(c.systems.count) systems: \(c.systems.joined(separator: ", "))\n"
+        out += "\(c.replications) replications each, seeds derived from \(c.seed); replication r of every system uses the same "
+        out += "seed, so all see the same arrivals, request types, keys and sizes (common random numbers).\n"
+        out += "Values: mean over replications ± half-width of its \(level)% interval. Differences: system − \(c.systems[c.baseline]) "
+        out += "(the baseline), paired by replication, ± half-width of the \(level)% interval; * marks a significant difference "
+        out += "(the interval excludes 0).\n\n"
+        var header = ["figure"]
+        for (s, name) in c.systems.enumerated() {
+            header.append(name + (s == c.baseline ? " (baseline)" : ""))
+        }
+        for (s, name) in c.systems.enumerated() where s != c.baseline { header.append("\(name) − \(c.systems[c.baseline])") }
+        var rows: [[String]] = [header]
+        for (f, figure) in c.figures.enumerated() {
+            var row = [label(figure)]
+            for s in c.systems.indices { row.append(estimate(c.estimates[f][s], figure.unit)) }
+            for s in c.systems.indices where s != c.baseline {
+                row.append(difference(c.differences[f][s], figure.unit, significant: c.isSignificant(f, s)))
+            }
+            rows.append(row)
+        }
+        out += table(rows)
+        out += notes(c)
+        if !c.expectations.isEmpty {
+            out += "\nExpectations:\n"
+            for e in c.expectations {
+                let found = [e.left, e.right].compactMap { $0 }.map { value($0, e.unit ?? .count) }
+                out += "  \(e.passed ? "PASS" : "FAIL")  \(e.expectation.text)"
+                if let problem = e.problem { out += "  (\(problem))" } else if found.count == 2 { out += "  (\(found[0]) vs \(found[1]))" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    /// Why a figure is shown the way it is, when that needs saying.
+    static func notes(_ c: Comparison) -> String {
+        var out = ""
+        if c.replications < 2 {
+            out += "\nWith one replication there is no interval: run --replications 2 or more to judge differences.\n"
+        }
+        let unmeasured = c.figures.indices.filter { f in c.estimates[f].contains { $0 != nil && !$0!.mean.isFinite } }
+        if !unmeasured.isEmpty {
+            out += "\nn/a: the figure has no value in some replication (nothing completed), so no mean or difference is claimed.\n"
+        }
+        if c.figures.indices.contains(where: { f in c.estimates[f].contains { $0 == nil } }) {
+            out += "—: the system has no such component, machine or workload.\n"
+        }
+        return out
+    }
+
+    /// Left-aligned first column, right-aligned others, two spaces apart.
+    static func table(_ rows: [[String]]) -> String {
+        guard let width = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for r in rows { for (i, cell) in r.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for r in rows {
+            var line = ""
+            for (i, cell) in r.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                line += i == 0 ? cell + pad : "  " + pad + cell
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    /// An estimate as JSON: mean, low, high (null when unknown).
+    static func json(_ e: MeanEstimate?) -> JSONValue {
+        guard let e else { return .null }
+        return .object([("mean", .double(e.mean)), ("low", .double(e.low)), ("high", .double(e.high))])
+    }
+
+    /// The comparison as one JSON document.
+    public static func json(_ c: Comparison) -> String {
+        var figures: [JSONValue] = []
+        for (f, figure) in c.figures.enumerated() {
+            var systems: [(String, JSONValue)] = []
+            for (s, name) in c.systems.enumerated() {
+                var entry: [(String, JSONValue)] = [("estimate", json(c.estimates[f][s]))]
+                if s != c.baseline {
+                    entry.append(("difference", json(c.differences[f][s])))
+                    entry.append(("unpaired_difference", json(c.unpairedDifferences[f][s])))
+                    entry.append(("significant", .bool(c.isSignificant(f, s))))
+                }
+                systems.append((name, .object(entry)))
+            }
+            figures.append(.object([("kind", .string(figure.kind.rawValue)), ("subject", .string(figure.subject)),
+                                    ("metric", .string(figure.metric)), ("unit", .string(figure.unit.rawValue)),
+                                    ("systems", .object(systems))]))
+        }
+        let expectations: [JSONValue] = c.expectations.map { e in
+            .object([("expectation", .string(e.expectation.text)), ("left", .optional(e.left)), ("right", .optional(e.right)),
+                     ("passed", .bool(e.passed)), ("problem", e.problem.map { .string($0) } ?? .null)])
+        }
+        let doc: JSONValue = .object([
+            ("systems", .array(c.systems.map { .string($0) })), ("baseline", .string(c.systems[c.baseline])),
+            ("replications", .integer(c.replications)), ("seed", .uint(c.seed)), ("confidence", .double(c.level)),
+            ("figures", .array(figures)), ("expectations", .array(expectations)),
+        ])
+        return doc.rendered() + "\n"
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import SDAnalysis
+import SDConfig
+import SDModels
+import SDReports
+import SDScenario
+
+/// `sdsim compare FILE` (its variants) or `sdsim compare A.yaml B.yaml …`.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare systems side by side: a file's variants, or several files.",
+        discussion: """
+            Runs each system as independent replications with common random numbers: \
+            replication r of every system uses the same seed, and a workload draws its arrivals, \
+            request types, keys and sizes from streams named after the workload alone, so every \
+            system receives the same requests at the same times. Differences are then paired \
+            replication by replication, which cancels most of the noise both share.
+
+            For each figure (per workload: throughput, mean, p50, p99, p99.9, availability, \
+            requests lost; per tier and machine type: utilization; cost per hour and per million \
+            requests) the table shows each system's mean ± the half-width of its 95% interval, \
+            and each system's paired difference from the baseline with its 95% interval. A * \
+            marks a difference whose interval excludes zero. Each system is complete on its own: \
+            nothing is pooled across systems.
+
+            'expect:' lines in the file may compare variants: 'vertical.p99 < horizontal.p99', \
+            'horizontal.cost < vertical.cost', 'vertical.web.utilization < 0.8' (means over the \
+            replications). When one fails, the exit status is 1.
+
+            Examples:
+              sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml
+              sdsim compare a.yaml b.yaml --replications 20 --baseline b
+              sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml --set duration=120s --format json
+            """)
+
+    @Argument(help: "One scenario file with 'variants:', or two or more scenario files.")
+    var files: [String]
+
+    @OptionGroup var scenario: ScenarioOptions
+
+    @OptionGroup var options: SimulationOptions
+
+    @Option(help: "Independent replications of each system (at least 2 for intervals).")
+    var replications: Int = 10
+
+    @Option(help: ArgumentHelp("The system the others are compared with (default: the first).", valueName: "NAME"))
+    var baseline: String?
+
+    @Flag(help: "Do not check the 'expect:' lines that compare variants.")
+    var noExpect = false
+
+    func validate() throws {
+        guard replications >= 1 && replications <= 100_000 else {
+            throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
+        }
+        guard scenario.variant == nil else { throw ValidationError("compare runs every variant; --variant does not apply") }
+    }
+
+    func run() throws {
+        var names: [String] = []
+        var configs: [ModelConfig] = []
+        var comparisons: [SystemExpectation] = []
+        if files.count == 1 {
+            let found = try loadSystems(files[0], scenario)
+            guard found.fromVariants, found.systems.count >= 2 else {
+                Console.standardError.write("sdsim: error: \(files[0]) declares \(found.fromVariants ? "one variant" : "no 'variants:'"); "
+                                            + "compare needs two systems: add variants to the file, or give two or more files\n")
+                throw ExitCode(2)
+            }
+            names = found.systems.map(\.name)
+            configs = found.systems.map(\.config)
+            comparisons = found.comparisons
+        } else {
+            for file in files {
+                let found = try loadSystems(file, scenario, baseOnly: true)
+                configs.append(found.systems[0].config)
+                names.append(found.systems[0].config.name)
+            }
+            // Two files with the same scenario name are told apart by their file names.
+            if Set(names).count < names.count { names = files.map { ($0 as NSString).lastPathComponent } }
+            if Set(names).count < names.count { names = files }
+        }
+        var base = 0
+        if let baseline {
+            guard let i = names.firstIndex(of: baseline) else {
+                let hint = Suggestions.closest(to: baseline, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                Console.standardError.write("sdsim: error: unknown --baseline '\(baseline)'\(hint) (systems: \(names.joined(separator: ", ")))\n")
+                throw ExitCode(2)
+            }
+            base = i
+        }
+        let seed = options.seed ?? configs[0].seed
+        let progress = options.progress(label: "compare")
+        let results = Experiment.run(configs, seed: seed, replications: replications, jobs: options.jobs, progress: progress.update)
+        progress.display.finish()
+        let c = Comparison.make(names: names, configs: configs, results: results, baseline: base, seed: seed,
+                                expectations: noExpect ? [] : comparisons)
+        var text = options.format == .json ? ComparisonReport.json(c) : ComparisonReport.text(c)
+        if options.format == .text {
+            let workloads = configs.map { $0.workloads.map(\.name) }
+            if workloads.contains(where: { $0 != workloads[0] }) {
+                text += "\nNote: the systems' workloads differ; only workloads of the same name receive the same requests.\n"
+            }
+        }
+        Console.standardOutput.write(text)
+        if !c.expectationsHold { throw ExitCode.failure }
+    }
+}
