@@ -2,6 +2,7 @@
 # Installs what sdsim needs on a fresh Debian machine, or says exactly what to run.
 #   System packages: libgsl-dev (random streams, distributions, quantiles), libsqlite3-dev
 #   (results database), pkg-config (how SwiftPM finds both).
+#   Optional: redis-server (the real-Redis check of tools/validate/redis; skipped without it).
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 set -euo pipefail
 packages=(libgsl-dev libsqlite3-dev pkg-config)
@@ -30,6 +31,18 @@ if [ "$(id -u)" -ne 0 ]; then
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
             || echo "install-deps: optional $p is missing (HTML report tests skip; install with: sudo apt-get install -y $p)" >&2
     done
+fi
+# Optional: redis-server, for the real-Redis check of the Redis cache policies (tools/validate/redis;
+# its test is skipped without it). Installed when we are root; never started as a service here.
+if ! command -v redis-server >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing redis-server (optional: the real-Redis check)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }; } \
+            || echo "install-deps: could not install redis-server; the real-Redis check will be skipped" >&2
+    else
+        echo "install-deps: optional redis-server missing (the real-Redis check is skipped); run: sudo apt-get install -y redis-server" >&2
+    fi
 fi
 if ! command -v swift >/dev/null 2>&1; then
     echo "install-deps: no 'swift' on PATH; install the Swift 6 toolchain from swift.org and add its usr/bin to PATH" >&2

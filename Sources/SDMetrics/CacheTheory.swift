@@ -14,15 +14,7 @@ public enum CacheTheory {
     /// in T from 0 to N, so the root exists for 0 < C < N. Each step costs O(N).
     public static func cheCharacteristicTime(probabilities p: [Double], capacity c: Double) -> Double {
         precondition(c > 0 && c < Double(p.count), "Che's approximation needs 0 < C < N")
-        func occupancy(_ t: Double) -> Double { p.reduce(0) { $0 - expm1(-$1 * t) } }
-        var low = 0.0, high = c
-        while occupancy(high) < c { low = high; high *= 2 }
-        for _ in 0..<200 {
-            let mid = (low + high) / 2
-            if mid == low || mid == high { break }
-            if occupancy(mid) < c { low = mid } else { high = mid }
-        }
-        return (low + high) / 2
+        return Roots.increasing({ t in p.reduce(0) { $0 - expm1(-$1 * t) } }, reaches: c, start: c)
     }
 
     /// LRU's hit ratio by Che's approximation (Che, Tung & Wang, IEEE JSAC 2002):
@@ -44,15 +36,7 @@ public enum CacheTheory {
     /// (Martina, Garetto & Leonardi, INFOCOM 2014). Accuracy is similar to Che's for LRU.
     public static func fifoHitRatio(probabilities p: [Double], capacity c: Double) -> Double {
         precondition(c > 0 && c < Double(p.count), "the approximation needs 0 < C < N")
-        func occupancy(_ t: Double) -> Double { p.reduce(0) { $0 + $1 * t / (1 + $1 * t) } }
-        var low = 0.0, high = c
-        while occupancy(high) < c { low = high; high *= 2 }
-        for _ in 0..<200 {
-            let mid = (low + high) / 2
-            if mid == low || mid == high { break }
-            if occupancy(mid) < c { low = mid } else { high = mid }
-        }
-        let t = (low + high) / 2
+        let t = Roots.increasing({ t in p.reduce(0) { $0 + $1 * t / (1 + $1 * t) } }, reaches: c, start: c)
         return p.reduce(0) { $0 + $1 * $1 * t / (1 + $1 * t) }
     }
 

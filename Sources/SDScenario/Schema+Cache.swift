@@ -24,7 +24,10 @@ extension Schema {
     }
     static let cachePolicy = FieldSpec<ComponentDraft>(
         "policy", help: "What a full keyed cache evicts: the least recently used entry; the least frequently used (counting every request "
-            + "for the key since the start, ties to the least recently used); the first inserted; a random entry.",
+            + "for the key since the start, ties to the least recently used); the first inserted; a random entry. The `redis-*` "
+            + "policies are Redis's `allkeys-lru`, `allkeys-lfu` and `allkeys-random` as Redis implements them (sampled keys, "
+            + "a coarse LRU clock, logarithmic counters that are forgotten on eviction); `volatile-*` evict only keys with a TTL "
+            + "(they need `ttl`). See docs/explanation/redis-vs-textbook-caches.md.",
         shape: .choice(CachePolicy.allCases.map(\.rawValue)), default: "lru") { d, n, v in
         let options = CachePolicy.allCases.map { (name: $0.rawValue, value: $0) }
         if let p = v.choice(n, key: "policy", noun: "cache policy", plural: "cache policies", options: options,
@@ -54,19 +57,22 @@ extension Schema {
     }
 
     /// Keys that only a keyed cache understands.
-    static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay"]
+    static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay", "entry-overhead", "samples",
+                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time"]
 
     /// `kind: cache`.
     static let cacheKind = ComponentKindSpec(
         name: "cache", article: "a cache", isLoadBalancer: false,
-        fields: [kind, hitRatio, capacity, cachePolicy, ttl, writePolicy, flushDelay, workersField, service,
-                 queueLimitField, onMiss, replicasField],
+        fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, entryOverhead, samples,
+                 lruClockResolution, lfuLogFactor, lfuDecayTime, workersField, service, queueLimitField, onMiss, replicasField],
         edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
         build: { d in
             guard let service = d.service else { return nil }
             if let capacity = d.capacity {
                 let keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
-                                             writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay)
+                                             writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay,
+                                             entryOverhead: Schema.entryOverhead(d, maxmemory: d.maxmemoryGiven),
+                                             redis: Schema.redisEviction(d))
                 return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }
@@ -74,7 +80,10 @@ extension Schema {
             return .cache(CacheConfig(hitRatio: hitRatio, workers: d.workers, service: service,
                                       queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
         },
-        check: { d, mapping, v in v.checkCache(d, mapping) },
+        check: { d, mapping, v in
+            v.checkCache(d, mapping)
+            v.checkRedisCache(d, mapping)
+        },
         help: """
         A station like a server (workers, waiting room, service time); every request costs one service time. A cache is \
         either simple (`hit-ratio`) or keyed (`capacity`); exactly one of the two is required. A miss is sent to \
@@ -131,11 +140,12 @@ extension Validator {
     func checkCache(_ d: ComponentDraft, _ mapping: YAMLNode.Mapping) {
         let place = " in component '\(d.name)'"
         func keyNode(_ key: String) -> YAMLNode? { mapping.first { $0.key.scalar?.string == key }?.key }
-        let hitRatioKey = keyNode("hit-ratio"), capacityKey = keyNode("capacity")
+        let hitRatioKey = keyNode("hit-ratio"), capacityKey = keyNode("capacity") ?? keyNode("maxmemory")
         switch (hitRatioKey, capacityKey) {
         case (let h?, let c?):
             let later = (h.mark?.line ?? 0, h.mark?.column ?? 0) > (c.mark?.line ?? 0, c.mark?.column ?? 0) ? h : c
-            error("'hit-ratio' and 'capacity' cannot be used together\(place); 'capacity' makes a cache that holds keys, 'hit-ratio' one whose hits are drawn at random",
+            let name = c.scalar?.string ?? "capacity"
+            error("'hit-ratio' and '\(name)' cannot be used together\(place); '\(name)' makes a cache that holds keys, 'hit-ratio' one whose hits are drawn at random",
                   at: later)
         case (nil, nil):
             // A misspelled 'capacity' or 'hit-ratio' has been reported with a suggestion already.

@@ -83,11 +83,19 @@ struct ComponentDraft {
     var capacity: CacheCapacity?
     /// Whether `capacity` is written, valid or not.
     var capacityGiven = false
+    /// Whether the capacity is written as `maxmemory` (Redis's per-entry overhead by default).
+    var maxmemoryGiven = false
     var cachePolicy = CachePolicy.lru
     var ttl: SimDuration?
     /// Nil when absent (cache-aside) or invalid.
     var writePolicy: CacheWritePolicy?
     var flushDelay: SimDuration?
+    /// Redis policies and memory (nil: Redis's defaults).
+    var entryOverhead: Double?
+    var samples: Int?
+    var lruClockResolution: SimDuration?
+    var lfuLogFactor: Double?
+    var lfuDecayTime: Int?
     var onMiss: Reference?
     var mode = ServerMode.tandem
     var calls: [Reference] = []

@@ -68,6 +68,69 @@ public enum CachePolicy: String, Sendable, Equatable, CaseIterable {
     case fifo
     /// An entry chosen uniformly at random.
     case random
+    /// Redis's `allkeys-lru`: the most idle of a few sampled keys, kept in an eviction pool of 16
+    /// candidates, idle time read from an LRU clock of coarse resolution (``RedisEvictionConfig``).
+    case redisLRU = "redis-lru"
+    /// Redis's `allkeys-lfu`: the lowest of 8-bit logarithmic access counters among sampled keys
+    /// (through the same pool); a key's counter starts at 5 when it is stored and is forgotten
+    /// when it leaves.
+    case redisLFU = "redis-lfu"
+    /// Redis's `allkeys-random`: a key drawn at random, the one just stored included.
+    case redisRandom = "redis-random"
+    /// Redis's `volatile-lru`: as `redis-lru`, among the keys that have a TTL.
+    case volatileLRU = "volatile-lru"
+    /// Redis's `volatile-lfu`: as `redis-lfu`, among the keys that have a TTL.
+    case volatileLFU = "volatile-lfu"
+    /// Redis's `volatile-random`: as `redis-random`, among the keys that have a TTL.
+    case volatileRandom = "volatile-random"
+    /// Redis's `volatile-ttl`: among sampled keys with a TTL, the one that expires soonest.
+    case volatileTTL = "volatile-ttl"
+
+    /// Whether this is one of Redis's `maxmemory-policy` algorithms.
+    public var isRedis: Bool {
+        switch self {
+        case .lru, .lfu, .fifo, .random: return false
+        default: return true
+        }
+    }
+
+    /// Whether only keys with a TTL may be evicted (Redis's `volatile-*`).
+    public var isVolatile: Bool {
+        switch self {
+        case .volatileLRU, .volatileLFU, .volatileRandom, .volatileTTL: return true
+        default: return false
+        }
+    }
+
+    /// Whether the policy reads Redis's LRU clock (`redis-lru`, `volatile-lru`).
+    public var usesLRUClock: Bool { self == .redisLRU || self == .volatileLRU }
+    /// Whether the policy keeps Redis's logarithmic access counters (`redis-lfu`, `volatile-lfu`).
+    public var usesLFUCounter: Bool { self == .redisLFU || self == .volatileLFU }
+    /// Whether victims are chosen from samples through the eviction pool (every Redis policy but the random ones).
+    public var usesEvictionPool: Bool { isRedis && self != .redisRandom && self != .volatileRandom }
+    /// Whether the policy draws random numbers (and so needs the cache's own random stream).
+    public var isRandomized: Bool { self == .random || isRedis }
+}
+
+/// The parameters of Redis's eviction algorithms (`redis-*` and `volatile-*` policies), with
+/// Redis's defaults. See `docs/explanation/redis-vs-textbook-caches.md`.
+public struct RedisEvictionConfig: Sendable, Equatable {
+    /// Keys sampled per eviction (`maxmemory-samples`, default 5).
+    public var samples: Int
+    /// The LRU clock's tick: idle times are counted in whole ticks (Redis: 1 s, `LRU_CLOCK_RESOLUTION`).
+    public var lruClockResolution: SimDuration
+    /// `lfu-log-factor` (default 10): a counter at c > 5 grows on an access with probability 1/((c − 5)·factor + 1).
+    public var lfuLogFactor: Double
+    /// `lfu-decay-time` in minutes (default 1; 0 never decays): a counter loses 1 for every such
+    /// period without an access.
+    public var lfuDecayMinutes: Int
+
+    /// Redis's eviction parameters (defaults as in `redis.conf`).
+    public init(samples: Int = 5, lruClockResolution: SimDuration = SimDuration(ns: 1_000_000_000), lfuLogFactor: Double = 10,
+                lfuDecayMinutes: Int = 1) {
+        self.samples = samples; self.lruClockResolution = lruClockResolution
+        self.lfuLogFactor = lfuLogFactor; self.lfuDecayMinutes = lfuDecayMinutes
+    }
 }
 
 /// What a keyed cache does with a write request.
@@ -103,11 +166,18 @@ public struct KeyedCacheConfig: Sendable, Equatable {
     /// For `write-back`: how long after an entry becomes dirty it is written to `on-miss` (nil:
     /// only when it leaves the cache).
     public var flushDelay: SimDuration?
+    /// Bytes each entry weighs beyond its value, for a capacity in bytes (Redis's key, dictionary
+    /// entry and object headers); 0 for a textbook cache.
+    public var entryOverhead: Double
+    /// The parameters of the Redis policies (ignored by the textbook ones).
+    public var redis: RedisEvictionConfig
 
     /// A keyed cache policy.
     public init(capacity: CacheCapacity, policy: CachePolicy = .lru, ttl: SimDuration? = nil,
-                writePolicy: CacheWritePolicy = .cacheAside, flushDelay: SimDuration? = nil) {
+                writePolicy: CacheWritePolicy = .cacheAside, flushDelay: SimDuration? = nil,
+                entryOverhead: Double = 0, redis: RedisEvictionConfig = RedisEvictionConfig()) {
         self.capacity = capacity; self.policy = policy; self.ttl = ttl
         self.writePolicy = writePolicy; self.flushDelay = flushDelay
+        self.entryOverhead = entryOverhead; self.redis = redis
     }
 }

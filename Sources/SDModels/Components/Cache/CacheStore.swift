@@ -70,6 +70,9 @@ public struct CacheRemoval: Sendable, Equatable {
 ///   its oldest entry expires first, and a full cache drops expired entries before evicting by
 ///   policy, in O(1). Entries expire lazily: when looked up, or when room is needed.
 ///
+/// - Redis policies (`redis-*`, `volatile-*`; CacheStore+Redis.swift): the dense array of occupied
+///   slots of `random`, sampled a few at a time into a 16-entry eviction pool, O(samples) per eviction.
+///
 /// Memory: O(C) for the entries, plus O(K) dictionary entries (8 bytes of value each).
 public final class CacheStore {
     /// The result of a lookup.
@@ -96,17 +99,18 @@ public final class CacheStore {
     struct Entry {
         var key: UInt64 = 0
         /// LFU: the store's access tick of the last request for the key (ties go to the oldest).
+        /// Redis LRU: the LRU clock at the last access; Redis LFU: the minute of the last access.
         var tick: UInt64 = 0
         var expiresAt: Int64 = .max
         var size: Double = 0
         var version: UInt32 = 0
-        /// LFU: requests for the key so far.
+        /// LFU: requests for the key so far; Redis LFU: the logarithmic counter (0–255).
         var count: UInt32 = 0
         /// Incremented whenever the entry becomes dirty; never reset, even when the slot is reused.
         var flushEpoch: UInt32 = 0
         var prev: Int32 = -1, next: Int32 = -1
         var expPrev: Int32 = -1, expNext: Int32 = -1
-        /// Random: index in `members`; LFU: index in `heap`.
+        /// Random and Redis policies: index in `members`; LFU: index in `heap`.
         var position: Int32 = -1
         var dirty = false
         var live = false
@@ -126,17 +130,24 @@ public final class CacheStore {
     /// Time to live in nanoseconds, or nil.
     public let ttlNs: Int64?
 
+    /// Bytes each entry weighs beyond its value (a capacity in bytes only).
+    public let entryOverhead: Double
+    /// The parameters of the Redis policies.
+    public let redis: RedisEvictionConfig
+
     private let limit: Double
     private let bytes: Bool
-    private let stream: RandomStream?
-    private var entries: UnsafeMutablePointer<Entry>
+    let stream: RandomStream?
+    var entries: UnsafeMutablePointer<Entry>
     private var allocated = 0
     private var reserved: Int
     private var freeSlots: [Int32] = []
-    private var index: [UInt64: KeyState] = [:]
+    var index: [UInt64: KeyState] = [:]
     private var head: Int32 = -1, tail: Int32 = -1
     private var expHead: Int32 = -1, expTail: Int32 = -1
-    private var members: [Int32] = []
+    var members: [Int32] = []
+    /// Redis's eviction pool: the best candidates seen so far, in ascending order of score.
+    var pool = [PoolEntry](repeating: PoolEntry(), count: CacheStore.poolSize)
     private var heap: [Int32] = []
     private var tick: UInt64 = 0
 
@@ -150,16 +161,24 @@ public final class CacheStore {
     /// or ``invalidate(_:)``, in the order they left. Valid until the next of those calls.
     public private(set) var removals: [CacheRemoval] = []
 
-    /// An empty cache. `stream` is required for the `random` policy (its victims are drawn from it).
-    public init(capacity: CacheCapacity, policy: CachePolicy, ttl: SimDuration? = nil, stream: RandomStream? = nil) {
+    /// An empty cache. `stream` is required for the `random` and Redis policies (their victims,
+    /// samples and counters are drawn from it). `entryOverhead` is added to every entry's weight
+    /// when the capacity is in bytes.
+    public init(capacity: CacheCapacity, policy: CachePolicy, ttl: SimDuration? = nil, stream: RandomStream? = nil,
+                entryOverhead: Double = 0, redis: RedisEvictionConfig = RedisEvictionConfig()) {
         self.policy = policy
         self.capacity = capacity
         self.ttlNs = ttl?.ns
+        precondition(entryOverhead >= 0, "an entry overhead is not negative")
+        precondition(redis.samples >= 1 && redis.lruClockResolution.ns > 0 && redis.lfuLogFactor >= 0
+                     && redis.lfuDecayMinutes >= 0, "invalid Redis eviction parameters")
+        self.entryOverhead = entryOverhead
+        self.redis = redis
         switch capacity {
         case .items(let n): precondition(n >= 1, "a cache holds at least one item"); limit = Double(n); bytes = false
         case .bytes(let b): precondition(b > 0, "a cache holds more than 0 bytes"); limit = b; bytes = true
         }
-        precondition(policy != .random || stream != nil, "the random policy needs a random stream")
+        precondition(!policy.isRandomized || stream != nil, "the \(policy.rawValue) policy needs a random stream")
         self.stream = stream
         reserved = 64
         entries = .allocate(capacity: reserved)
@@ -200,6 +219,7 @@ public final class CacheStore {
             e.pointee.tick = tick
             siftDown(Int(e.pointee.position))
         case .fifo, .random: break
+        default: redisTouch(s, now: now)
         }
         return .hit(version: e.pointee.version)
     }
@@ -217,7 +237,7 @@ public final class CacheStore {
     public func store(_ key: UInt64, version: UInt32, size: Double, now: Int64, dirty: Bool, access: Bool) -> Stored {
         removals.removeAll(keepingCapacity: true)
         if access { tick &+= 1 }
-        let weight = bytes ? max(size, 1) : 1
+        let weight = bytes ? max(size, 1) + entryOverhead : 1
         let expires = ttlNs.map { now &+ $0 } ?? .max
         let state = index[key]
         if let state, state.slot >= 0 {
@@ -228,6 +248,8 @@ public final class CacheStore {
                 e.pointee.tick = tick
                 siftDown(Int(e.pointee.position))
             }
+            // Redis: a SET looks the key up for writing, which counts as an access.
+            if policy.isRedis { redisTouch(s, now: now) }
             if version < e.pointee.version {
                 return Stored(admitted: true, slot: s, becameDirty: false, flushEpoch: e.pointee.flushEpoch)
             }
@@ -259,7 +281,7 @@ public final class CacheStore {
             return Stored(admitted: false, slot: -1, becameDirty: false, flushEpoch: 0)
         }
         guard weight <= limit else { return refuse() }
-        while count > 0 && (bytes ? usedBytes + weight > limit : Double(count + 1) > limit) {
+        while !policy.isRedis && count > 0 && (bytes ? usedBytes + weight > limit : Double(count + 1) > limit) {
             if ttlNs != nil, expTail >= 0, entries[Int(expTail)].expiresAt <= now {
                 remove(expTail, cause: .expired)
                 continue
@@ -272,6 +294,7 @@ public final class CacheStore {
                 victim = heap[0]
                 // The newcomer is the most recent, so it wins ties and loses only on frequency.
                 if frequency < entries[Int(victim)].count { return refuse() }
+            default: preconditionFailure("Redis policies evict after storing")
             }
             remove(victim, cause: .evicted)
         }
@@ -293,6 +316,20 @@ public final class CacheStore {
         usedBytes += weight
         index[key] = KeyState(slot: s, count: 0)
         link(s)
+        if policy.isRedis {
+            redisStart(s, now: now)
+            // Redis stores first and evicts before the next command: the newcomer may be the victim.
+            while bytes ? usedBytes > limit : Double(count) > limit {
+                if ttlNs != nil, expTail >= 0, entries[Int(expTail)].expiresAt <= now {
+                    remove(expTail, cause: .expired)
+                    continue
+                }
+                // volatile-* with no key holding a TTL: nothing may go, so the write is refused (Redis: OOM).
+                let victim = policy.isVolatile && ttlNs == nil ? s : redisVictim(now: now)
+                remove(victim, cause: .evicted)
+            }
+            guard index[key]?.slot == s else { return Stored(admitted: false, slot: -1, becameDirty: false, flushEpoch: 0) }
+        }
         return Stored(admitted: true, slot: s, becameDirty: dirty, flushEpoch: e.pointee.flushEpoch)
     }
 
@@ -340,10 +377,10 @@ public final class CacheStore {
         case .lru, .fifo:
             var s = tail
             while s >= 0 { out.append(entries[Int(s)].key); s = entries[Int(s)].prev }
-        case .random:
-            for s in 0..<allocated where entries[s].live { out.append(entries[s].key) }
         case .lfu:
             for s in heap.sorted(by: less) { out.append(entries[Int(s)].key) }
+        default:
+            for s in 0..<allocated where entries[s].live { out.append(entries[s].key) }
         }
         return out
     }
@@ -414,13 +451,13 @@ public final class CacheStore {
     private func link(_ s: Int32) {
         switch policy {
         case .lru, .fifo: pushFront(s)
-        case .random:
-            entries[Int(s)].position = Int32(members.count)
-            members.append(s)
         case .lfu:
             entries[Int(s)].position = Int32(heap.count)
             heap.append(s)
             siftUp(heap.count - 1)
+        default:
+            entries[Int(s)].position = Int32(members.count)
+            members.append(s)
         }
         if ttlNs != nil { pushFrontExpiry(s) }
     }
@@ -428,7 +465,7 @@ public final class CacheStore {
     private func unlinkAll(_ s: Int32) {
         switch policy {
         case .lru, .fifo: unlink(s)
-        case .random:
+        case .random, .redisLRU, .redisLFU, .redisRandom, .volatileLRU, .volatileLFU, .volatileRandom, .volatileTTL:
             let i = Int(entries[Int(s)].position)
             let last = members.removeLast()
             if last != s {

@@ -64,7 +64,8 @@ public final class KeyedCache: Station {
         self.onMissName = config.onMiss
         self.windowStart = model.warmupEnd.ns
         self.store = CacheStore(capacity: keyed.capacity, policy: keyed.policy, ttl: keyed.ttl,
-                                stream: keyed.policy == .random ? model.stream(for: name + "#evict") : nil)
+                                stream: keyed.policy.isRandomized ? model.stream(for: name + "#evict") : nil,
+                                entryOverhead: keyed.entryOverhead, redis: keyed.redis)
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit)
     }
