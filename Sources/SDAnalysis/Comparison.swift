@@ -40,6 +40,9 @@ public struct Comparison: Sendable {
     public var expectations: [SystemExpectationOutcome] = []
     /// Each system's replications, for reports that need more than the figures.
     public var results: [[Runner.Outcome]]
+    /// Each system's bottleneck analysis (``BottleneckAnalysis``) of its first replication (the
+    /// analysis reads one run's counts); nil when the system's arrival rate is unknown.
+    public var bottlenecks: [BottleneckReport?] = []
 
     /// Whether `differences[f][s]` is statistically significant (its interval excludes zero).
     public func isSignificant(_ f: Int, _ s: Int) -> Bool { differences[f][s]?.excludesZero ?? false }
@@ -67,6 +70,9 @@ public struct Comparison: Sendable {
                            differences: diff(PairedDifference.paired), unpairedDifferences: diff(PairedDifference.unpaired),
                            results: results)
         c.expectations = expectations.map { c.check($0) }
+        c.bottlenecks = zip(configs, results).map { config, outcomes in
+            outcomes.first.flatMap { BottleneckAnalysis.analyze(config, $0.result) }
+        }
         return c
     }
 

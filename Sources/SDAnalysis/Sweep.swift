@@ -26,9 +26,12 @@ public struct SweepAxis: Sendable, Equatable {
     /// The number each value stands for (its first number: 900 for `poisson(900/s)`), nil when it has none.
     public var coordinates: [Double?]
 
+    /// For a range, the text around its number (`poisson(` and `/s)`), to write any value of it.
+    public var prefix: String?, suffix: String?
+
     /// An axis.
-    public init(path: String, values: [String], coordinates: [Double?]) {
-        self.path = path; self.values = values; self.coordinates = coordinates
+    public init(path: String, values: [String], coordinates: [Double?], prefix: String? = nil, suffix: String? = nil) {
+        self.path = path; self.values = values; self.coordinates = coordinates; self.prefix = prefix; self.suffix = suffix
     }
 }
 

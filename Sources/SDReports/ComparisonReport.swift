@@ -83,6 +83,7 @@ public enum ComparisonReport {
             rows.append(row)
         }
         out += table(rows)
+        out += bottlenecks(c)
         out += notes(c)
         if !c.expectations.isEmpty {
             out += "\nExpectations:\n"
@@ -91,6 +92,23 @@ public enum ComparisonReport {
                 out += "  \(e.passed ? "PASS" : "FAIL")  \(e.expectation.text)"
                 if let problem = e.problem { out += "  (\(problem))" } else if found.count == 2 { out += "  (\(found[0]) vs \(found[1]))" }
                 out += "\n"
+            }
+        }
+        return out
+    }
+
+    /// Each system's bottleneck, from its own replications (never pooled with another system's).
+    static func bottlenecks(_ c: Comparison) -> String {
+        guard c.bottlenecks.contains(where: { $0 != nil }) else { return "" }
+        var out = "\nBottleneck of each system (its first replication; `sdsim run --variant NAME` shows the full analysis):\n"
+        let width = c.systems.map(\.count).max() ?? 0
+        for (s, name) in c.systems.enumerated() {
+            out += "  " + name + String(repeating: " ", count: width - name.count) + "  "
+            guard let b = c.bottlenecks[s] else { out += "n/a (no arrival rate to analyse)\n"; continue }
+            if let bottleneck = b.bottleneck {
+                out += "\(bottleneck): ceiling \(Format.significant(b.ceiling))/s, headroom \(Format.percent(b.headroom))\n"
+            } else {
+                out += "none at this load" + (b.busiest.map { " (busiest: \($0), ceiling \(Format.significant(b.ceiling))/s)" } ?? "") + "\n"
             }
         }
         return out
@@ -158,8 +176,15 @@ public enum ComparisonReport {
             .object([("expectation", .string(e.expectation.text)), ("left", .optional(e.left)), ("right", .optional(e.right)),
                      ("passed", .bool(e.passed)), ("problem", e.problem.map { .string($0) } ?? .null)])
         }
+        let bottlenecks: [(String, JSONValue)] = c.systems.indices.map { s in
+            guard s < c.bottlenecks.count, let b = c.bottlenecks[s] else { return (c.systems[s], .null) }
+            return (c.systems[s], .object([("bottleneck", b.bottleneck.map { .string($0) } ?? .null),
+                                           ("busiest", b.busiest.map { .string($0) } ?? .null),
+                                           ("ceiling", .double(b.ceiling)), ("headroom", .double(b.headroom))]))
+        }
         let doc: JSONValue = .object([
             ("systems", .array(c.systems.map { .string($0) })), ("baseline", .string(c.systems[c.baseline])),
+            ("bottlenecks", .object(bottlenecks)),
             ("replications", .integer(c.replications)), ("seed", .uint(c.seed)), ("confidence", .double(c.level)),
             ("figures", .array(figures)), ("expectations", .array(expectations)),
         ])

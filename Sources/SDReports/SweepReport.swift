@@ -96,9 +96,7 @@ public enum SweepReport {
 
     static func value(axis: SweepAxis, _ x: Double) -> String {
         if let i = axis.coordinates.firstIndex(where: { $0 == x }) { return axis.values[i] }
-        guard let first = axis.values.first, let c = axis.coordinates.first ?? nil else { return SweepSpecFormat.number(x) }
-        // The first value with its number replaced.
-        return first.replacingFirst(SweepSpecFormat.number(c), with: SweepSpecFormat.number(x))
+        return (axis.prefix ?? "") + SweepSpecFormat.number(x) + (axis.suffix ?? "")
     }
 
     static func ordered(_ xs: [String]) -> [String] {
@@ -176,7 +174,13 @@ enum SweepSpecFormat {
     static func number(_ x: Double) -> String {
         guard x.isFinite else { return "n/a" }
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return Format.significant(x).replacingAll(",", with: "")
+        // Four significant digits, trailing zeros dropped: 0.7945, 812.5, 0.1.
+        var text = Format.significant(x).replacingAll(",", with: "")
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 }
 
@@ -191,8 +195,4 @@ extension String {
         return out + rest
     }
 
-    func replacingFirst(_ a: String, with b: String) -> String {
-        guard let r = range(of: a) else { return self }
-        return String(self[..<r.lowerBound]) + b + String(self[r.upperBound...])
-    }
 }

@@ -104,7 +104,9 @@ struct Sweep: ParsableCommand {
         if display.enabled { update = { display.update($0) } }
         let outcomes = Experiment.run(configs, seed: seed, replications: replications, jobs: jobs, progress: update)
         display.finish()
-        let axes = specs.map { SweepAxis(path: $0.path, values: $0.values, coordinates: $0.coordinates) }
+        let axes = specs.map {
+            SweepAxis(path: $0.path, values: $0.values, coordinates: $0.coordinates, prefix: $0.template?.prefix, suffix: $0.template?.suffix)
+        }
         let loadSweep = specs.count == 1 && (specs[0].path.hasSuffix(".arrival") || specs[0].path.hasSuffix(".users"))
         let result = SweepResult.make(axes: axes, points: points, configs: configs, outcomes: outcomes, seed: seed,
                                       slo: sloTarget, loadSweep: loadSweep)
