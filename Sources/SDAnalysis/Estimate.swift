@@ -170,6 +170,11 @@ public struct Estimate: Sendable, Equatable {
             }
         }
 
+        // Storage per component: what the writes reaching each store add, payloads per hop included.
+        for s in storagePerMonth(config) {
+            e.storage.append(Line(label: s.component + " per month", value: s.bytes, unit: "B", arithmetic: s.arithmetic))
+        }
+
         // Tiers.
         e.tiers = tiers(config, peakFactor: peakFactor, target: targetUtilization, notes: &e.notes)
         e.notes.append("Machines are sized for the peak rate (average × daily cycle × weekly cycle) and count only "
@@ -213,19 +218,36 @@ public struct Estimate: Sendable, Equatable {
     struct Flow {
         var rate: Double
         var isWrite: Bool
+        /// Bytes at the hop it is counted at: the type's payload for that component, else `baseSize`.
         var size: Double
         var keys: KeyDistribution?
+        /// The class's own size (`size:`) and what it carries to particular components.
+        var baseSize: Double = 0
+        var payloads: [HopPayload] = []
+        var copies: [Double] = []
+
+        /// Whether the class declares a payload of its own for `component`.
+        func declares(_ component: String) -> Bool { payloads.contains { $0.component == component } }
+
+        /// The flow as it reaches `component`.
+        func at(_ component: String) -> Flow {
+            var f = self
+            f.size = payloads.first { $0.component == component }?.size.mean ?? baseSize
+            return f
+        }
     }
 
-    /// Load per component at peak, following routes, calls, cache misses and queue consumers.
-    static func tiers(_ config: ModelConfig, peakFactor: Double, target: Double, notes: inout [String]) -> [Tier] {
-        var load: [String: [(flow: Flow, via: String)]] = [:]
+    /// The flows reaching each component, following routes, calls, cache misses and queue
+    /// consumers; cyclic workloads at their mean rate × `peakFactor`. Notes on assumed cache hit
+    /// ratios are appended to `notes`.
+    static func loads(_ config: ModelConfig, peakFactor: Double, notes: inout [String]) -> [String: [Flow]] {
+        var load: [String: [Flow]] = [:]
         let byName = Dictionary(config.components.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var noted = Set<String>()
 
         func visit(_ name: String, _ f: Flow, depth: Int) {
             guard depth < 32, let c = byName[name], f.rate > 0 else { return }
-            load[name, default: []].append((f, ""))
+            load[name, default: []].append(f.at(name))
             switch c.kind {
             case .server(let s): for t in s.calls { visit(t, f, depth: depth + 1) }
             case .cache(let cc):
@@ -237,7 +259,9 @@ public struct Estimate: Sendable, Equatable {
                 } else if let k = cc.keyed {
                     h = keyedHitRatio(k, keys: f.keys)
                 }
-                if let miss = cc.onMiss { visit(miss, Flow(rate: f.rate * (1 - h), isWrite: f.isWrite, size: f.size, keys: f.keys), depth: depth + 1) }
+                var miss = f
+                miss.rate = f.rate * (1 - h)
+                if let target = cc.onMiss { visit(target, miss, depth: depth + 1) }
             case .queue(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
             case .polledTable(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
             default: break
@@ -249,11 +273,52 @@ public struct Estimate: Sendable, Equatable {
             if case .cyclic = w.arrival { cyclic = true } else { cyclic = false }
             let total = w.mix.reduce(0) { $0 + $1.share }
             for c in w.mix {
+                let size = c.size?.mean ?? 0
                 let f = Flow(rate: r * c.share / total * (cyclic ? peakFactor : 1), isWrite: c.isWrite,
-                             size: c.size?.mean ?? 0, keys: w.keys)
+                             size: size, keys: w.keys, baseSize: size, payloads: c.payloads, copies: c.copies)
                 for hop in c.route { visit(hop, f, depth: 0) }
             }
         }
+        return load
+    }
+
+    /// Logical bytes each storing component (database, object store) gains in a 30-day month at
+    /// the workloads' mean rates: every write reaching it adds its payload there (an object store
+    /// also the type's `copies`, unless the type sends it a payload of its own), with the arithmetic.
+    public static func storagePerMonth(_ config: ModelConfig) -> [(component: String, bytes: Double, arithmetic: String)] {
+        var ignored: [String] = []
+        let load = loads(config, peakFactor: 1, notes: &ignored)
+        var out: [(component: String, bytes: Double, arithmetic: String)] = []
+        for c in config.components {
+            let isStore: Bool
+            switch c.kind {
+            case .database, .objectStore: isStore = true
+            default: isStore = false
+            }
+            guard isStore, let flows = load[c.name]?.filter(\.isWrite), !flows.isEmpty else { continue }
+            var terms: [String] = []
+            var perSecond = 0.0
+            for f in flows {
+                var item = f.size
+                var itemText = bytes(f.size)
+                if case .objectStore = c.kind, !f.copies.isEmpty, !f.declares(c.name) {
+                    item += f.copies.reduce(0, +)
+                    itemText = "(" + ([bytes(f.size)] + f.copies.map(bytes)).joined(separator: " + ") + ")"
+                }
+                guard item > 0 else { continue }
+                perSecond += f.rate * item
+                terms.append("\(sig(f.rate))/s × \(itemText)")
+            }
+            guard perSecond > 0 else { continue }
+            let month = perSecond * 30 * 86_400
+            out.append((c.name, month, terms.joined(separator: " + ") + " × 2,592,000 s = \(bytes(month))/month"))
+        }
+        return out
+    }
+
+    /// Load per component at peak.
+    static func tiers(_ config: ModelConfig, peakFactor: Double, target: Double, notes: inout [String]) -> [Tier] {
+        let load = loads(config, peakFactor: peakFactor, notes: &notes).mapValues { $0.map { (flow: $0, via: "") } }
 
         var out: [Tier] = []
         func tier(_ name: String, kind: String, flows: [(rate: Double, s: Double)], perReplica: Int, declared: Int,

@@ -112,6 +112,7 @@ public enum Runner {
                                workloads: workloads, components: components)
         result.machines = model.machines.map { $0.machineResult(end: end) }
         result.population = PopulationSummary.make(config, workloads: workloads)
+        result.storage = StorageGrowth.rows(model)
         if let links = model.links {
             result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
                                             egressCostPerGB: config.network.egressCostPerGB)
@@ -138,7 +139,7 @@ public enum Runner {
             return rows.reduce(0.0) { $0 + value($1) * Double(weight($1)) } / Double(total)
         }
         let hit: Double? = rows.first?.hitRatio == nil ? nil : weighted({ $0.hitRatio ?? 0 }, by: { $0.completed })
-        return ComponentResult(
+        var row = ComponentResult(
             name: group.name, kind: group.kind.name, group: nil, isGroup: true, workers: rows.first?.workers ?? 0,
             utilization: rows.reduce(0) { $0 + $1.utilization } / Double(max(rows.count, 1)),
             throughput: rows.reduce(0) { $0 + $1.throughput },
@@ -147,6 +148,15 @@ public enum Runner {
             responseMean: weighted({ $0.responseMean }, by: { $0.completed }),
             hitRatio: hit, arrived: rows.reduce(0) { $0 + $1.arrived },
             completed: rows.reduce(0) { $0 + $1.completed }, rejected: rows.reduce(0) { $0 + $1.rejected })
+        // Series of counts (a keyed cache's lookups and hits over time) add up across replicas.
+        if let first = rows.first, !first.series.isEmpty, rows.allSatisfy({ $0.series.map(\.name) == first.series.map(\.name) }) {
+            row.series = first.series.indices.map { i in
+                var s = first.series[i]
+                s.values = s.values.indices.map { k in rows.reduce(0) { $0 + $1.series[i].values[k] } }
+                return s
+            }
+        }
+        return row
     }
 
     // MARK: Combining replications
@@ -226,6 +236,13 @@ public enum Runner {
             p.reads = outcomes.reduce(0) { $0 + ($1.result.population?.reads ?? 0) }
             p.writes = outcomes.reduce(0) { $0 + ($1.result.population?.writes ?? 0) }
             return p
+        }
+        combined.storage = first.storage.indices.map { i in
+            var row = first.storage[i]
+            let n = Double(outcomes.count)
+            row.endBytes = outcomes.reduce(0) { $0 + $1.result.storage[i].endBytes } / n
+            row.windowBytes = outcomes.reduce(0) { $0 + $1.result.storage[i].windowBytes } / n
+            return row
         }
         combined.network = first.network.map { n in
             var n = n

@@ -95,12 +95,12 @@ public enum Expectations {
     public static let knownExtras = [
         // caches
         "hits", "misses_cold", "misses_capacity", "misses_expired", "misses_invalidated", "evictions", "expirations", "stale_reads",
-        "stale_fills", "invalidations", "writes", "flushes", "dirty_evictions", "dirty_at_end", "items_at_end",
+        "stale_fills", "invalidations", "writes", "feed_updates", "flushes", "dirty_evictions", "dirty_at_end", "items_at_end",
         // databases
         "reads_on_primaries", "reads_on_replicas", "stale_read_fraction", "read_your_writes_violations", "scatter_requests",
         "hot_shards", "split_shard", "split_key", "stored_bytes", "stored_bytes_all_copies",
         // load balancers, routers, servers
-        "sent_to_down_replicas", "failures_detected", "unrouted", "mediated_replies", "transactions_2pc",
+        "sent_to_down_replicas", "failures_detected", "active_replicas", "keys_moved_at_scale", "unrouted", "mediated_replies", "transactions_2pc",
         "transactions_local", "transactions_aborted", "lock_hold_mean",
         // queues, polled tables, object stores
         "enqueued", "delivered", "acknowledged", "redelivered", "failed_attempts", "stale_acks", "dead_lettered",
@@ -109,6 +109,11 @@ public enum Expectations {
         "inserted", "processed", "failed_rows", "polls", "polls_per_second", "empty_poll_fraction", "poll_utilization",
         "rows_waiting_mean", "rows_waiting_max", "rows_waiting_at_end", "poller_utilization", "throttled", "transfer_time_mean", "uploads",
         "downloads", "bytes_uploaded", "bytes_downloaded", "bytes_stored", "objects_stored",
+        // network links
+        "bytes_in", "bytes_out", "link_utilization", "link_wait_mean",
+        // feed services
+        "posts_pushed", "posts_pulled", "feed_writes", "feed_reads", "followees_pulled", "fan_out_work_s",
+        "visibility_p50", "visibility_p99", "visibility_max",
     ]
 
     /// Prefixes of metric names that take a name after a dot (`failed_by.timed-out`).

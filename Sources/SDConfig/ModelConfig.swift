@@ -11,7 +11,7 @@ public struct ModelConfig: Sendable, Equatable {
             && a.warmup == b.warmup && a.network == b.network && a.workloads == b.workloads && a.components == b.components
             && a.machines == b.machines && a.failures == b.failures && a.randomFailures == b.randomFailures
             && a.slo == b.slo && a.lesson == b.lesson && a.expectations == b.expectations && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
-            && a.population == b.population
+            && a.population == b.population && a.scaling == b.scaling
     }
 
     /// The scenario's name, printed in every report.
@@ -49,6 +49,10 @@ public struct ModelConfig: Sendable, Equatable {
     /// The user population (`population:`), whose activities are among ``workloads`` (one each,
     /// after the workloads written out), and whose follower graph a feed service reads.
     public var population: PopulationConfig?
+    /// Changes of the active replicas of groups at given times (`scale:`), in time order.
+    public var scaling: [ScaleEvent] = []
+    /// Whether the scenario scales any group.
+    public var hasScaling: Bool { !scaling.isEmpty }
 
     /// Every request type used by any workload, in order of first appearance.
     public var requestTypes: [String] {
@@ -225,6 +229,9 @@ public struct ComponentConfig: Sendable, Equatable {
     public var kind: ComponentKind
     /// The failure zone it is in (a zone outage takes down every component in it).
     public var zone: String?
+    /// Replicas active at the start when `scale:` changes their number (nil: all `replicas`, which
+    /// is then the most the group ever has).
+    public var activeReplicas: Int?
     /// The machine type it runs on (nil: it has machines of its own, as many cores as workers).
     /// Replica i of a group runs on machine instance `machine-i`, shared with replica i of every
     /// other replicated group on the same machine type; an unreplicated group runs on `machine`.

@@ -25,6 +25,9 @@ import SDAnalysis
 ///       "queue_length" averaged over each slice; message queues: sampled "depth") } },
 ///   "network": { "ingress_bytes", "egress_bytes", "egress_bytes_per_second", "egress_cost",
 ///       "egress_cost_per_month" } (when links are configured),
+///   "storage": { "<component>": { "kind", "start_bytes", "end_bytes", "window_bytes", "growth_bytes_per_second",
+///       "cycle_factor", "per_month", "per_year", "copies", "per_year_all_copies", "estimate_per_month" } }
+///       (databases and object stores),
 ///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
 ///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
 ///   "expectations_passed" (when the scenario has expectations) }
@@ -50,7 +53,9 @@ public enum JSONReport {
             ("workload", .object(r.workloads.map { ($0.name, workload($0, reliable: r.intervalsReliable)) })),
             ("components", .object(r.components.map { ($0.name, component($0)) })),
         ] + (r.population.map { p in [("population", population(p))] } ?? [])
-            + (r.network.map { n in [("network", network(n))] } ?? []) + (r.machines.isEmpty ? [] : [
+            + (r.network.map { n in [("network", network(n))] } ?? [])
+            + (r.storage.isEmpty ? [] : [("storage", .object(r.storage.map { ($0.component, storage($0)) }))])
+            + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
             ("cost_of_run", .double(r.costPerHour * r.simulatedSeconds / 3600)),
@@ -67,6 +72,22 @@ public enum JSONReport {
             ("value", o.value.map(JSONValue.double) ?? .null),
             ("passed", .bool(o.passed)),
         ] + (o.problem.map { [("problem", JSONValue.string($0))] } ?? []))
+    }
+
+    static func storage(_ g: StorageGrowth) -> JSONValue {
+        .object([
+            ("kind", .string(g.kind)),
+            ("start_bytes", .double(g.startBytes)),
+            ("end_bytes", .double(g.endBytes)),
+            ("window_bytes", .double(g.windowBytes)),
+            ("growth_bytes_per_second", .double(g.growthRate)),
+            ("cycle_factor", .double(g.cycleFactor)),
+            ("per_month", .double(g.perMonth)),
+            ("per_year", .double(g.perYear)),
+            ("copies", .integer(g.copies)),
+            ("per_year_all_copies", .double(g.perYearAllCopies)),
+            ("estimate_per_month", g.estimatePerMonth.map { .double($0) } ?? .null),
+        ])
     }
 
     static func network(_ n: NetworkSummary) -> JSONValue {

@@ -58,6 +58,10 @@ public enum TextReport {
             }
             out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
         }
+        for c in r.components where c.isGroup || c.group == nil {
+            if let line = hitRatioOverTime(c) { out += line }
+        }
+        out += storageSection(r.storage)
         if !r.machines.isEmpty {
             var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cost/h", "components"],
                               alignments: [.left, .left, .right, .right, .right, .right, .left])
@@ -118,6 +122,44 @@ public enum TextReport {
             if let theory = p.readToWriteTheory { line += " (rates promise \(Format.fixed(theory, decimals: 1)):1)" }
         }
         return line + "\n"
+    }
+
+    /// A keyed cache's hit ratio in ten equal parts of the run (from its `lookups` and `hits`
+    /// series, recorded when the scenario scales groups), or nil without them.
+    static func hitRatioOverTime(_ c: ComponentResult) -> String? {
+        guard let lookups = c.series.first(where: { $0.name == "lookups" }), let hits = c.series.first(where: { $0.name == "hits" }),
+              lookups.values.count == hits.values.count, lookups.values.count >= 10 else { return nil }
+        let per = lookups.values.count / 10
+        var parts: [String] = []
+        for b in 0..<10 {
+            let range = (b * per)..<(b == 9 ? lookups.values.count : (b + 1) * per)
+            let n = range.reduce(0) { $0 + lookups.values[$1] }, h = range.reduce(0) { $0 + hits.values[$1] }
+            parts.append(n > 0 ? Format.percent(h / n) : "-")
+        }
+        return "\(c.name): hit ratio by tenth of the run (every \(Format.seconds(lookups.interval * Double(per))) s): "
+            + parts.joined(separator: " ") + "\n"
+    }
+
+    /// `Storage`: for each component that stored something, its bytes at start and end, growth
+    /// and projections, with `sdsim estimate`'s figure beside them.
+    static func storageSection(_ rows: [StorageGrowth]) -> String {
+        let shown = rows.filter { $0.endBytes > 0 || $0.windowBytes > 0 }
+        guard !shown.isEmpty else { return "" }
+        var t = TextTable(headers: ["Storage", "kind", "at start", "at end", "growth/s", "per month", "per year", "copies",
+                                    "per year, all copies", "estimate/month"],
+                          alignments: [.left, .left] + Array(repeating: .right, count: 8))
+        for g in shown {
+            t.rows.append([g.component, g.kind, Format.bytes(g.startBytes), Format.bytes(g.endBytes), Format.bytes(g.growthRate),
+                           Format.bytes(g.perMonth), Format.bytes(g.perYear), String(g.copies), Format.bytes(g.perYearAllCopies),
+                           g.estimatePerMonth.map(Format.bytes) ?? "-"])
+        }
+        var out = "\n" + t.render()
+        let factor = shown[0].cycleFactor
+        if abs(factor - 1) > 1e-9 {
+            out += "Projections divide the measured growth by \(Format.fixed(factor, decimals: 3)), the window's arrivals over "
+                + "those of the mean rate (the run covers part of the daily cycle).\n"
+        }
+        return out
     }
 
     /// The network's line: bytes in from clients and out to them (egress), and what egress costs.

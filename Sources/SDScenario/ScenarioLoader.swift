@@ -50,7 +50,8 @@ public enum ScenarioLoader {
     /// Validates the YAML tree `root` of scenario `text` (overrides already applied).
     static func load(root: YAMLNode, text: String, file: String) throws(ScenarioErrors) -> ModelConfig {
         let v = Validator(file: file, source: SourceText(text))
-        let draft = v.readScenario(root)
+        var draft = v.readScenario(root)
+        v.applyScaling(&draft)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
@@ -93,6 +94,7 @@ public enum ScenarioLoader {
             guard let kind = c.kind?.build(c) else { return nil }
             var component = ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name)
             component.zone = c.zone
+            component.activeReplicas = c.activeReplicas
             components.append(component)
         }
         var machines: [MachineConfig] = []
@@ -104,6 +106,8 @@ public enum ScenarioLoader {
         var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,
                                  warmup: d.warmup, network: d.network, workloads: workloads, components: components)
         config.machines = machines
+        guard let scaling = Validator.assembleScaling(d.scale) else { return nil }
+        config.scaling = scaling
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
         config.lesson = d.lesson

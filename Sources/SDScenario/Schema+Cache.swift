@@ -56,23 +56,31 @@ extension Schema {
         d.flushDelay = v.duration(n, key: "flush-delay", positive: false)
     }
 
+    static let warm = FieldSpec<ComponentDraft>(
+        "warm", help: "Keyed cache: start full, in the state a long-running cache is in. Before the run, keys drawn from "
+            + "the key distribution of the traffic that reaches the cache go through its policy until it has been full "
+            + "for as many draws again as filling it took (for LRU the contents are then exactly those of its steady state), "
+            + "so the hit ratio is the steady one from the first second.",
+        shape: .flag, default: "false (start empty)") { d, n, v in if let b = v.bool(n, key: "warm") { d.warm = b } }
+
     /// Keys that only a keyed cache understands.
     static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay", "entry-overhead", "samples",
-                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time"]
+                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time", "warm"]
 
     /// `kind: cache`.
     static let cacheKind = ComponentKindSpec(
         name: "cache", article: "a cache", isLoadBalancer: false,
-        fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, entryOverhead, samples,
+        fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, warm, entryOverhead, samples,
                  lruClockResolution, lfuLogFactor, lfuDecayTime, workersField, service, queueLimitField, onMiss, replicasField],
         edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
         build: { d in
             guard let service = d.service else { return nil }
             if let capacity = d.capacity {
-                let keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
+                var keyed = KeyedCacheConfig(capacity: capacity, policy: d.cachePolicy, ttl: d.ttl,
                                              writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay,
                                              entryOverhead: Schema.entryOverhead(d, maxmemory: d.maxmemoryGiven),
                                              redis: Schema.redisEviction(d))
+                keyed.warm = d.warm
                 return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))
             }

@@ -120,14 +120,21 @@ extension Schema {
         d.service = v.distribution(n, key: "service", of: .duration)
     }
 
+    static let feedCache = FieldSpec<ComponentDraft>(
+        "feed-cache", help: "A keyed cache holding users' feeds, keyed by reader (the cache in front of feed reads). A post "
+            + "touches the cached feeds of the author's followers: when the post is pushed (fan-out on write) they are updated "
+            + "in place and stay valid; when it is left to be pulled they are invalidated, so their next read misses.",
+        shape: .name, default: "none") { d, n, v in d.feedCache = v.reference(n, key: "feed-cache") }
+
     /// `kind: feed-service`.
     static let feedServiceKind = ComponentKindSpec(
         name: "feed-service", article: "a feed service", isLoadBalancer: false,
         fields: [kind, workersField, feedService, queueLimitField, strategy, celebrityThreshold, perFollower, perFollowee,
-                 following, replicasField],
-        edges: { _ in [] },
+                 following, feedCache, replicasField],
+        edges: { d in d.feedCache.map { [(key: "feed-cache", ref: $0)] } ?? [] },
         build: { d in
             var c = d.feed
+            c.feedCache = d.feedCache?.name
             c.workers = d.workers
             c.service = d.service ?? .constant(0)
             c.queueLimit = d.queueLimit
@@ -139,6 +146,7 @@ extension Schema {
                         + "it applies to 'strategy: hybrid'", at: node)
             }
         },
+        edgeTargetKinds: [(key: "feed-cache", kinds: ["cache"])],
         help: """
         Builds news feeds from the population's follower graph (a scenario with a feed service needs `population:`). \
         A write (a post, keyed by its author) costs `service` plus `per-follower` × the author's followers when the \

@@ -20,6 +20,7 @@ struct ScenarioDraft {
     var lesson: String?
     var expectations: [ExpectationDraft] = []
     var population: PopulationDraft?
+    var scale: [ScaleDraft] = []
     /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
     var workloadGiven = false
 }
@@ -90,6 +91,12 @@ struct ComponentDraft {
     /// Nil when absent (cache-aside) or invalid.
     var writePolicy: CacheWritePolicy?
     var flushDelay: SimDuration?
+    /// A keyed cache starts full (`warm: true`).
+    var warm = false
+    /// A feed service's cache of feeds (`feed-cache:`).
+    var feedCache: Reference?
+    /// Replicas active at the start when `scale:` changes them (`replicas` is then the most it has).
+    var activeReplicas: Int?
     /// Redis policies and memory (nil: Redis's defaults).
     var entryOverhead: Double?
     var samples: Int?
@@ -472,6 +479,7 @@ enum Schema {
                   shape: .named(.mapping(machineFields.docs()), noun: "machine")) { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures", help: "Failures to inject, each with exactly one action.",
                   shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
+        scaleField,
         FieldSpec("slo", help: "Service-level objective, used by `sdsim spof`.", shape: .mapping(sloFields.docs()),
                   default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,

@@ -114,3 +114,77 @@ final class PayloadScenarioTests: XCTestCase {
         }
     }
 }
+
+/// Storage that grows: the run's projection per month against `sdsim estimate`'s arithmetic.
+final class StorageGrowthTests: XCTestCase {
+    /// 1M users, half active daily, 4 uploads a month each: 0.772 uploads/s on average, at 1.7 ×
+    /// at the evening peak the run covers. A photo of exactly 5 MB with thumbnails of 200 KB and
+    /// 20 KB goes to the store, a 1 KB row to the database.
+    static let text = """
+        name: growth
+        seed: 3
+        duration: 2000s
+        warmup: 10s
+        population:
+          users: 1M
+          daily-active: 50%
+          daily-cycle: 1.7
+          activities:
+            - type: upload
+              per-user: 4/month
+              size: constant(5MB)
+              copies: [200KB, 20KB]
+              payload: {metadata-db: constant(1KB)}
+              route: [app, metadata-db, photos]
+        components:
+          app:
+            kind: server
+            workers: 8
+            service: constant(1ms)
+          metadata-db:
+            kind: database
+            workers: 8
+            service: constant(1ms)
+            read-replicas: 2
+            replication-lag: constant(10ms)
+            initial-bytes: 1GB
+          photos:
+            kind: object-store
+            first-byte: constant(1ms)
+            bandwidth: 1GB/s
+            replication-factor: 3
+        """
+
+    func testProjectionMatchesEstimate() throws {
+        let config = try ScenarioLoader.load(text: Self.text, file: "growth.yaml")
+        // The estimate's per-component figure is the activity's arithmetic: users × daily × rate × item.
+        let perComponent = Estimate.storagePerMonth(config)
+        XCTAssertEqual(perComponent.map(\.component), ["metadata-db", "photos"])
+        let photosMonth = 1e6 * 0.5 * 4 * (5e6 + 220e3)
+        XCTAssertEqual(perComponent[1].bytes, photosMonth, accuracy: 1e-9 * photosMonth)
+        XCTAssertEqual(perComponent[0].bytes, 1e6 * 0.5 * 4 * 1e3, accuracy: 1e-6)
+        let line = Estimate.make(config).storage.first { $0.label == "upload per month" }
+        XCTAssertEqual(line?.value ?? 0, photosMonth, accuracy: 1e-9 * photosMonth)
+
+        let r = Runner.runOnce(config).result
+        let photos = try XCTUnwrap(r.storage.first { $0.component == "photos" })
+        let db = try XCTUnwrap(r.storage.first { $0.component == "metadata-db" })
+        // Exact bookkeeping: the window's bytes are its uploads times the item.
+        let uploads = Double(r.workloads[0].arrived)
+        XCTAssertEqual(photos.windowBytes, uploads * 5.22e6, accuracy: 5.22e6 * 3)   // a few still in flight at the end
+        XCTAssertEqual(photos.copies, 3)
+        XCTAssertEqual(db.copies, 3)
+        XCTAssertEqual(db.startBytes, 1e9)
+        // The database stores a 1 KB row for each photo the store holds.
+        XCTAssertEqual(db.windowBytes / 1e3, photos.windowBytes / 5.22e6, accuracy: 2)
+        XCTAssertEqual(photos.estimatePerMonth ?? 0, photosMonth, accuracy: 1e-9 * photosMonth)
+        // The window covers the evening peak: its arrivals run at about 1.7 × the mean.
+        XCTAssertGreaterThan(photos.cycleFactor, 1.6)
+        XCTAssertLessThan(photos.cycleFactor, 1.71)
+        // The projection is a count of Poisson arrivals scaled: it matches the estimate within
+        // 4 standard deviations of that count (expected ≈ 0.772 × 1.7 × 1990 ≈ 2,600 uploads).
+        let expected = photosMonth / (30 * 86_400) * photos.cycleFactor * photos.windowSeconds / 5.22e6
+        XCTAssertEqual(photos.perMonth / photosMonth, 1, accuracy: 4 / expected.squareRoot())
+        XCTAssertEqual(photos.perYearAllCopies, photos.perMonth * 365 / 30 * 3, accuracy: 1e-6 * photos.perYearAllCopies)
+    }
+}

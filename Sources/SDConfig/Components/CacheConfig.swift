@@ -166,6 +166,8 @@ public struct KeyedCacheConfig: Sendable, Equatable {
     /// For `write-back`: how long after an entry becomes dirty it is written to `on-miss` (nil:
     /// only when it leaves the cache).
     public var flushDelay: SimDuration?
+    /// Whether it starts full, in its steady state (`warm: true`; see `KeyedCache.warmUp()`).
+    public var warm = false
     /// Bytes each entry weighs beyond its value, for a capacity in bytes (Redis's key, dictionary
     /// entry and object headers); 0 for a textbook cache.
     public var entryOverhead: Double

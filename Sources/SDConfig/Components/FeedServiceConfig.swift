@@ -32,6 +32,8 @@ public struct FeedServiceConfig: Sendable, Equatable {
     /// How many accounts a reader follows (drawn per read) for fan-out on read; nil: the mean
     /// follower count of the population (every follow is one edge, so the means agree).
     public var following: Distribution?
+    /// A keyed cache of feeds (keyed by reader) that posts update or invalidate (nil: none).
+    public var feedCache: String?
 
     /// A feed service.
     public init(workers: Int = 1, service: Distribution = .constant(0), queueLimit: Int? = nil,

@@ -121,6 +121,13 @@ public final class Model {
             latencyStreams.append(stream(for: "failures#net"))
             nodeGroup.append(-1)
         }
+        if config.hasScaling {
+            let scaler = Scaler(model: self)
+            scaler.id = sim.register(scaler)
+            nodes.append(scaler)
+            latencyStreams.append(stream(for: "scaling#net"))
+            nodeGroup.append(-1)
+        }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
             var classRoutes: [Int32] = []

@@ -241,6 +241,8 @@ public struct RunResult: Sendable, Equatable {
     public var intervalsReliable: Bool { stability?.steady ?? true }
     /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
     public var network: NetworkSummary?
+    /// How the data of each storing component (database, object store) grows, in declaration order.
+    public var storage: [StorageGrowth] = []
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

@@ -189,6 +189,11 @@ public final class CacheStore {
         entries.deallocate()
     }
 
+    /// Whether storing one more entry of `size` bytes (or one more item) would evict another.
+    public func isFull(forEntryOf size: Double) -> Bool {
+        bytes ? usedBytes + max(size, 1) > limit : Double(count + 1) > limit
+    }
+
     // MARK: Operations
 
     /// Looks `key` up at time `now` (ns). A hit refreshes the entry for LRU and LFU; an expired
@@ -358,6 +363,19 @@ public final class CacheStore {
         e.pointee.dirty = false
         dirtyCount -= 1
         return CacheRemoval(key: e.pointee.key, version: e.pointee.version, size: e.pointee.size, dirty: true, cause: .evicted)
+    }
+
+    /// A key cached now, drawn uniformly (nil when empty); it counts no request and changes nothing.
+    public func randomCachedKey(_ stream: RandomStream) -> UInt64? {
+        guard count > 0 else { return nil }
+        for _ in 0..<64 {
+            let s = stream.index(below: allocated)
+            if entries[s].live { return entries[s].key }
+        }
+        // Mostly free slots: the next live slot after a random start (near-uniform).
+        let start = stream.index(below: allocated)
+        for i in 0..<allocated where entries[(start + i) % allocated].live { return entries[(start + i) % allocated].key }
+        return nil
     }
 
     /// The version cached for `key` (expired or not), or nil; it counts no request and changes nothing.

@@ -1,4 +1,5 @@
 import SDEngine
+import SDMetrics
 import SDConfig
 
 /// `kind: cache` with a `capacity`: a cache that holds real keys. Every request costs one service
@@ -52,6 +53,11 @@ public final class KeyedCache: Station {
     private var writes = 0
     private var flushes = 0
     private var dirtyEvictions = 0
+    private var feedUpdates = 0
+    /// With `scale:`, lookups and hits in each of ``Client/seriesSlices`` slices of the whole run
+    /// (warm-up included), to show a hit ratio collapse and recovery over time.
+    private var sliceLookups: [Double] = [], sliceHits: [Double] = []
+    private var sliceNs: Int64 = 1
 
     private static let awaitingRead: UInt8 = 1
     private static let awaitingWrite: UInt8 = 2
@@ -72,6 +78,75 @@ public final class KeyedCache: Station {
 
     public override func wire() { onMiss = onMissName.map(model.callTarget) }
 
+    public override func start() {
+        super.start()
+        if model.config.hasScaling {
+            let n = Client.seriesSlices
+            sliceLookups = [Double](repeating: 0, count: n)
+            sliceHits = [Double](repeating: 0, count: n)
+            sliceNs = max(1, (model.config.duration.ns + Int64(n) - 1) / Int64(n))
+        }
+        if keyed.warm { warmUp() }
+    }
+
+    /// `n` cached entries drawn at random (with replacement) are invalidated, or updated in place
+    /// (a feed service's post touching its followers' cached feeds; see `FeedService`).
+    func touchRandomEntries(_ n: Int, invalidate: Bool, stream: RandomStream, measured: Bool) {
+        for _ in 0..<n {
+            guard let key = store.randomCachedKey(stream) else { return }
+            if invalidate {
+                if store.invalidate(key), measured { invalidations += 1 }
+            } else if measured {
+                feedUpdates += 1
+            }
+        }
+    }
+
+    /// Fills the cache the way a long-running one was filled (`warm: true`): keys drawn from the key
+    /// distribution of the first traffic that reaches this cache (`ModelConfig.keyedTraffic(reaching:)`
+    /// follows routes, calls, misses and load balancers) are looked up and, on a miss, stored with their entry size
+    /// there, until the cache has been full for as many draws as filling it took (at most 50M draws).
+    /// Behind a load balancer that places keys (`hash`, `consistent-hash`) only the keys placed on
+    /// this replica count, and a replica on standby for a `scale:` event stays empty.
+    /// LRU's contents are the most recently requested distinct keys, a function of the recent
+    /// requests alone: once full, they are a sample of its steady state. FIFO, random and LFU take
+    /// the extra draws to forget the order of filling. Nothing is counted in the statistics.
+    func warmUp() {
+        guard let traffic = model.config.keyedTraffic(reaching: group) else { return }
+        let keys = traffic.keys
+        let entrySize = traffic.size
+        // Behind a load balancer that places keys, a replica holds only its own share; a replica on
+        // standby for a `scale:` event starts empty, as a new server does.
+        var mine: ((UInt64) -> Bool)?
+        for case let lb as LoadBalancer in model.nodes where lb.targetGroup == group && lb.policy.usesKey {
+            guard let index = lb.targets.firstIndex(of: id) else { continue }
+            if index >= lb.active { return }
+            mine = { lb.placement(of: $0) == index }
+        }
+        let sampler = KeySampler(keys)
+        let keyCount: UInt64
+        switch keys {
+        case .zipf(let n, _), .uniform(let n): keyCount = n
+        }
+        let stream = model.stream(for: name + "#warm")
+        let limit = 50_000_000
+        var draws = 0, filledAfter: Int?
+        var total = 0
+        while total < limit {
+            let key = sampler.next(stream)
+            total += 1
+            if let mine, !mine(key) { continue }
+            draws += 1
+            if case .miss = store.lookup(key, now: 0) {
+                store.store(key, version: model.data.version(of: key), size: entrySize, now: 0, dirty: false, access: false)
+            }
+            if filledAfter == nil && store.isFull(forEntryOf: entrySize) { filledAfter = draws }
+            if let f = filledAfter, keyed.policy == .lru || draws >= 2 * f { break }
+            // Fewer keys than places: it can never fill; stop once far more draws than keys were made.
+            if filledAfter == nil, draws >= 20 * max(Int(clamping: keyCount), 1) { break }
+        }
+    }
+
     // MARK: Requests
 
     public override func serviceCompleted(_ request: Int32) {
@@ -81,12 +156,18 @@ public final class KeyedCache: Station {
         let key = r.pointee.key
         if r.pointee.isWrite { return write(request, key: key, size: r.pointee.size, now: now, measured: measured) }
         if measured { lookups += 1 }
+        var slice = -1
+        if !sliceLookups.isEmpty {
+            slice = min(Int(now / sliceNs), sliceLookups.count - 1)
+            sliceLookups[slice] += 1
+        }
         guard key != 0 else {
             if measured { misses[CacheMissCause.cold.rawValue] += 1 }
             return miss(request, now: now)
         }
         switch store.lookup(key, now: now) {
         case .hit(let version):
+            if slice >= 0 { sliceHits[slice] += 1 }
             if measured {
                 hits += 1
                 if model.data.isStale(key, version: version) { staleReads += 1 }
@@ -262,7 +343,8 @@ public final class KeyedCache: Station {
     /// The station's figures, with `extra` in this order: `hits`, `misses_cold`, `misses_capacity`,
     /// `misses_expired`, `misses_invalidated`, `evictions`, `expirations` (with a TTL),
     /// `stale_reads`, `stale_fills` (read misses that stored a version already superseded: the
-    /// cache-aside race), `invalidations`, `writes`, then for write-back `flushes`, `dirty_evictions`
+    /// cache-aside race), `invalidations` (with those a feed service's posts made), `writes`,
+    /// `feed_updates` (cached feeds a pushed post updated in place, when any), then for write-back `flushes`, `dirty_evictions`
     /// (dirty entries that left by eviction or expiry, each flushed as it left) and `dirty_at_end`,
     /// and last `items_at_end`. Counts are over the window, except the two taken at the end.
     public override func result(window: SimDuration, end: SimTime) -> ComponentResult? {
@@ -275,6 +357,7 @@ public final class KeyedCache: Station {
         extra.append(("stale_fills", Double(staleFills)))
         extra.append(("invalidations", Double(invalidations)))
         extra.append(("writes", Double(writes)))
+        if feedUpdates > 0 { extra.append(("feed_updates", Double(feedUpdates))) }
         if model.failuresEnabled {
             extra.append(("entries_flushed", Double(flushedEntries)))
             if keyed.writePolicy == .writeBack { extra.append(("dirty_lost_in_flush", Double(dirtyLostInFlush))) }
@@ -286,6 +369,11 @@ public final class KeyedCache: Station {
         }
         extra.append(("items_at_end", Double(store.count)))
         r.extra = extra
+        if !sliceLookups.isEmpty {
+            let interval = Double(sliceNs) / 1e9
+            r.series = [Series(name: "lookups", start: 0, interval: interval, values: sliceLookups),
+                        Series(name: "hits", start: 0, interval: interval, values: sliceHits)]
+        }
         return r
     }
 }

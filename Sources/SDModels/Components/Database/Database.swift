@@ -143,6 +143,8 @@ public final class Database: Node {
     private var bucketLoad: [[Int]], bucketBytes: [[Double]]
     // Storage, whole run.
     private var initialBytesOf: [Double], writtenBytesOf: [Double]
+    /// Bytes committed during the measured window.
+    private var writtenInWindow: Double = 0
     // Crashes and failover: per shard slot, the failover scheduled (its generation) and the
     // crashed former primaries waiting to rejoin as replicas.
     private var failoverGeneration: [UInt32]
@@ -413,6 +415,7 @@ public final class Database: Node {
         r.pointee.version = version
         let shard = primary.shard
         writtenBytesOf[shard] += r.pointee.size
+        if sim.now.ns >= warmupNs { writtenInWindow += r.pointee.size }
         if splitPlanned && !splitAttempted, let b = bucket(of: key, in: shard) { bucketBytes[shard][b] += r.pointee.size }
         var longest = SimDuration.zero
         for replica in replicasOf[shard] {
@@ -757,5 +760,12 @@ public final class Database: Node {
     func hotShards(_ shares: [Double]) -> [Bool] {
         let mean = 1 / Double(activeShards)
         return shares.map { $0 > config.hotThreshold * mean }
+    }
+}
+
+extension Database: StoresData {
+    /// Every shard's primary and read replicas hold a copy.
+    public var storage: (start: Double, end: Double, window: Double, copies: Int) {
+        (config.initialBytes, storedBytes.reduce(0, +), writtenInWindow, 1 + config.readReplicas)
     }
 }

@@ -25,6 +25,7 @@ public final class FeedService: Station {
     private var meanFollowing = 0.0
     private var pulledPerRead = 0.0
     private let windowStartNs: Int64
+    private var cache: KeyedCache?
 
     /// Feed writes done by fan-out on write in the window (followers reached).
     public private(set) var feedWrites = 0.0
@@ -49,6 +50,7 @@ public final class FeedService: Station {
     }
 
     public override func wire() {
+        cache = config.feedCache.flatMap { model.nodes[Int(model.callTarget($0))] as? KeyedCache }
         graph = model.followerGraph
         guard let graph else { return }
         meanFollowing = config.following?.mean ?? graph.followedAccounts(atLeast: 1)
@@ -74,7 +76,9 @@ public final class FeedService: Station {
         let inWindow = now >= windowStartNs
         if isWrite {
             let followers = graph.map { $0.followers(of: key) } ?? 0
-            if pushes(followers: followers) {
+            let pushed = pushes(followers: followers)
+            if let cache, let graph { touchCachedFeeds(cache, followers: followers, users: graph.users, pushed: pushed, measured: inWindow) }
+            if pushed {
                 let work = Double(followers) * config.perFollower
                 seconds += work
                 if inWindow {
@@ -107,6 +111,24 @@ public final class FeedService: Station {
         }
         if seconds <= 0 { return .zero }
         return SimDuration(seconds: seconds)
+    }
+
+    /// A post by an author with `followers` followers touches the cached feeds of those followers:
+    /// with a follower graph drawn at random, each of the cache's entries belongs to a follower with
+    /// probability followers ÷ users, so a Binomial(entries, that) count of entries drawn at random
+    /// are updated in place (`pushed`) or invalidated (pulled: the cached feed lacks the post).
+    private func touchCachedFeeds(_ cache: KeyedCache, followers: UInt64, users: UInt64, pushed: Bool, measured: Bool) {
+        let entries = cache.store.count
+        guard entries > 0, followers > 0, users > 1 else { return }
+        let p = min(1, Double(followers) / Double(users - 1))
+        let m = Double(entries) * p
+        let k: Int
+        if p < 0.05 && m <= 50 {
+            k = poisson(m)
+        } else {
+            k = max(0, min(entries, Int((m + (m * (1 - p)).squareRoot() * gaussian()).rounded())))
+        }
+        cache.touchRandomEntries(k, invalidate: !pushed, stream: fanStream, measured: measured)
     }
 
     /// A Poisson draw with mean `m` (inversion for small means, a rounded normal for large ones).

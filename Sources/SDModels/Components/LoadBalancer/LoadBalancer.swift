@@ -15,7 +15,17 @@ public final class LoadBalancer: Node {
     private let stream: RandomStream
     private var ring: HashRing?
     private let vnodes: Int
-    private let targetGroup: String
+    /// The group whose replicas it spreads requests over.
+    let targetGroup: String
+    /// Replicas in use: the first `active` of ``targets`` (the others stand by for a `scale:` event).
+    public private(set) var active = 0
+    /// Scale events seen, and the fraction of the keys it had routed that changed replica at the last one.
+    private var scaleEvents = 0
+    private var movedAtLastScale: Double?
+    /// Keys routed so far (up to ``trackedKeyLimit``), to measure how many move at a scale event.
+    private var seenKeys: [UInt64] = []
+    private var seenKeySet = Set<UInt64>()
+    static let trackedKeyLimit = 100_000
     private var nextIndex = 0
     private var forwarded = 0
     /// Requests currently outstanding at each replica (sent, reply not yet back).
@@ -42,11 +52,40 @@ public final class LoadBalancer: Node {
         super.init(name: name, group: group, model: model)
     }
 
-    public override func wire() { setTargets(model.instances(of: targetGroup)) }
+    public override func wire() {
+        setTargets(model.instances(of: targetGroup))
+        if let c = model.config.components.first(where: { $0.name == targetGroup }), let a = c.activeReplicas {
+            setActive(a, measure: false)
+        }
+    }
+
+    /// Uses the first `n` replicas from now on (a `scale:` event). With a key policy it records the
+    /// fraction of the keys routed so far whose replica changes.
+    func setActive(_ n: Int, measure: Bool = true) {
+        let n = max(1, min(n, targets.count))
+        guard n != active else { return }
+        let before = active
+        let oldRing = ring
+        active = n
+        if policy == .consistentHash { ring = HashRing(targets: Array(0..<n), vnodes: vnodes) }
+        nextIndex = 0
+        guard measure else { return }
+        scaleEvents += 1
+        if policy.usesKey && !seenKeys.isEmpty {
+            var moved = 0
+            for key in seenKeys {
+                let old = policy == .hash ? ModNHashing.owner(of: key, targets: before) : oldRing!.owner(of: key)
+                let new = policy == .hash ? ModNHashing.owner(of: key, targets: n) : ring!.owner(of: key)
+                if old != new { moved += 1 }
+            }
+            movedAtLastScale = Double(moved) / Double(seenKeys.count)
+        }
+    }
 
     /// Sets the replicas (at build time).
     func setTargets(_ ids: [Int32]) {
         targets = ids
+        active = ids.count
         outstanding = [Int](repeating: 0, count: ids.count)
         believedUp = [Bool](repeating: true, count: ids.count)
         sentTo = [Int](repeating: 0, count: ids.count)
@@ -83,7 +122,7 @@ public final class LoadBalancer: Node {
 
     /// Picks a replica index that is up, or nil when none is.
     private func choose(_ request: Int32) -> Int? {
-        let n = targets.count
+        let n = active
         switch policy {
         case .roundRobin:
             for _ in 0..<n {
@@ -114,15 +153,32 @@ public final class LoadBalancer: Node {
             case (false, false): return firstUp(after: a)
             }
         case .hash:
-            let i = ModNHashing.owner(of: requests.records[Int(request)].key, targets: n)
+            let key = requests.records[Int(request)].key
+            if seenKeys.count < LoadBalancer.trackedKeyLimit && model.config.hasScaling && seenKeySet.insert(key).inserted {
+                seenKeys.append(key)
+            }
+            let i = ModNHashing.owner(of: key, targets: n)
             return up(i) ? i : firstUp(after: i)
         case .consistentHash:
-            return ring!.owner(of: requests.records[Int(request)].key) { !self.up($0) }
+            let key = requests.records[Int(request)].key
+            if seenKeys.count < LoadBalancer.trackedKeyLimit && model.config.hasScaling && seenKeySet.insert(key).inserted {
+                seenKeys.append(key)
+            }
+            return ring!.owner(of: key) { !self.up($0) }
+        }
+    }
+
+    /// The replica index a key policy places `key` on among the active replicas (nil for other policies).
+    func placement(of key: UInt64) -> Int? {
+        switch policy {
+        case .hash: return ModNHashing.owner(of: key, targets: active)
+        case .consistentHash: return ring!.owner(of: key)
+        default: return nil
         }
     }
 
     private func firstUp(after i: Int) -> Int? {
-        let n = targets.count
+        let n = active
         for step in 1..<max(n, 1) where up((i + step) % n) { return (i + step) % n }
         return nil
     }
@@ -173,6 +229,10 @@ public final class LoadBalancer: Node {
         if model.failuresEnabled {
             r.extra = [("sent_to_down_replicas", Double(sentToDown))]
             if healthCheck != nil { r.extra.append(("failures_detected", Double(detections))) }
+        }
+        if scaleEvents > 0 {
+            r.extra.append(("active_replicas", Double(active)))
+            if let moved = movedAtLastScale { r.extra.append(("keys_moved_at_scale", moved)) }
         }
         if policy.usesKey {
             let n = targets.count

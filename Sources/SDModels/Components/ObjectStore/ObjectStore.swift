@@ -53,6 +53,7 @@ public final class ObjectStore: Station {
     private var buckets: [TokenBucket]
     private var uploadedBytes: Double = 0
     private var uploadedObjects = 0
+    private var storedInWindow: Double = 0
 
     // Window statistics.
     private var throttled = 0
@@ -107,8 +108,10 @@ public final class ObjectStore: Station {
             // The copies are made next to the original: not where the type sends a payload of its own.
             let t = r.pointee.type
             let copies = model.payloads.declares(type: t, group: model.nodeGroup[Int(id)]) ? 0 : model.payloads.copiesCount[Int(t)]
-            uploadedBytes += r.pointee.size + (copies > 0 ? model.payloads.copiesBytes[Int(t)] : 0)
+            let stored = r.pointee.size + (copies > 0 ? model.payloads.copiesBytes[Int(t)] : 0)
+            uploadedBytes += stored
             uploadedObjects += 1 + copies
+            if sim.now >= model.warmupEnd { storedInWindow += stored }
         }
         if sim.now >= model.warmupEnd {
             if r.pointee.isWrite {
@@ -137,5 +140,11 @@ public final class ObjectStore: Station {
             ("objects_stored", Double(objectsStored)),
         ]
         return r
+    }
+}
+
+extension ObjectStore: StoresData {
+    public var storage: (start: Double, end: Double, window: Double, copies: Int) {
+        (config.initialBytes, logicalBytes, storedInWindow, config.replicationFactor)
     }
 }
