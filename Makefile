@@ -2,6 +2,7 @@
 #   make demo   installs what is missing, builds in release mode, runs the main demo
 #   make test   installs what is missing, builds the tests in release mode, runs them all
 #   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
+#   make docs   regenerates docs/reference/scenario.md and docs/scenario.schema.json from the loader
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
 # debug Swift is many times slower.
 
@@ -13,7 +14,11 @@ BIN        := .build/release
 # The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
 SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
 
-.PHONY: demo test check bench bench-peers build deps clean
+.PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build
+
+# Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
+FUZZ_SECONDS      ?= 600
+FUZZ_TEST_SECONDS ?= 60
 
 deps:
 	@tools/install-deps.sh
@@ -38,6 +43,22 @@ test: deps
 check: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build --skip '$(SLOW_SUITES)'
+
+# The scenario reference and the JSON Schema, generated from the loader's field specifications.
+# Built with the test flags so that it shares the build of `make test`.
+docs: deps
+	$(SWIFT) build $(TESTFLAGS) --product sdsim
+	@mkdir -p docs/reference
+	$(BIN)/sdsim docs reference > docs/reference/scenario.md.tmp && mv docs/reference/scenario.md.tmp docs/reference/scenario.md
+	$(BIN)/sdsim docs schema > docs/scenario.schema.json.tmp && mv docs/scenario.schema.json.tmp docs/scenario.schema.json
+	@echo "docs: wrote docs/reference/scenario.md and docs/scenario.schema.json"
+
+# libFuzzer on the scenario loader and a short run of what loads (docs/how-to/fuzzing.md).
+fuzz-build: deps
+	tools/fuzz/build.sh
+
+fuzz: fuzz-build
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
 	$(SWIFT) build $(RELEASE) --product sdsim-bench

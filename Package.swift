@@ -63,6 +63,8 @@ let package = Package(
         // Writes the commit being built into the sdsim target (`sdsim --version`).
         .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "sdsim-bench", dependencies: ["SDScenario", "SDAnalysis", "SDModels", "SDConfig", "SDEngine"]),
+        // The fuzzing harness (tools/fuzz/build.sh builds it with libFuzzer); here, a replay of inputs.
+        .executableTarget(name: "sdsim-fuzz", dependencies: ["SDScenario", "SDAnalysis", "SDReports", "SDModels", "SDConfig", "SDEngine"]),
         .testTarget(name: "SDEngineTests", dependencies: ["SDEngine"]),
         .testTarget(name: "SDMetricsTests", dependencies: ["SDMetrics", "SDEngine"]),
         .testTarget(name: "SDModelsTests", dependencies: ["SDModels", "SDAnalysis", "SDConfig", "SDMetrics", "SDEngine"]),

@@ -2,14 +2,12 @@
 # Installs what sdsim needs on a fresh Debian machine, or says exactly what to run.
 #   System packages: libgsl-dev (random streams, distributions, quantiles), libsqlite3-dev
 #   (results database), pkg-config (how SwiftPM finds both).
+#   Optional: python3-jsonschema, python3-yaml (the test that scenarios/ pass docs/scenario.schema.json).
+#   Optional: chromium, graphviz (the HTML-report browser tests; the topology drawn by Graphviz).
 #   Optional: redis-server (the real-Redis check of tools/validate/redis; skipped without it).
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 set -euo pipefail
 packages=(libgsl-dev libsqlite3-dev pkg-config)
-# Optional: the browser the HTML-report tests render in, and Graphviz for the topology diagram.
-# Tests that need them skip with a message when they are missing; installed here when root.
-optional=(chromium graphviz)
-if [ "$(id -u)" -eq 0 ]; then packages+=("${optional[@]}"); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,11 +24,38 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    for p in "${optional[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-            || echo "install-deps: optional $p is missing (HTML report tests skip; install with: sudo apt-get install -y $p)" >&2
-    done
+# Optional: the JSON Schema test validates scenarios/ with python3 (skipped when these are missing).
+optional=(python3-jsonschema python3-yaml)
+optional_missing=()
+for p in "${optional[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional_missing+=("$p")
+done
+if [ ${#optional_missing[@]} -gt 0 ] && ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing ${optional_missing[*]} (for the JSON Schema test)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get update -qq && apt-get install -y -qq "${optional_missing[@]}" >/dev/null; } \
+            || echo "install-deps: could not install ${optional_missing[*]}; the JSON Schema test will be skipped" >&2
+    else
+        echo "install-deps: optional: sudo apt-get install -y ${optional_missing[*]} (the JSON Schema test is skipped without them)" >&2
+    fi
+fi
+# Optional: chromium, the browser the HTML-report tests render in (headless), and graphviz, whose
+# 'dot' draws the topology in the HTML reports. Tests that need them skip with a message when they
+# are missing; installed here when we are root.
+report_missing=()
+for p in chromium graphviz; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || report_missing+=("$p")
+done
+if [ ${#report_missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing ${report_missing[*]} (optional: HTML report tests and diagrams)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq "${report_missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${report_missing[@]}" >/dev/null; }; } \
+            || echo "install-deps: could not install ${report_missing[*]}; the HTML report tests will be skipped" >&2
+    else
+        echo "install-deps: optional: sudo apt-get install -y ${report_missing[*]} (the HTML report tests are skipped without them)" >&2
+    fi
 fi
 # Optional: redis-server, for the real-Redis check of the Redis cache policies (tools/validate/redis;
 # its test is skipped without it). Installed when we are root; never started as a service here.

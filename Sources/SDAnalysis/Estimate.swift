@@ -328,7 +328,7 @@ public struct Estimate: Sendable, Equatable {
             let busy = flows.reduce(0) { $0 + $1.rate * $1.s }
             let es = busy / rate
             let needed = busy / target
-            let machines = max(1, Int((needed / Double(max(perReplica, 1)) - 1e-9).rounded(.up)))
+            let machines = max(1, Int(saturating: (needed / Double(max(perReplica, 1)) - 1e-9).rounded(.up)))
             let text = "\(sig(rate))/s × \(serviceText.isEmpty ? time(es) : serviceText) ÷ \(sig(target)) = \(sig(needed)) workers; "
                 + "÷ \(perReplica) per replica → \(machines) (declared \(declared))"
             out.append(Tier(name: name, kind: kind, peakRate: rate, serviceMean: es, workersNeeded: needed,

@@ -39,7 +39,7 @@ public enum StabilityCheck {
             // window, and ends with more than 1% of them still in flight, is not in equilibrium.
             let grown = growth * window
             if grown >= max(10, inFlightNote * Double(arrived)) && v.inFlightFraction > inFlightNote {
-                v.reasons.append("the backlog grew by \(Int(grown.rounded())) requests over the measured window "
+                v.reasons.append("the backlog grew by \(Int(saturating: grown.rounded())) requests over the measured window "
                                  + "(\(String(format: "%.3g", growth)) per second) and \(percent(v.inFlightFraction)) of the "
                                  + "requests were still in flight at the end")
             }
@@ -171,7 +171,9 @@ public enum BottleneckAnalysis {
             + "over \(b.servers) server\(b.servers == 1 ? "" : "s"), so the system tops out at \(f(ceiling)) requests/s "
             + "(\(f(x0)) now). "
         // How many servers bring it to the target utilization.
-        let need = Int((load * Double(b.servers) / BottleneckReport.target).rounded(.up))
+        // Saturated, so that an absurd load (a machine of speed 1e-300) is a large number, never a trap.
+        let wanted = (load * Double(b.servers) / BottleneckReport.target).rounded(.up)
+        let need = Int(saturating: wanted)
         switch b.kind {
         case "machine":
             return head + "Give \(b.name) \(need) cores instead of \(b.servers), or move a component off it.\(next)"
@@ -180,7 +182,7 @@ public enum BottleneckAnalysis {
             let shards = config.components.first { $0.name == db }.flatMap { c -> Int? in
                 if case .database(let d) = c.kind { return d.shards } else { return nil } } ?? 1
             let factor = Double(need) / Double(max(b.servers, 1))
-            return head + "Shard \(db) (\(shards) → \(Int((Double(shards) * factor).rounded(.up))) shards) or add read replicas "
+            return head + "Shard \(db) (\(shards) → \(Int(saturating: (Double(shards) * factor).rounded(.up))) shards) or add read replicas "
                 + "if reads reach the primary, or put a cache in front of it.\(next)"
         case "replica":
             let db = String(b.name.dropLast(".replica".count))
@@ -188,7 +190,7 @@ public enum BottleneckAnalysis {
         default:
             guard let c = config.components.first(where: { $0.name == b.name }) else { return head + next }
             let perReplica = max(b.servers / max(c.replicas, 1), 1)
-            let replicas = Int((Double(need) / Double(perReplica)).rounded(.up))
+            let replicas = Int(saturating: (Double(need) / Double(perReplica)).rounded(.up))
             if case .database = c.kind { return head + "Shard \(c.name) or put a cache in front of it.\(next)" }
             return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(perReplica) workers each) "
                 + "to bring it to \(pct(BottleneckReport.target)), or make its service faster.\(next)"

@@ -26,9 +26,11 @@ public enum Runner {
 
     /// Runs `config` once with `seed` (default: the configuration's).
     /// `progress` receives the fraction of simulated time done, from the running thread.
-    public static func runOnce(_ config: ModelConfig, seed: UInt64? = nil,
+    public static func runOnce(_ config: ModelConfig, seed: UInt64? = nil, budget: ResourceBudget = .unlimited,
                                progress: ((Double) -> Void)? = nil) -> Outcome {
         let model = Model(config: config, seed: seed)
+        let most = budget.maxInFlight(for: ResourceEstimate.of(config))
+        if most < .max { model.limitRequestsInFlight(to: most, budget: ResourceEstimate.bytes(budget.maxMemory)) }
         let total = Double(max(config.duration.ns, 1))
         model.run(progress: progress.map { report in { t in report(Double(t.ns) / total) } })
         return collect(model)
@@ -36,25 +38,31 @@ public enum Runner {
 
     /// Runs `replications` independent replications on up to `jobs` threads and combines them.
     /// With one replication this is ``runOnce(_:seed:progress:)``.
+    /// `budget` bounds the requests in flight of each replication (see ``Model/limitRequestsInFlight(to:budget:)``);
+    /// a run that passes it stops early and its result says so in ``RunResult/stoppedEarly``.
     public static func run(_ config: ModelConfig, seed: UInt64? = nil, replications: Int = 1, jobs: Int = 1,
-                           progress: (@Sendable (Double) -> Void)? = nil) -> RunResult {
+                           budget: ResourceBudget = .unlimited, progress: (@Sendable (Double) -> Void)? = nil) -> RunResult {
         precondition(replications >= 1 && jobs >= 1)
         let base = seed ?? config.seed
-        if replications == 1 { return RunAnalysis.annotate(config, runOnce(config, seed: base, progress: progress).result) }
+        if replications == 1 { return RunAnalysis.annotate(config, runOnce(config, seed: base, budget: budget, progress: progress).result) }
+        // Replications in parallel share the budget.
+        var shared = budget
+        shared.maxMemory /= Double(max(1, min(jobs, replications)))
         return RunAnalysis.annotate(config, combine(replicate(config, seed: base, replications: replications, jobs: jobs,
-                                                             progress: progress), seed: base))
+                                                             budget: shared, progress: progress), seed: base))
     }
 
     /// Runs independent replications (seeds from ``replicationSeed(_:index:)``) on up to `jobs`
     /// threads and returns them in replication order.
     public static func replicate(_ config: ModelConfig, seed: UInt64? = nil, replications: Int, jobs: Int = 1,
+                                 budget: ResourceBudget = .unlimited,
                                  progress: (@Sendable (Double) -> Void)? = nil) -> [Outcome] {
         let base = seed ?? config.seed
         let slots = Slots<Outcome>(count: replications)
         let workers = max(1, min(jobs, replications))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for r in stride(from: worker, to: replications, by: workers) {
-                let outcome = runOnce(config, seed: replicationSeed(base, index: r))
+                let outcome = runOnce(config, seed: replicationSeed(base, index: r), budget: budget)
                 let done = slots.store(outcome, at: r)
                 progress?(Double(done) / Double(replications))
             }
@@ -66,8 +74,9 @@ public enum Runner {
 
     public static func collect(_ model: Model) -> Outcome {
         let config = model.config
-        let end = SimTime(ns: config.duration.ns)
-        let window = config.duration - config.warmup
+        // A run stopped early is measured up to where it stopped.
+        let end = model.stoppedEarly == nil ? SimTime(ns: config.duration.ns) : max(model.sim.now, SimTime(ns: config.warmup.ns + 1))
+        let window = SimDuration(ns: end.ns) - config.warmup
         let types = config.requestTypes
         let theory = AvailabilityModel.predicted(config)
         let workloads = model.clients.map { client in
@@ -107,11 +116,12 @@ public enum Runner {
             components += perInstance.flatMap { $0 }
             if group.replicas > 1 { components.append(groupRow(group, perInstance.compactMap(\.first))) }
         }
-        var result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: config.duration.seconds,
+        var result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: end.seconds,
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,
                                workloads: workloads, components: components)
         result.machines = model.machines.map { $0.machineResult(end: end) }
         result.population = PopulationSummary.make(config, workloads: workloads)
+        result.stoppedEarly = model.stoppedEarly
         result.storage = StorageGrowth.rows(model)
         if let links = model.links {
             result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
@@ -231,6 +241,7 @@ public enum Runner {
             row.utilization = outcomes.reduce(0) { $0 + $1.result.machines[m].utilization } / Double(outcomes.count)
             return row
         }
+        combined.stoppedEarly = outcomes.lazy.compactMap(\.result.stoppedEarly).first
         combined.population = first.population.map { p in
             var p = p
             p.reads = outcomes.reduce(0) { $0 + ($1.result.population?.reads ?? 0) }

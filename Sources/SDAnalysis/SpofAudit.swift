@@ -171,12 +171,17 @@ public enum SpofAudit {
     }
 
     /// Runs the baseline, then (if it meets the SLO) every experiment on up to `jobs` threads.
-    public static func run(_ base: ModelConfig, seed: UInt64? = nil, jobs: Int = 1,
+    /// How many runs ``run(_:seed:jobs:budget:progress:)`` makes at most: the baseline and one per experiment.
+    public static func runCount(_ base: ModelConfig) -> Int { 1 + experiments(prepared(base)).count }
+
+    /// Runs the baseline, then (if it meets the SLO) every experiment on up to `jobs` threads. The
+    /// experiments running at once share `budget` (see ``Runner/run(_:seed:replications:jobs:budget:progress:)``).
+    public static func run(_ base: ModelConfig, seed: UInt64? = nil, jobs: Int = 1, budget: ResourceBudget = .unlimited,
                            progress: (@Sendable (Double) -> Void)? = nil) -> SpofAuditResult {
         let config = prepared(base)
         let slo = base.slo ?? defaultSLO
         let third = SimDuration(ns: config.duration.ns / 3)
-        let baseRun = RunAnalysis.annotate(config, Runner.runOnce(config, seed: seed).result)
+        let baseRun = RunAnalysis.annotate(config, Runner.runOnce(config, seed: seed, budget: budget).result)
         let baseline = SpofBaseline(
             workloads: outcomes(baseRun, slo), steady: baseRun.intervalsReliable,
             unsteadyReasons: baseRun.stability?.reasons ?? [], bottleneckAdvice: baseRun.bottleneck?.advice,
@@ -188,9 +193,11 @@ public enum SpofAudit {
         let list = experiments(config)
         let slots = Slots<SpofRow>(count: list.count)
         let workers = max(1, min(jobs, list.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var shared = budget
+        shared.maxMemory /= Double(workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { [shared] worker in
             for e in stride(from: worker, to: list.count, by: workers) {
-                let done = slots.store(experiment(config, list[e], slo: slo, baseline: baseline, seed: seed), at: e)
+                let done = slots.store(experiment(config, list[e], slo: slo, baseline: baseline, seed: seed, budget: shared), at: e)
                 progress?(Double(done) / Double(list.count))
             }
         }
@@ -210,15 +217,17 @@ public enum SpofAudit {
     }
 
     static func experiment(_ config: ModelConfig, _ e: Experiment, slo: ServiceLevelObjective, baseline: SpofBaseline,
-                           seed: UInt64?) -> SpofRow {
+                           seed: UInt64?, budget: ResourceBudget = .unlimited) -> SpofRow {
         var c = config
         let third = SimDuration(ns: config.duration.ns / 3)
         c.failures = e.actions.map { FailureEvent(at: third, action: $0, duration: third) }
-        let r = Runner.runOnce(c, seed: seed).result
+        let r = Runner.runOnce(c, seed: seed, budget: budget).result
         let workloads = outcomes(r, slo)
         let meets = workloads.allSatisfy(\.meetsSLO)
-        let (reason, fix) = SpofAdvice.explain(e, config, workloads: workloads, meets: meets, slo: slo, baseline: baseline,
+        let (advice, fix) = SpofAdvice.explain(e, config, workloads: workloads, meets: meets, slo: slo, baseline: baseline,
                                                outage: third.seconds)
+        let reason = r.stoppedEarly == nil ? advice
+            : "PARTIAL: the run stopped early, past the memory budget (raise it with --max-memory); " + advice
         return SpofRow(target: e.target, targetKind: e.kind, crashed: e.crashed, workloads: workloads, meetsSLO: meets,
                        reason: reason, fix: meets ? nil : fix)
     }
@@ -301,7 +310,7 @@ enum SpofAdvice {
         let n = group.replicas
         let remaining = u * Double(n) / Double(n - 1)
         if remaining >= 0.85 || !availabilityOK && remaining >= 0.7 {
-            let need = Int((u * Double(n) / BottleneckReport.target).rounded(.up)) + 1
+            let need = Int(saturating: (u * Double(n) / BottleneckReport.target).rounded(.up)) + 1
             return ("the \(n - 1) remaining replicas run at \(pct(remaining)) (\(pct(u)) before)\(who)",
                     "run \(max(need, n + 1)) replicas of \(group.name) so that \(max(need, n + 1) - 1) carry the load at \(pct(u * Double(n) / Double(max(need, n + 1) - 1)))")
         }
@@ -342,5 +351,5 @@ enum SpofAdvice {
     }
 
     static func pct(_ x: Double) -> String { BottleneckAnalysis.pct(x) }
-    static func fmt(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : BottleneckAnalysis.fmt(x) }
+    static func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : BottleneckAnalysis.fmt(x) }
 }

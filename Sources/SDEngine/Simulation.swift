@@ -71,7 +71,7 @@ public final class Simulation {
     @inlinable
     public func schedule(after delay: SimDuration, to handler: Int32, kind: Int32, arg: Int64 = 0) {
         precondition(delay.ns >= 0, "events cannot be scheduled in the past")
-        schedule(at: SimTime(ns: now.ns &+ delay.ns), to: handler, kind: kind, arg: arg)
+        schedule(at: now + delay, to: handler, kind: kind, arg: arg)   // saturating: never wraps into the past
     }
 
     /// Schedules `(kind, arg)` for `handler` at the absolute time `time`, which must not be in the past.
@@ -88,7 +88,7 @@ public final class Simulation {
     ///   must not touch the simulation. The engine itself does no I/O.
     public func run(until end: SimTime, progressEvery: Int = 1 << 20, progress: ((SimTime) -> Void)? = nil) {
         var untilReport = progressEvery
-        while let top = heap.min, top.time <= end.ns {
+        while !stopped, let top = heap.min, top.time <= end.ns {
             let event = heap.removeMin()
             now = SimTime(ns: event.time)
             eventCount &+= 1
@@ -98,8 +98,15 @@ public final class Simulation {
                 if untilReport == 0 { untilReport = progressEvery; progress?(now) }
             }
         }
-        if end > now { now = end }
+        if end > now && !stopped { now = end }
     }
+
+    /// Whether ``stop()`` was called: the run ended early, at ``now``.
+    public private(set) var stopped = false
+
+    /// Ends ``run(until:progressEvery:progress:)`` after the event being handled; the clock stays
+    /// where it is. For a model that must give up (a memory budget exceeded), never for results.
+    public func stop() { stopped = true }
 
     /// Handles exactly one pending event, if any; returns whether one ran. For tests that step the clock.
     @discardableResult

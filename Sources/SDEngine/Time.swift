@@ -18,7 +18,8 @@ public struct SimTime: Comparable, Hashable, Sendable, CustomStringConvertible {
     @inlinable public var seconds: Double { Double(ns) / 1e9 }
 
     @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.ns < b.ns }
-    @inlinable public static func + (a: SimTime, d: SimDuration) -> SimTime { SimTime(ns: a.ns &+ d.ns) }
+    /// Saturates at ``never`` (and at the earliest representable point), so a huge span never wraps into the past.
+    @inlinable public static func + (a: SimTime, d: SimDuration) -> SimTime { SimTime(ns: saturatingSum(a.ns, d.ns)) }
     @inlinable public static func - (a: SimTime, b: SimTime) -> SimDuration { SimDuration(ns: a.ns - b.ns) }
 
     public var description: String { SimDuration(ns: ns).description }
@@ -35,19 +36,30 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
     /// A span of `ns` nanoseconds.
     @inlinable public init(ns: Int64) { self.ns = ns }
 
+    /// The longest span a conversion from floating point gives (about 146 years, beyond the longest
+    /// scenario duration of 36500d): two of them still add up without overflow.
+    public static let longest = SimDuration(ns: Int64.max / 2)
+
     /// Converts seconds to a span, rounding to the nearest nanosecond.
-    /// This is the one place where floating-point samples become simulated time;
-    /// negative and non-finite inputs become zero, and huge ones saturate.
-    @inlinable public init(seconds: Double) {
-        let x = seconds * 1e9
-        if !(x > 0) { self.ns = 0 } else if x >= 9.2e18 { self.ns = Int64.max / 4 } else { self.ns = Int64(x.rounded()) }
+    /// Every floating-point value that becomes simulated time goes through here or through
+    /// ``init(nanoseconds:)``; negative and non-finite inputs become zero, and huge ones saturate at
+    /// ``longest``, so no factor, speed or rate can trap the conversion.
+    @inlinable public init(seconds: Double) { self.init(nanoseconds: seconds * 1e9) }
+
+    /// Converts a floating-point number of nanoseconds to a span (see ``init(seconds:)``).
+    @inlinable public init(nanoseconds x: Double) {
+        if !(x > 0) { self.ns = 0 } else if x >= 4.6e18 { self.ns = SimDuration.longest.ns } else { self.ns = Int64(x.rounded()) }
     }
+
+    /// The span times `factor` (a slow-down, a machine's speed), rounded and saturating like ``init(seconds:)``.
+    @inlinable public func scaled(by factor: Double) -> SimDuration { SimDuration(nanoseconds: Double(ns) * factor) }
 
     /// The span in seconds, for reports.
     @inlinable public var seconds: Double { Double(ns) / 1e9 }
 
     @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.ns < b.ns }
-    @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration { SimDuration(ns: a.ns + b.ns) }
+    /// Saturates instead of trapping, like ``SimTime/+(_:_:)``.
+    @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration { SimDuration(ns: saturatingSum(a.ns, b.ns)) }
     @inlinable public static func - (a: SimDuration, b: SimDuration) -> SimDuration { SimDuration(ns: a.ns - b.ns) }
 
     /// A compact human form such as `250us`, `1.5s` or `2h`.
@@ -62,6 +74,20 @@ public struct SimDuration: Comparable, Hashable, Sendable, CustomStringConvertib
         }
         return "\(ns)ns"
     }
+}
+
+extension Int {
+    /// `x` rounded toward zero and clamped to ±10^15 (NaN gives 0): a count computed in floating
+    /// point (servers needed, a backlog) that an absurd input cannot turn into a trap.
+    public init(saturating x: Double) {
+        self = x.isNaN ? 0 : Int(Swift.min(Swift.max(x, -1e15), 1e15))
+    }
+}
+
+/// `a + b`, clamped to the range of `Int64` instead of trapping or wrapping.
+@inlinable func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : sum
 }
 
 /// Formats with at most 6 significant decimals and no trailing zeros.

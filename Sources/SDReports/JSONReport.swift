@@ -7,7 +7,7 @@ import SDAnalysis
 ///
 /// Shape (keys in this order; times in seconds as floating-point numbers):
 /// ```
-/// { "scenario", "lesson" (when the scenario has one), "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
+/// { "scenario", "partial" and "stopped_early" (only for a run stopped before its end), "lesson" (when the scenario has one), "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
 ///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
 ///       "failed_by": { "<reason>": n }, "retries", "late_replies", "arrived_by_type": { "<type>": n }, "bytes",
 ///       "availability", "availability_series": [a, …] (per slice; null where nothing finished),
@@ -43,6 +43,7 @@ public enum JSONReport {
     /// The report of `r` as a JSON value, for callers that embed it in a larger document.
     public static func value(_ r: RunResult) -> JSONValue {
         .object([("scenario", .string(r.scenario))]
+            + (r.stoppedEarly.map { [("partial", JSONValue.bool(true)), ("stopped_early", JSONValue.string($0))] } ?? [])
             + (r.lesson.map { [("lesson", JSONValue.string($0))] } ?? []) + [
             ("seed", .uint(r.seed)),
             ("simulated_seconds", .double(r.simulatedSeconds)),

@@ -1,3 +1,4 @@
+import SDEngine
 /// A JSON value with ordered objects, written by a small deterministic writer.
 ///
 /// Objects are arrays of `(key, value)` pairs, so keys come out in the order they were put in;
@@ -118,7 +119,8 @@ public enum JSONValue: Sendable, Equatable {
         return d.description
     }
 
-    /// Writes `s` as a JSON string: quotes, backslash and control characters escaped (RFC 8259 §7);
+    /// Writes `s` as a JSON string: quotes, backslash and control characters escaped (RFC 8259 §7,
+    /// and also DEL, C1 and bidirectional overrides, so the document is safe on a terminal);
     /// everything else, including non-ASCII text, is written as UTF-8.
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
@@ -132,7 +134,7 @@ public enum JSONValue: Sendable, Equatable {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if scalar.value < 0x20 {
+                if scalar.isTerminalControl {   // also DEL, C1 and bidirectional overrides, which terminals obey
                     let hex = String(scalar.value, radix: 16, uppercase: false)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

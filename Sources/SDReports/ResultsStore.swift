@@ -203,6 +203,9 @@ public final class ResultsStore {
             throw ReportError("results database '\(path)': \(message)")
         }
         do {
+            if sqlite3_db_readonly(handle, "main") == 1 {
+                throw ReportError("results database '\(path)': the file cannot be written (read-only)")
+            }
             sqlite3_extended_result_codes(handle, 1)
             sqlite3_busy_timeout(handle, 60_000)
             try ResultsStore.exec(handle, path, "PRAGMA foreign_keys = ON")
@@ -471,10 +474,12 @@ public final class ResultsStore {
     }
 
     /// Every figure of a run beyond the fixed columns, as (subject kind, subject, name, value) rows
-    /// in report order: workload outcomes and availability, per-kind component figures and shares,
+    /// in report order: `partial` (1, only for a run stopped early), workload outcomes and availability, per-kind component figures and shares,
     /// machines and their cost.
     static func figures(of r: RunResult) -> [(String, String, String, Double?)] {
         var rows: [(String, String, String, Double?)] = []
+        // A run stopped early at its memory budget: its figures cover only `simulated_seconds`.
+        if r.stoppedEarly != nil { rows.append(("run", r.scenario, "partial", 1)) }
         for w in r.workloads {
             rows.append(("workload", w.name, "availability", w.availability))
             rows.append(("workload", w.name, "retries", Double(w.retries)))

@@ -9,6 +9,7 @@ public enum TextReport {
     /// The report of `r`, ending with a newline.
     public static func render(_ r: RunResult) -> String {
         var out = header(r) + "\n"
+        if let stopped = r.stoppedEarly { out += "\n" + wrap("PARTIAL REPORT: the run \(stopped).", width: 100) }
         if let v = r.stability, !v.steady {
             out += "\n" + wrap("Warning: no steady state. " + v.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }
                 .joined(separator: " ") + " Means and percentiles depend on the run's length, and the 95% intervals "

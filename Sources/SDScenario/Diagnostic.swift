@@ -1,3 +1,4 @@
+import SDEngine
 /// One problem found in a scenario file, positioned like a compiler error.
 ///
 /// Lines and columns count from 1; columns count Unicode scalars, as libyaml does.
@@ -21,16 +22,19 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
     /// The compiler-style text: `FILE:LINE:COL: error: MESSAGE`, then the source line and a
     /// caret under the column (both left out when the line is unknown). Ends with a newline.
+    /// Control characters in the file name, the message (which quotes the file) and the source
+    /// line are escaped, so the text is shown on a terminal and never obeyed.
     public func rendered() -> String {
-        var out = "\(file):\(line):\(column): error: \(message)\n"
+        var out = "\(file):\(line):\(column): error: \(message)\n".escapingControlCharacters(keepingNewlines: true)
         guard let sourceLine else { return out }
-        out += sourceLine + "\n"
-        // Keep tabs so the caret lines up with the text above it in a terminal.
+        out += sourceLine.escapingControlCharacters() + "\n"
+        // Keep tabs so the caret lines up with the text above it in a terminal; an escaped
+        // character is as wide as its escape.
         var pad = ""
         var scalars = sourceLine.unicodeScalars.makeIterator()
         for _ in 0..<max(0, column - 1) {
-            let s = scalars.next()
-            pad.append(s == "\t" ? "\t" : " ")
+            guard let s = scalars.next() else { pad.append(" "); continue }
+            if s == "\t" { pad.append("\t") } else { pad += String(repeating: " ", count: String(s).escapingControlCharacters().count) }
         }
         out += pad + "^\n"
         return out

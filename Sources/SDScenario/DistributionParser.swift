@@ -21,33 +21,44 @@ public enum DistributionParser {
     struct Family: Sendable {
         let name: String
         let parameters: [(label: String, kind: ParameterKind)]
+        /// What the distribution is, for the generated reference (Markdown).
+        let help: String
         /// Builds the distribution from parameters in base units (integers passed as whole Doubles).
         let make: @Sendable ([Double]) -> Distribution
     }
 
     /// The families, in the order they are listed in messages.
     static let families: [Family] = [
-        Family(name: "constant", parameters: [("X", .quantity(positive: false))]) { .constant($0[0]) },
-        Family(name: "exponential", parameters: [("MEAN", .quantity(positive: true))]) { .exponential(mean: $0[0]) },
-        Family(name: "uniform", parameters: [("LOW", .quantity(positive: false)), ("HIGH", .quantity(positive: false))]) {
+        Family(name: "constant", parameters: [("X", .quantity(positive: false))],
+               help: "Always X.") { .constant($0[0]) },
+        Family(name: "exponential", parameters: [("MEAN", .quantity(positive: true))],
+               help: "Exponential with mean MEAN (memoryless; the \"M\" in M/M/1). CV = 1.") { .exponential(mean: $0[0]) },
+        Family(name: "uniform", parameters: [("LOW", .quantity(positive: false)), ("HIGH", .quantity(positive: false))],
+               help: "Uniform between LOW and HIGH (0 ≤ LOW ≤ HIGH).") {
             .uniform(low: $0[0], high: $0[1])
         },
-        Family(name: "normal", parameters: [("MEAN", .quantity(positive: false)), ("SD", .quantity(positive: false))]) {
+        Family(name: "normal", parameters: [("MEAN", .quantity(positive: false)), ("SD", .quantity(positive: false))],
+               help: "Normal with mean MEAN and standard deviation SD. Negative draws are clamped to 0, so when SD is large compared with MEAN the actual mean is above MEAN.") {
             .normal(mean: $0[0], sd: $0[1])
         },
-        Family(name: "lognormal", parameters: [("MEAN", .quantity(positive: true)), ("CV", .positiveNumber)]) {
+        Family(name: "lognormal", parameters: [("MEAN", .quantity(positive: true)), ("CV", .positiveNumber)],
+               help: "Lognormal with mean MEAN and coefficient of variation CV (standard deviation / mean).") {
             .lognormal(mean: $0[0], cv: $0[1])
         },
-        Family(name: "erlang", parameters: [("K", .positiveInteger), ("MEAN", .quantity(positive: true))]) {
+        Family(name: "erlang", parameters: [("K", .positiveInteger), ("MEAN", .quantity(positive: true))],
+               help: "Sum of K exponential phases (K a whole number from 1 to 1,000,000) with total mean MEAN. CV = 1/√K; K = 1 is exponential.") {
             .erlang(k: Int($0[0]), mean: $0[1])
         },
-        Family(name: "gamma", parameters: [("SHAPE", .positiveNumber), ("MEAN", .quantity(positive: true))]) {
+        Family(name: "gamma", parameters: [("SHAPE", .positiveNumber), ("MEAN", .quantity(positive: true))],
+               help: "Gamma with shape SHAPE and mean MEAN (scale = MEAN/SHAPE). CV = 1/√SHAPE.") {
             .gamma(shape: $0[0], mean: $0[1])
         },
-        Family(name: "pareto", parameters: [("SHAPE", .positiveNumber), ("SCALE", .quantity(positive: true))]) {
+        Family(name: "pareto", parameters: [("SHAPE", .positiveNumber), ("SCALE", .quantity(positive: true))],
+               help: "Classical Pareto: minimum SCALE, tail exponent SHAPE. Mean SHAPE·SCALE/(SHAPE − 1) for SHAPE > 1, infinite otherwise; variance finite only for SHAPE > 2.") {
             .pareto(shape: $0[0], scale: $0[1])
         },
-        Family(name: "weibull", parameters: [("SHAPE", .positiveNumber), ("SCALE", .quantity(positive: true))]) {
+        Family(name: "weibull", parameters: [("SHAPE", .positiveNumber), ("SCALE", .quantity(positive: true))],
+               help: "Weibull with shape SHAPE and scale SCALE. Mean SCALE·Γ(1 + 1/SHAPE).") {
             .weibull(shape: $0[0], scale: $0[1])
         },
     ]

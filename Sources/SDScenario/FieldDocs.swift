@@ -51,6 +51,8 @@ indirect enum ValueShape: Sendable {
     case byType(ValueShape)
     /// A component: `kind` chooses its keys (``Schema/kinds``).
     case component
+    /// A mapping of overrides `PATH: VALUE` (paths as for `--set`), possibly empty.
+    case overrides
     /// Any of these shapes.
     case anyOf([ValueShape])
 }

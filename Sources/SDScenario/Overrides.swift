@@ -373,7 +373,13 @@ extension Validator {
 extension ScenarioLoader {
     /// The names of the file's `variants:`, in file order (empty when it has none or cannot be read).
     public static func variantNames(path: String) throws -> [String] {
-        guard case .success(let text) = readFile(path), let root = try Yams.compose(yaml: text),
+        guard case .success(let text) = readFile(path) else { return [] }
+        return try variantNames(text: text)
+    }
+
+    /// The names under `variants:` in scenario `text` (empty when it has none or does not parse).
+    public static func variantNames(text: String) throws -> [String] {
+        guard let root = try Yams.compose(yaml: text),
               case .mapping(let m) = root,
               case .mapping(let list)? = m.first(where: { $0.key.scalar?.string == "variants" })?.value else { return [] }
         return list.compactMap { $0.key.scalar?.string }

@@ -15,8 +15,15 @@ public enum ScenarioLoader {
     /// - Throws: ``ScenarioErrors`` with every problem found, sorted by position; a file that
     ///   cannot be read gives one diagnostic at 1:1.
     public static func load(path: String) throws(ScenarioErrors) -> ModelConfig {
+        try load(text: readText(path: path), file: path)
+    }
+
+    /// The whole text of the scenario file at `path` (read once: a pipe such as /dev/stdin works).
+    ///
+    /// - Throws: ``ScenarioErrors`` with one diagnostic at 1:1 when the file cannot be read.
+    public static func readText(path: String) throws(ScenarioErrors) -> String {
         switch readFile(path) {
-        case .success(let text): return try load(text: text, file: path)
+        case .success(let text): return text
         case .failure(let failure):
             throw ScenarioErrors([Diagnostic(file: path, line: 1, column: 1, message: "cannot read file: \(failure.message)")])
         }

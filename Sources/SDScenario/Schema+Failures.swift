@@ -14,6 +14,8 @@ struct FailureDraft {
     var sides: [[Reference]] = []
     var zone: Reference?
     var factor: Double?
+    /// Whether `factor` is written, valid or not (an invalid one is reported once, not also as missing).
+    var factorGiven = false
     var extra: Distribution?
     var mttf: Distribution?
     var mttr: Distribution?
@@ -22,12 +24,20 @@ struct FailureDraft {
 /// `failures:`, `slo:`, and the `zone:` and `health-check:` keys of components.
 extension Schema {
     static let zoneField = FieldSpec<ComponentDraft>(
-        "zone", help: "The failure zone it is in; a `zone-outage` crashes every component in the zone.", shape: .text) { d, n, v in d.zone = v.string(n, key: "zone") }
+        "zone", help: "The failure zone it is in; a `zone-outage` crashes every component in the zone.", shape: .text) { d, n, v in d.zone = v.name(n, key: "zone") }
     static let healthCheckField = FieldSpec<ComponentDraft>(
         "health-check",
         help: "Probes each replica every `interval`; a probe of a dead replica fails after `timeout`, and only then does the balancer "
             + "stop sending to it. Without one the balancer keeps sending to dead replicas.",
         shape: .mapping(healthCheckFields.docs())) { d, n, v in d.healthCheck = v.readHealthCheck(n) }
+
+    /// What the action of a failure may name (checked by ``Validator/checkFailures``), for the reference.
+    static let failureTargetForms: [(form: String, meaning: String)] = [
+        ("NAME", "a component group: every replica of it"),
+        ("NAME-i", "one instance of a replicated group, such as `app-2`"),
+        ("DB.primary", "the primary of every shard of an unreplicated database `DB` (its read replicas stay up)"),
+        ("DB.shard-N.primary", "the primary of shard N of a sharded database (N from 1 to the shards, plus one with `split-hot`)"),
+    ]
 
     /// The keys that say what fails; an entry has exactly one.
     static let failureActions = ["crash", "restart", "slow", "partition", "latency-spike", "flush", "zone-outage", "random"]
@@ -48,7 +58,7 @@ extension Schema {
                   shape: .name) { d, n, v in d.action("random", n, v) },
         FieldSpec("zone-outage", help: "Every component in the zone crashes.", shape: .text) { d, n, v in
             d.actions.append(("zone-outage", n))
-            if let z = v.string(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
+            if let z = v.name(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
         },
         FieldSpec("partition",
                   help: "At least two sides, each a list of components; components on different sides cannot reach each other (reason `partitioned`).",
@@ -60,7 +70,11 @@ extension Schema {
             }
             d.sides = sides.compactMap { v.references($0, key: "partition") }
         },
-        FieldSpec("factor", help: "`slow` only (required): the factor service times are multiplied by.", shape: .number(above: 0)) { d, n, v in d.factor = v.positiveNumber(n, key: "factor") },
+        FieldSpec("factor", help: "`slow` only (required): the factor service times are multiplied by, from 0.000001 to 1000000.",
+                  shape: .number(above: 0, atMost: Validator.factorBounds.upperBound)) { d, n, v in
+            d.factorGiven = true
+            d.factor = v.positiveNumber(n, key: "factor", bounds: Validator.factorBounds)
+        },
         FieldSpec("extra", help: "`latency-spike` only (required): the extra time per hop, a duration or a duration distribution drawn per hop.",
                   shape: .durationOrDistribution) { d, n, v in d.extra = v.durationOrDistribution(n, key: "extra") },
         FieldSpec("mttf", help: "`random` only (required): time up, a duration or a duration distribution.", shape: .durationOrDistribution) { d, n, v in d.mttf = v.durationOrDistribution(n, key: "mttf") },
@@ -193,7 +207,7 @@ extension Validator {
             need(d.atNode != nil, "at", "at: 60s")
             forbid(d.mttf != nil || d.mttr != nil, "mttf/mttr")
         }
-        if first.key == "slow" { need(d.factor != nil, "factor", "factor: 10") } else { forbid(d.factor != nil, "factor") }
+        if first.key == "slow" { need(d.factorGiven, "factor", "factor: 10") } else { forbid(d.factorGiven, "factor") }
         if first.key == "latency-spike" { need(d.extra != nil, "extra", "extra: 50ms") } else { forbid(d.extra != nil, "extra") }
         if ["restart", "flush", "random"].contains(first.key) { forbid(d.duration != nil, "for") }
     }

@@ -16,7 +16,7 @@ struct MachineDraft {
 extension Schema {
     static let machineField = FieldSpec<ComponentDraft>(
         "machine", help: "The machine type it runs on: the CPU part of each service queues for one of the machine's cores.",
-        shape: .name, default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
+        shape: .form("a machine name", example: "web", pattern: SchemaPatterns.name), default: "none (its workers are its own CPUs)") { d, n, v in d.machine = v.reference(n, key: "machine") }
 
     static let machineFields: [FieldSpec<MachineDraft>] = [
         FieldSpec("cores", required: true, example: "cores: 8",
@@ -25,8 +25,10 @@ extension Schema {
             d.cores = v.count(n, key: "cores", range: 1...MachineConfig.coreCeiling,
                               tooLarge: "vertical scaling stops there; add replicas on more machines instead")
         },
-        FieldSpec("speed", help: "Relative core speed; the CPU part of a service takes service time ÷ speed.", shape: .number(above: 0),
-                  default: "1") { d, n, v in if let x = v.positiveNumber(n, key: "speed") { d.speed = x } },
+        FieldSpec("speed", help: "Relative core speed, from 0.000001 to 1000000; the CPU part of a service takes service time ÷ speed.",
+                  shape: .number(above: 0, atMost: Validator.factorBounds.upperBound), default: "1") { d, n, v in
+            if let x = v.positiveNumber(n, key: "speed", bounds: Validator.factorBounds) { d.speed = x }
+        },
         FieldSpec("memory", help: "Memory, reported in JSON (`memory_bytes`); at most 24TiB.", shape: .size, default: "0B") { d, n, v in
             guard let text = v.scalarText(n, key: "memory", expected: "a size such as '32GB'") else { return }
             switch Units.parseSize(text) {

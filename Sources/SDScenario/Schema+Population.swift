@@ -68,7 +68,7 @@ extension Schema {
 
     static let activityFields: [FieldSpec<ActivityDraft>] = [
         FieldSpec("type", required: true, example: "type: upload",
-                  help: "The activity's request type, unique; also the name of its workload.", shape: .text) { d, n, v in d.type = v.string(n, key: "type"); d.typeNode = n },
+                  help: "The activity's request type, unique; also the name of its workload.", shape: .text) { d, n, v in d.type = v.name(n, key: "type"); d.typeNode = n },
         FieldSpec("per-user", required: true, example: "per-user: 2/month",
                   help: "How often a daily-active user does it: `N/hour`, `/day`, `/week`, `/month` (30 days) or `/year` (365 days).",
                   shape: .form("a rate per user", example: "20/day", pattern: SchemaPatterns.perUser)) { d, n, v in d.perUser = v.perUserRate(n, key: "per-user") },
@@ -102,13 +102,13 @@ extension Schema {
         if let x = v.count(n, key: "celebrity-threshold", range: 1...10_000_000_000) { d.feed.celebrityThreshold = Double(x) }
     }
     static let perFollower = FieldSpec<ComponentDraft>(
-        "per-follower", help: "Work per follower's feed written (batched writes amortised).", shape: .duration(positive: false),
+        "per-follower", help: "Work per follower's feed written (batched writes amortised); at most 1s.", shape: .duration(positive: false),
         default: "50us") { d, n, v in
-        if let t = v.duration(n, key: "per-follower", positive: false) { d.feed.perFollower = t.seconds }
+        if let t = v.duration(n, key: "per-follower", positive: false, atMost: "1s") { d.feed.perFollower = t.seconds }
     }
     static let perFollowee = FieldSpec<ComponentDraft>(
-        "per-followee", help: "Work per followed account read at read time.", shape: .duration(positive: false), default: "200us") { d, n, v in
-        if let t = v.duration(n, key: "per-followee", positive: false) { d.feed.perFollowee = t.seconds }
+        "per-followee", help: "Work per followed account read at read time; at most 1s.", shape: .duration(positive: false), default: "200us") { d, n, v in
+        if let t = v.duration(n, key: "per-followee", positive: false, atMost: "1s") { d.feed.perFollowee = t.seconds }
     }
     static let following = FieldSpec<ComponentDraft>(
         "following", help: "Accounts a reader follows, for `fan-out-on-read`.", shape: .count(0...10_000_000),

@@ -334,24 +334,32 @@ enum Schema {
     /// Every component key of any kind, each once, for components whose kind is unknown. A key
     /// that several kinds read differently (`policy`) accepts a value any of them accepts, and
     /// otherwise reports what the first kind's reader says.
+    ///
+    /// Each key's readers are tried once each, in kind order (at most one trial per kind), so
+    /// reading a value costs time linear in the number of kinds, never exponential.
     static var allComponentFields: [FieldSpec<ComponentDraft>] {
-        var out: [FieldSpec<ComponentDraft>] = []
+        var keys: [String] = []
+        var readers: [String: [FieldSpec<ComponentDraft>]] = [:]
         for k in kinds {
             for f in k.fields {
-                guard let i = out.firstIndex(where: { $0.key == f.key }) else { out.append(f); continue }
-                let first = out[i]
-                out[i] = FieldSpec(f.key, help: first.help, shape: first.shape, default: first.defaultValue) { d, n, v in
-                    for reader in [first.read, f.read] {
-                        var trial = d
-                        let scratch = Validator(file: v.file, source: v.source)
-                        reader(&trial, n, scratch)
-                        if scratch.diagnostics.isEmpty { d = trial; return }
-                    }
-                    first.read(&d, n, v)
-                }
+                if readers[f.key] == nil { keys.append(f.key) }
+                readers[f.key, default: []].append(f)
             }
         }
-        return out
+        return keys.map { key in
+            let specs = readers[key]!
+            guard specs.count > 1 else { return specs[0] }
+            let first = specs[0]
+            return FieldSpec(key, help: first.help, shape: first.shape, default: first.defaultValue) { d, n, v in
+                for reader in specs.map(\.read) {
+                    var trial = d
+                    let scratch = Validator(file: v.file, source: v.source)
+                    reader(&trial, n, scratch)
+                    if scratch.diagnostics.isEmpty { d = trial; return }
+                }
+                first.read(&d, n, v)
+            }
+        }
     }
 
     // MARK: Workloads and network
@@ -359,7 +367,7 @@ enum Schema {
     static let workloadFields: [FieldSpec<WorkloadDraft>] = [
         FieldSpec("name", required: true, example: "name: reads", help: "The workload's name in reports; unique among workloads.",
                   shape: .text) { d, n, v in
-            d.name = v.string(n, key: "name"); d.nameNode = n
+            d.name = v.name(n, key: "name"); d.nameNode = n
         },
         FieldSpec("arrival", required: true, example: "arrival: poisson(10/s)",
                   help: "When requests arrive: `poisson(RATE)`, or a duration distribution of the gaps between arrivals.",
@@ -370,7 +378,7 @@ enum Schema {
                   shape: .names) { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("type", help: "The request type of every request (not with `mix`). Gateways and buses route by type; writes are treated "
                       + "differently by caches, databases and object stores.",
-                  shape: .text, default: "read") { d, n, v in if let t = v.string(n, key: "type") { d.type = t } },
+                  shape: .text, default: "read") { d, n, v in if let t = v.name(n, key: "type") { d.type = t } },
         FieldSpec("size", help: "Payload size of each request, e.g. `constant(4KB)`. With `mix`, the default of its entries.",
                   shape: .distribution(.size), default: "no payload") { d, n, v in d.size = v.distribution(n, key: "size", of: .size) },
         FieldSpec("keys", help: "Which key each request reads or writes: `zipf(N, S)` or `uniform(N)`. Needed when requests reach a keyed "
@@ -394,7 +402,7 @@ enum Schema {
 
     static let mixFields: [FieldSpec<MixDraft>] = [
         FieldSpec("type", required: true, example: "type: write", help: "The request type of this class.", shape: .text) { d, n, v in
-            d.type = v.string(n, key: "type")
+            d.type = v.name(n, key: "type")
         },
         FieldSpec("share", required: true, example: "share: 0.1", help: "Relative share of the arrivals; shares are normalised to sum to 1.",
                   shape: .number(above: 0)) { d, n, v in d.share = v.positiveNumber(n, key: "share") },
@@ -449,7 +457,7 @@ enum Schema {
 
     static let topLevelFields: [FieldSpec<ScenarioDraft>] = [
         FieldSpec("name", required: true, example: "name: my-scenario", help: "The scenario's name, printed in every report and stored in the database.",
-                  shape: .text) { d, n, v in d.name = v.string(n, key: "name") },
+                  shape: .text) { d, n, v in d.name = v.name(n, key: "name") },
         FieldSpec("description", help: "A line or a paragraph about the scenario.", shape: .text, default: "\"\"") { d, n, v in
             if Validator.isNull(n) { return }
             if let s = v.scalarText(n, key: "description", expected: "a string") { d.description = s }
@@ -491,7 +499,7 @@ enum Schema {
                       + "(paths as for `--set`, such as `components.app.replicas`). Each variant is a complete system; "
                       + "`sdsim compare FILE` runs and compares them, `--variant NAME` runs one. `expect:` lines may compare "
                       + "variants: `big.p99 < small.p99`.",
-                  shape: .named(.form("overrides, each `PATH: VALUE`", example: "{components.app.replicas: 8}", pattern: nil),
+                  shape: .named(.overrides,
                                 noun: "variant")) { _, _, _ in },
     ]
 }

@@ -20,6 +20,9 @@ enum SchemaPatterns {
 
     static func whole(_ body: String) -> String { #"^\s*"# + body + #"\s*$"# }
 
+    /// A component or machine name.
+    static let name = #"^[A-Za-z][A-Za-z0-9_-]*$"#
+
     static var durationUnit: String { alternatives(Units.durationUnits.map(\.name)) }
     static var sizeUnit: String { alternatives(Units.sizeUnits.map(\.name)) }
     static var rateUnit: String { alternatives(Units.rateUnits.map(\.name)) }

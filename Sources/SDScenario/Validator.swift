@@ -102,6 +102,20 @@ final class Validator {
         return text
     }
 
+    /// A non-empty name (of the scenario, a workload, a request type, a zone): names are
+    /// identifiers shown in tables and stored in the results database, so control characters
+    /// (escape sequences, newlines, tabs) are refused.
+    func name(_ node: YAMLNode, key: String) -> String? {
+        guard let text = string(node, key: key) else { return nil }
+        if let bad = text.firstControlCharacter {
+            let code = String(bad.scalar.value, radix: 16, uppercase: true)
+            error("'\(key)' must not contain control characters; found U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code) at character \(bad.offset + 1)",
+                  at: node)
+            return nil
+        }
+        return text
+    }
+
     /// A whole number, possibly with a `k`, `M` or `B` suffix, within `range`.
     func count(_ node: YAMLNode, key: String, range: ClosedRange<Int>, tooLarge: String? = nil) -> Int? {
         guard let text = scalarText(node, key: key, expected: "a count") else { return nil }
@@ -123,7 +137,7 @@ final class Validator {
     }
 
     /// A duration such as `10ms`; greater than zero when `positive`.
-    func duration(_ node: YAMLNode, key: String, positive: Bool) -> SimDuration? {
+    func duration(_ node: YAMLNode, key: String, positive: Bool, atMost limit: String? = nil) -> SimDuration? {
         guard let text = scalarText(node, key: key, expected: "a duration such as '10s'") else { return nil }
         switch Units.parseDuration(text) {
         case .failure(let e):
@@ -132,6 +146,10 @@ final class Validator {
         case .success(let d):
             if positive && d <= .zero {
                 error("'\(key)' must be greater than 0 (found '\(text)')", at: node)
+                return nil
+            }
+            if let limit, case .success(let most) = Units.parseDuration(limit), d > most {
+                error("'\(key)' must be at most \(limit) (found '\(text)')", at: node)
                 return nil
             }
             return d
@@ -212,8 +230,8 @@ final class Validator {
         }
     }
 
-    /// A plain number greater than 0.
-    func positiveNumber(_ node: YAMLNode, key: String) -> Double? {
+    /// A plain number greater than 0 (and, for factors and speeds, within `bounds`).
+    func positiveNumber(_ node: YAMLNode, key: String, bounds: ClosedRange<Double>? = nil) -> Double? {
         guard let text = scalarText(node, key: key, expected: "a number greater than 0") else { return nil }
         guard case .success(let x) = Units.parseNumber(text), x.isFinite else {
             error("'\(key)' must be a number greater than 0, found '\(text)'", at: node)
@@ -223,7 +241,24 @@ final class Validator {
             error("'\(key)' must be greater than 0 (found \(text))", at: node)
             return nil
         }
+        if let bounds, !bounds.contains(x) {
+            error("'\(key)' must be between \(Validator.plain(bounds.lowerBound)) and \(Validator.plain(bounds.upperBound)) (found \(text))",
+                  at: node)
+            return nil
+        }
         return x
+    }
+
+    /// The bounds of every factor and speed: within them no service time, scaled, leaves the
+    /// range simulated time can hold.
+    static let factorBounds: ClosedRange<Double> = 0.000_001...1_000_000
+
+    /// A bound written for a message: `1000000`, `0.000001`.
+    static func plain(_ x: Double) -> String {
+        if x >= 1 { return String(Int64(x)) }
+        var digits = 0, y = x
+        while y < 1 && digits < 30 { y *= 10; digits += 1 }
+        return "0." + String(repeating: "0", count: digits - 1) + String(Int64(y.rounded()))
     }
 
     /// A key popularity such as `zipf(100k, 1.0)`.

@@ -64,7 +64,7 @@ struct Compare: ParsableCommand {
         if files.count == 1 {
             let found = try loadSystems(files[0], scenario)
             guard found.fromVariants, found.systems.count >= 2 else {
-                Console.standardError.write("sdsim: error: \(files[0]) declares \(found.fromVariants ? "one variant" : "no 'variants:'"); "
+                Console.standardError.writeIfPossible("sdsim: error: \(files[0]) declares \(found.fromVariants ? "one variant" : "no 'variants:'"); "
                                             + "compare needs two systems: add variants to the file, or give two or more files\n")
                 throw ExitCode(2)
             }
@@ -85,7 +85,7 @@ struct Compare: ParsableCommand {
         if let baseline {
             guard let i = names.firstIndex(of: baseline) else {
                 let hint = Suggestions.closest(to: baseline, among: names).map { "; did you mean '\($0)'?" } ?? ""
-                Console.standardError.write("sdsim: error: unknown --baseline '\(baseline)'\(hint) (systems: \(names.joined(separator: ", ")))\n")
+                Console.standardError.writeIfPossible("sdsim: error: unknown --baseline '\(baseline)'\(hint) (systems: \(names.joined(separator: ", ")))\n")
                 throw ExitCode(2)
             }
             base = i
@@ -93,7 +93,7 @@ struct Compare: ParsableCommand {
         let seed = options.seed ?? configs[0].seed
         let progress = options.progress(label: "compare")
         let results = Experiment.run(configs, seed: seed, replications: replications, jobs: options.jobs, progress: progress.update)
-        progress.display.finish()
+        try progress.display.finish()
         let c = Comparison.make(names: names, configs: configs, results: results, baseline: base, seed: seed,
                                 expectations: noExpect ? [] : comparisons)
         var text = options.format == .json ? ComparisonReport.json(c) : ComparisonReport.text(c)
@@ -103,7 +103,7 @@ struct Compare: ParsableCommand {
                 text += "\nNote: the systems' workloads differ; only workloads of the same name receive the same requests.\n"
             }
         }
-        Console.standardOutput.write(text)
+        try Console.standardOutput.writeReport(text)
         if !c.expectationsHold { throw ExitCode.failure }
     }
 }

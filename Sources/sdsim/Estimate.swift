@@ -41,6 +41,6 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         let config = try loadScenario(file, scenario)
         let e = Estimate.make(config, targetUtilization: targetUtilization)
-        Console.standardOutput.write(format == .json ? EstimateReport.renderJSON(e) : EstimateReport.render(e))
+        try Console.standardOutput.writeReport(format == .json ? EstimateReport.renderJSON(e) : EstimateReport.render(e))
     }
 }

@@ -1,3 +1,4 @@
+import SDEngine
 import Foundation
 
 /// A one-line progress display on stderr, shown only on a terminal and at most a few times a
@@ -9,7 +10,7 @@ final class Progress: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var drawn = false
 
-    init(label: String, enabled: Bool) { self.label = label; self.enabled = enabled }
+    init(label: String, enabled: Bool) { self.label = label.escapingControlCharacters(); self.enabled = enabled }
 
     /// Shows the fraction done (0...1).
     func update(_ fraction: Double) {
@@ -20,12 +21,12 @@ final class Progress: @unchecked Sendable {
         lastDraw = now
         drawn = true
         let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
-        Console.standardError.write("\r\u{1B}[Ksdsim: \(label): \(percent)% simulated")
+        Console.standardError.writeIfPossible("\r\u{1B}[Ksdsim: \(label): \(percent)% simulated")
     }
 
     /// Clears the line.
-    func finish() {
+    func finish() throws(WriteFailure) {
         guard enabled, drawn else { return }
-        Console.standardError.write("\r\u{1B}[K")
+        try Console.standardError.write("\r\u{1B}[K")
     }
 }

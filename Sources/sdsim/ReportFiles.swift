@@ -28,14 +28,14 @@ func writeReportFile(_ text: String, to path: String, mark: String) throws {
     if FileManager.default.fileExists(atPath: path) {
         let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         guard existing.prefix(4096).contains(mark) else {
-            Console.standardError.write("sdsim: error: '\(path)' exists and was not written by sdsim; not overwriting it\n")
+            Console.standardError.error("'\(path)' exists and was not written by sdsim; not overwriting it")
             throw ExitCode.failure
         }
     }
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        Console.standardError.write("sdsim: error: cannot write '\(path)': \(error.localizedDescription)\n")
+        Console.standardError.error("cannot write '\(path)': \(error.localizedDescription)")
         throw ExitCode.failure
     }
 }

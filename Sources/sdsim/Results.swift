@@ -31,11 +31,11 @@ struct DatabaseOption: ParsableArguments {
     /// Opens the database for reading; a missing file is an error (never created here).
     func open() throws -> ResultsStore {
         guard FileManager.default.fileExists(atPath: db) else {
-            Console.standardError.write("sdsim: error: results database '\(db)' does not exist (runs are stored there by 'sdsim run')\n")
+            Console.standardError.error("results database '\(db)' does not exist (runs are stored there by 'sdsim run')")
             throw ExitCode(2)
         }
         do { return try ResultsStore(path: db) } catch {
-            Console.standardError.write("sdsim: error: \(error)\n")
+            Console.standardError.error("\(error)")
             throw ExitCode.failure
         }
     }
@@ -44,11 +44,11 @@ struct DatabaseOption: ParsableArguments {
     func load(_ store: ResultsStore, _ id: Int64) throws -> StoredRun {
         let run: StoredRun?
         do { run = try store.load(id) } catch {
-            Console.standardError.write("sdsim: error: \(error)\n")
+            Console.standardError.error("\(error)")
             throw ExitCode.failure
         }
         guard let run else {
-            Console.standardError.write("sdsim: error: no run \(id) in '\(db)' (see 'sdsim results list')\n")
+            Console.standardError.error("no run \(id) in '\(db)' (see 'sdsim results list')")
             throw ExitCode(2)
         }
         return run
@@ -76,7 +76,7 @@ struct ResultsList: ParsableCommand {
         defer { store.close() }
         let runs: [StoredRunInfo]
         do { runs = try store.list(scenario: scenario, label: label) } catch {
-            Console.standardError.write("sdsim: error: \(error)\n")
+            Console.standardError.error("\(error)")
             throw ExitCode.failure
         }
         let columns = ["id", "created_at", "command", "scenario", "scenario_file", "seed", "replications", "label",
@@ -88,9 +88,9 @@ struct ResultsList: ParsableCommand {
         }
         switch format {
         case .csv:
-            Console.standardOutput.write(CSVReport.table(columns, runs.map(cells)))
+            try Console.standardOutput.writeReport(CSVReport.table(columns, runs.map(cells)))
         case .json:
-            Console.standardOutput.write(JSONValue.array(runs.map { r in
+            try Console.standardOutput.writeReport(JSONValue.array(runs.map { r in
                 .object(zip(columns, cells(r)).map { k, v in
                     (k, k == "id" || k == "replications" ? JSONValue.integer(Int(v) ?? 0)
                         : k == "seed" ? .uint(r.seed) : v.isEmpty ? .null : .string(v))
@@ -98,7 +98,7 @@ struct ResultsList: ParsableCommand {
             }).rendered(indent: 2) + "\n")
         case .text:
             guard !runs.isEmpty else {
-                Console.standardOutput.write("No runs\(scenario.map { " of '\($0)'" } ?? "")\(label.map { " labelled '\($0)'" } ?? "") in \(database.db).\n")
+                try Console.standardOutput.writeReport("No runs\(scenario.map { " of '\($0)'" } ?? "")\(label.map { " labelled '\($0)'" } ?? "") in \(database.db).\n")
                 return
             }
             var lines = [["RUN", "WHEN (UTC)", "COMMAND", "SCENARIO", "SEED", "REPL", "LABEL"]]
@@ -106,7 +106,7 @@ struct ResultsList: ParsableCommand {
                 lines.append([String(r.id), r.metadata.createdAt.map { $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") } ?? "-",
                               r.metadata.command, r.scenario, String(r.seed), String(r.replications), r.metadata.label ?? ""])
             }
-            Console.standardOutput.write(alignedColumns(lines))
+            try Console.standardOutput.writeReport(alignedColumns(lines))
         }
     }
 }
@@ -156,17 +156,17 @@ struct ResultsShow: ParsableCommand {
             ])
             var all = [("recorded", recorded)] + members
             if !stored.analysis.isEmpty { all.append(("analysis", analysisJSON(stored.analysis))) }
-            Console.standardOutput.write(JSONValue.object(all).rendered(indent: 2) + "\n")
+            try Console.standardOutput.writeReport(JSONValue.object(all).rendered(indent: 2) + "\n")
         case .csv:
-            Console.standardOutput.write(stored.analysis.isEmpty ? CSVReport.render(stored.result) : analysisCSV(stored.analysis))
+            try Console.standardOutput.writeReport(stored.analysis.isEmpty ? CSVReport.render(stored.result) : analysisCSV(stored.analysis))
         case .text:
             var head = "Run \(stored.info.id): \(m.command) of \(stored.info.scenarioFile)"
             if let l = m.label { head += ", label '\(l)'" }
             head += "\nRecorded \(m.createdAt ?? "(unknown time)") by sdsim \(m.version ?? "(unknown version)")"
             if let c = m.commit { head += " (commit \(c.prefix(12)))" }
             if let line = m.commandLine { head += "\nCommand: \(line)" }
-            Console.standardOutput.write(head + "\n\n")
-            Console.standardOutput.write(stored.analysis.isEmpty ? TextReport.render(stored.result) : analysisText(stored.analysis))
+            try Console.standardOutput.writeReport(head + "\n\n")
+            try Console.standardOutput.writeReport(stored.analysis.isEmpty ? TextReport.render(stored.result) : analysisText(stored.analysis))
         }
     }
 }
@@ -233,7 +233,7 @@ struct ResultsDiffCommand: ParsableCommand {
         defer { store.close() }
         let runA = try database.load(store, a), runB = try database.load(store, b)
         if format == .json {
-            Console.standardOutput.write(ResultsDiff.json(runA.result, runB.result, idA: a, idB: b))
+            try Console.standardOutput.writeReport(ResultsDiff.json(runA.result, runB.result, idA: a, idB: b))
             return
         }
         func describe(_ r: StoredRun) -> String {
@@ -243,7 +243,7 @@ struct ResultsDiffCommand: ParsableCommand {
         var out = "A = \(describe(runA))\nB = \(describe(runB))\n"
         if runA.info.scenario != runB.info.scenario { out += "Note: the runs are of different scenarios.\n" }
         out += "\n" + ResultsDiff.text(runA.result, runB.result, nameA: "run \(a)", nameB: "run \(b)")
-        Console.standardOutput.write(out)
+        try Console.standardOutput.writeReport(out)
     }
 }
 
@@ -291,7 +291,7 @@ struct ResultsExport: ParsableCommand {
         if !stored.analysis.isEmpty { files.append(("analysis.csv", analysisCSV(stored.analysis))) }
         if let text = stored.configText { files.append(("scenario.yaml", text)) }
         try writeNewFiles(files, into: csv)
-        Console.standardOutput.write("Wrote \(files.map(\.0).joined(separator: ", ")) to \(csv)\n")
+        try Console.standardOutput.writeReport("Wrote \(files.map(\.0).joined(separator: ", ")) to \(csv)\n")
     }
 }
 
@@ -301,7 +301,7 @@ func writeNewFiles(_ files: [(String, String)], into folder: String) throws {
     let fm = FileManager.default
     let existing = files.map(\.0).filter { fm.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }
     guard existing.isEmpty else {
-        Console.standardError.write("sdsim: error: '\(folder)' already holds \(existing.joined(separator: ", ")); not overwriting\n")
+        Console.standardError.error("'\(folder)' already holds \(existing.joined(separator: ", ")); not overwriting")
         throw ExitCode.failure
     }
     do {
@@ -310,7 +310,7 @@ func writeNewFiles(_ files: [(String, String)], into folder: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name)), options: .withoutOverwriting)
         }
     } catch {
-        Console.standardError.write("sdsim: error: cannot write to '\(folder)': \(error.localizedDescription)\n")
+        Console.standardError.error("cannot write to '\(folder)': \(error.localizedDescription)")
         throw ExitCode.failure
     }
 }

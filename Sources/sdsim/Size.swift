@@ -82,10 +82,10 @@ struct Size: ParsableCommand {
                 return first
             }
         }, progress: progress.update)
-        progress.display.finish()
+        try progress.display.finish()
         if let failure { throw failure }
         let name = first.name
-        Console.standardOutput.write(options.format == .json ? SizeReport.json(result, scenario: name) : SizeReport.text(result, scenario: name))
+        try Console.standardOutput.writeReport(options.format == .json ? SizeReport.json(result, scenario: name) : SizeReport.text(result, scenario: name))
         if result.answer == nil { throw ExitCode.failure }
     }
 }

@@ -24,11 +24,16 @@ struct Spof: ParsableCommand {
             to change. The runs use all cores (--jobs) and the output does not depend on how many.
 
             The audit is stored in the results database (tables spof_audits and spof_outcomes, \
-            with the time, --label, version and command line) unless --no-db. --html PATH writes \
-            it as one HTML file: the topology coloured by the baseline's utilization with the \
-            single points of failure marked, and each outage's worst availability and p99 against \
-            the SLO; --dot PATH the topology as Graphviz DOT. --format csv: one row per target and \
-            workload.
+            with the time, --label, version and command line) unless --no-db; the database is \
+            opened before the first run and written before the report is printed. --html PATH \
+            writes the audit as one HTML file: the topology coloured by the baseline's utilization \
+            with the single points of failure marked, and each outage's worst availability and p99 \
+            against the SLO; --dot PATH the topology as Graphviz DOT. --format csv: one row per \
+            target and workload.
+
+            Budgets: the runs' events and the model's memory are estimated first and checked \
+            against --max-events and --max-memory (exit status 2 past them); a run that piles up \
+            more requests in flight than --max-memory holds stops early, and its row says PARTIAL.
 
             Exit status: 0 when there is no single point of failure, 1 when there is one or the \
             baseline misses the SLO, 2 on bad input.
@@ -51,22 +56,28 @@ struct Spof: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(file, scenario)
+        let runs = SpofAudit.runCount(config)
+        let budget = try options.checkBudget(config, file: file, runs: runs, parallel: min(options.jobs, runs))
+        // Opened before the audit: a database that cannot be written fails now, not after every run.
+        let database = try store.open()
+        defer { database?.close() }
         let progress = options.progress(label: config.name + " spof")
-        let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, progress: progress.update)
-        progress.display.finish()
-        switch options.format {
-        case .json: Console.standardOutput.write(SpofReport.json(audit))
-        case .csv: Console.standardOutput.write(SpofReport.csv(audit))
-        case .text: Console.standardOutput.write(SpofReport.text(audit))
-        }
+        let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, budget: budget, progress: progress.update)
+        try progress.display.finish()
+        // Stored first, then written and printed: a closed pipe or a full disk on stdout cannot
+        // lose the audit.
+        try store.record(in: database) { db in try db.record(audit, scenarioFile: file, metadata: store.metadata(command: "spof")) }
         if files.any {
             let topology = HTMLReport.spofTopology(audit, config: config)
             try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.spof(audit, config: config, dotSVG: $0) }
         }
-        let metadata = store.metadata(command: "spof")
-        try store.write { db in try db.record(audit, scenarioFile: file, metadata: metadata) }
+        switch options.format {
+        case .json: try Console.standardOutput.writeReport(SpofReport.json(audit))
+        case .csv: try Console.standardOutput.writeReport(SpofReport.csv(audit))
+        case .text: try Console.standardOutput.writeReport(SpofReport.text(audit))
+        }
         if audit.stopped {
-            Console.standardError.write("sdsim: the baseline misses the SLO with nothing down; the audit stopped\n")
+            Console.standardError.writeIfPossible("sdsim: the baseline misses the SLO with nothing down; the audit stopped\n")
             throw ExitCode.failure
         }
         if !audit.singlePointsOfFailure.isEmpty { throw ExitCode.failure }

@@ -103,7 +103,7 @@ struct Sweep: ParsableCommand {
         var update: (@Sendable (Double) -> Void)? = nil
         if display.enabled { update = { display.update($0) } }
         let outcomes = Experiment.run(configs, seed: seed, replications: replications, jobs: jobs, progress: update)
-        display.finish()
+        try display.finish()
         let axes = specs.map {
             SweepAxis(path: $0.path, values: $0.values, coordinates: $0.coordinates, prefix: $0.template?.prefix, suffix: $0.template?.suffix)
         }
@@ -112,9 +112,9 @@ struct Sweep: ParsableCommand {
                                       slo: sloTarget, loadSweep: loadSweep)
         let name = configs[0].name
         switch format {
-        case .text: Console.standardOutput.write(SweepReport.text(result, scenario: name))
-        case .json: Console.standardOutput.write(SweepReport.json(result, scenario: name))
-        case .csv: Console.standardOutput.write(SweepReport.csv(result))
+        case .text: try Console.standardOutput.writeReport(SweepReport.text(result, scenario: name))
+        case .json: try Console.standardOutput.writeReport(SweepReport.json(result, scenario: name))
+        case .csv: try Console.standardOutput.writeReport(SweepReport.csv(result))
         }
         if !noDb {
             try storePoints(result, specs: specs)
@@ -176,7 +176,7 @@ func withResultsStore(_ path: String, _ body: (ResultsStore) throws -> Void) thr
         defer { store.close() }
         try body(store)
     } catch {
-        Console.standardError.write("sdsim: error: \(error)\n")
+        Console.standardError.writeIfPossible("sdsim: error: \(error)\n")
         throw ExitCode.failure
     }
 }

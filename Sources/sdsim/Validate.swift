@@ -2,6 +2,7 @@ import ArgumentParser
 import SDModels
 import SDConfig
 import SDAnalysis
+import SDScenario
 
 /// `sdsim validate FILE...`: check scenario files without running them.
 struct Validate: ParsableCommand {
@@ -21,18 +22,21 @@ struct Validate: ParsableCommand {
     func run() throws {
         var failed = false
         for file in files {
+            let found: ScenarioSystems
             do {
-                let found = try loadSystems(file, scenario)
-                for system in found.systems {
-                    let config = system.config
-                    let instances = config.components.reduce(0) { $0 + $1.replicas }
-                    let label = found.fromVariants ? " variant '\(system.name)':" : ""
-                    Console.standardOutput.write(
-                        "\(file):\(label) ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
-                        "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
-                }
+                found = try loadSystems(file, scenario)
             } catch {
                 failed = true
+                continue
+            }
+            for system in found.systems {
+                let config = system.config
+                let instances = config.components.reduce(0) { $0 + $1.replicas }
+                let label = found.fromVariants ? " variant '\(system.name)':" : ""
+                // A failed write is not a bad file: it ends the command with status 1.
+                try Console.standardOutput.writeReport(
+                    "\(file):\(label) ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
+                    "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
             }
         }
         if failed { throw ExitCode(2) }

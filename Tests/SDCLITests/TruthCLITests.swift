@@ -70,8 +70,35 @@ final class TruthCLITests: XCTestCase {
     /// `sdsim spof` on two designs side by side reports each workload on its own row, stores the
     /// audit, and stops on an overloaded baseline.
     func testSpofSeparatesWorkloadsAndStoresTheAudit() throws {
-        let db = try temporaryDirectory().appendingPathComponent("s.db").path
-        let out = try sdsim(["spof", "scenarios/scaling-horizontal-vs-vertical.yaml", "--db", db, "--format", "json"])
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("s.db").path
+        let file = dir.appendingPathComponent("two.yaml")
+        // Two designs side by side: a balanced pair of servers, and one big server.
+        try """
+            name: two-designs
+            duration: 60s
+            workload:
+              - name: horizontal
+                arrival: poisson(200/s)
+                route: [lb, web]
+              - name: vertical
+                arrival: poisson(200/s)
+                route: [big]
+            components:
+              lb:
+                kind: load-balancer
+                targets: web
+              web:
+                kind: server
+                replicas: 2
+                workers: 2
+                service: exponential(5ms)
+              big:
+                kind: server
+                workers: 4
+                service: exponential(5ms)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let out = try sdsim(["spof", file.path, "--db", db, "--format", "json"])
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any], out.stderr)
         let rows = try XCTUnwrap(doc["rows"] as? [[String: Any]])
         for row in rows {

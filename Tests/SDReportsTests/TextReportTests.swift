@@ -90,6 +90,7 @@ final class TextReportTests: XCTestCase {
         v.reasons = ["offered load at or above capacity (db ρ = 1.20)"]
         r.stability = v
         r.workloads[0].arrived += 10_000   // 10,010 in flight: more than 1%
+        r.workloads[0].inFlight += 10_000
         let text = TextReport.render(r)
         XCTAssertTrue(text.contains("Warning: no steady state. Offered load at or above capacity (db ρ = 1.20)."), text)
         XCTAssertFalse(text.contains("[17.4 ms, 17.8 ms]"), text)

@@ -481,4 +481,20 @@ public final class Model {
         begin()
         sim.run(until: SimTime(ns: config.duration.ns), progress: progress)
     }
+
+    /// Why the run stopped early (nil when it ran to its end).
+    public private(set) var stoppedEarly: String?
+
+    /// Stops the run cleanly when more than `maxInFlight` requests are in flight at once: the
+    /// memory budget (`budget` bytes, for the message) would otherwise be exceeded by a system
+    /// that cannot keep up with its load. Checked when the request table grows, never per event.
+    public func limitRequestsInFlight(to maxInFlight: Int, budget: String) {
+        requests.limit = maxInFlight
+        requests.onLimit = { [unowned self] in
+            self.stoppedEarly = "stopped at \(self.sim.now) of simulated time: \(maxInFlight) requests were in flight at once, "
+                + "the most the memory budget (\(budget)) holds; the system cannot keep up with its load. "
+                + "The figures cover the time simulated so far only; raise the budget with --max-memory"
+            self.sim.stop()
+        }
+    }
 }

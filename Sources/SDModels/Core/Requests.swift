@@ -152,6 +152,7 @@ public final class RequestTable {
         if let reused = freeList.popLast() {
             id = reused
         } else {
+            if count >= limit { reachedLimit() }
             if count == capacity { grow() }
             (records + count).initialize(to: RequestRecord())
             id = Int32(count)
@@ -181,6 +182,19 @@ public final class RequestTable {
         r.pointee.inTransit = false
         r.pointee.frames.removeAll(keepingCapacity: true)
         return id
+    }
+
+    /// Records in use past which ``onLimit`` is called (once): the memory budget for requests in
+    /// flight. Checked only when the table takes a record it never had, off the per-event path.
+    public var limit = Int.max
+    /// Called when ``limit`` is reached; the table keeps working.
+    public var onLimit: (() -> Void)?
+
+    private func reachedLimit() {
+        let call = onLimit
+        onLimit = nil
+        limit = .max
+        call?()
     }
 
     private func grow() {

@@ -74,7 +74,7 @@ open class Station: Node {
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
         var demand = beginService(request)
-        if slowFactor != 1 { demand = SimDuration(ns: Int64((Double(demand.ns) * slowFactor).rounded())) }
+        if slowFactor != 1 { demand = demand.scaled(by: slowFactor) }
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {

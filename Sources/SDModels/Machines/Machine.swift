@@ -58,7 +58,7 @@ public final class Machine: Node {
     /// ``Station/cpuDone(_:)`` is called when a core has finished it.
     func submit(station: Int32, request: Int32, demand: SimDuration, epoch: UInt32) {
         let job: Int32
-        let scaled = Int64((Double(demand.ns) / config.speed).rounded())
+        let scaled = SimDuration(nanoseconds: Double(demand.ns) / config.speed).ns
         if let free = freeJobs.popLast() {
             job = free
             jobs[Int(job)] = (station, request, scaled, epoch)

@@ -224,6 +224,9 @@ public struct RunResult: Sendable, Equatable {
     public var machines: [MachineResult] = []
     /// The scenario's lesson, when the report should show it (see ``Expectations/check(_:_:)``).
     public var lesson: String?
+    /// Why the run stopped before its end (nil when it ran to the end): the figures are partial,
+    /// covering the simulated time up to ``simulatedSeconds`` only.
+    public var stoppedEarly: String?
     /// The scenario's expectations and what they found (empty: none checked).
     public var expectations: [ExpectationOutcome] = []
 

@@ -88,7 +88,7 @@ public final class FeedService: Station {
                 }
                 if origin >= windowStartNs {
                     let reach = fanStream.uniform() * work
-                    visibility.record(SimDuration(ns: now - origin + Int64((reach * 1e9).rounded())))
+                    visibility.record(SimDuration(ns: now - origin) + SimDuration(seconds: reach))
                 }
             } else {
                 if inWindow { pulledPosts += 1 }
@@ -134,7 +134,7 @@ public final class FeedService: Station {
     /// A Poisson draw with mean `m` (inversion for small means, a rounded normal for large ones).
     private func poisson(_ m: Double) -> Int {
         guard m > 0 else { return 0 }
-        if m > 50 { return max(0, Int((m + m.squareRoot() * gaussian()).rounded())) }
+        if m > 50 { return Int(min(max(0, (m + m.squareRoot() * gaussian()).rounded()), 1e15)) }
         var k = 0, p = exp(-m), s = p
         let u = fanStream.uniform()
         while u > s && k < 10_000 { k += 1; p *= m / Double(k); s += p }
