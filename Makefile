@@ -1,6 +1,8 @@
 # sdsim: two commands on a fresh Debian machine.
 #   make demo   installs what is missing, builds in release mode, runs the main demo
 #   make test   installs what is missing, builds the tests in release mode, runs them all
+#   make validate  starts a real stack (nginx, Python, Redis, PostgreSQL) on loopback, measures
+#               it and compares sdsim's prediction (minutes; not part of make test)
 #   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
 #   make docs   regenerates docs/reference/scenario.md and docs/scenario.schema.json from the loader
 # Long statistical tests need a release build (-enable-testing lets tests see internals);
@@ -14,7 +16,7 @@ BIN        := .build/release
 # The suites `make check` leaves out: whole-scenario runs through the CLI and long theory checks.
 SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|DatabaseTests|RouterTests|ObjectStoreTests
 
-.PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build
+.PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build validate
 
 # Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
 FUZZ_SECONDS      ?= 600
@@ -39,6 +41,13 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+	python3 -m unittest discover -s tools/validate -p 'test_*.py'
+
+# The real stack against sdsim's prediction: see docs/explanation/predicting-a-real-stack.md.
+validate: deps
+	@tools/install-deps.sh --validate
+	$(SWIFT) build $(RELEASE) --product sdsim
+	tools/validate/stack
 
 check: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests

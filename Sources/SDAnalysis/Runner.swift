@@ -239,6 +239,7 @@ public enum Runner {
         combined.machines = first.machines.indices.map { m in
             var row = first.machines[m]
             row.utilization = outcomes.reduce(0) { $0 + $1.result.machines[m].utilization } / Double(outcomes.count)
+            row.demand = outcomes.reduce(0) { $0 + $1.result.machines[m].demand } / Double(outcomes.count)
             return row
         }
         combined.stoppedEarly = outcomes.lazy.compactMap(\.result.stoppedEarly).first

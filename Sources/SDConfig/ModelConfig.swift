@@ -235,22 +235,35 @@ public struct ComponentConfig: Sendable, Equatable {
     /// The machine type it runs on (nil: it has machines of its own, as many cores as workers).
     /// Replica i of a group runs on machine instance `machine-i`, shared with replica i of every
     /// other replicated group on the same machine type; an unreplicated group runs on `machine`.
+    /// With ``placement`` `.together` every replica runs on the one instance `machine`.
     public var machine: String?
+    /// Where the replicas of a placed group run: one per machine (`spread`), or all on one.
+    public var placement: ReplicaPlacement = .spread
 
     /// A component group.
-    public init(name: String, replicas: Int = 1, kind: ComponentKind, machine: String? = nil) {
-        self.name = name; self.replicas = replicas; self.kind = kind; self.machine = machine
+    public init(name: String, replicas: Int = 1, kind: ComponentKind, machine: String? = nil,
+                placement: ReplicaPlacement = .spread) {
+        self.name = name; self.replicas = replicas; self.kind = kind; self.machine = machine; self.placement = placement
     }
 
     /// The machine instance that replica `index` (0-based) runs on, if placed.
     public func machineInstance(replica index: Int) -> String? {
-        machine.map { replicas == 1 ? $0 : "\($0)-\(index + 1)" }
+        machine.map { replicas == 1 || placement == .together ? $0 : "\($0)-\(index + 1)" }
     }
 
     /// Names of the run-time instances: `[name]`, or `name-1 … name-N` when replicated.
     public var instanceNames: [String] {
         replicas == 1 ? [name] : (1...replicas).map { "\(name)-\($0)" }
     }
+}
+
+/// Where the replicas of a group placed on a machine type run.
+public enum ReplicaPlacement: String, Sendable, Equatable, CaseIterable {
+    /// Replica i on machine instance `machine-i` (scaling out).
+    case spread
+    /// Every replica on the one machine instance `machine`, sharing its cores: several processes
+    /// on one box (scaling up).
+    case together
 }
 
 /// The kinds of building block, each with its own parameters.

@@ -101,13 +101,15 @@ public enum ScenarioLoader {
             guard let kind = c.kind?.build(c) else { return nil }
             var component = ComponentConfig(name: c.name, replicas: c.replicas, kind: kind, machine: c.machine?.name)
             component.zone = c.zone
+            component.placement = c.placement
             component.activeReplicas = c.activeReplicas
             components.append(component)
         }
         var machines: [MachineConfig] = []
         for m in d.machines {
             guard let cores = m.cores else { return nil }
-            machines.append(MachineConfig(name: m.name, cores: cores, speed: m.speed, memory: m.memory, costPerHour: m.costPerHour))
+            machines.append(MachineConfig(name: m.name, cores: cores, speed: m.speed, memory: m.memory, costPerHour: m.costPerHour,
+                                          scheduling: m.resolvedScheduling))
         }
         guard !workloads.isEmpty, !components.isEmpty else { return nil }
         var config = ModelConfig(name: name, description: d.description, seed: d.seed, duration: duration,

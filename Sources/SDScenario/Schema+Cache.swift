@@ -63,15 +63,23 @@ extension Schema {
             + "so the hit ratio is the steady one from the first second.",
         shape: .flag, default: "false (start empty)") { d, n, v in if let b = v.bool(n, key: "warm") { d.warm = b } }
 
+    static let cacheFill = FieldSpec<ComponentDraft>(
+        "fill",
+        help: "Keyed cache: the cost of storing what a read miss brought back from `on-miss` (the SET of cache-aside), paid "
+            + "at the cache: the request waits for a worker again and takes this long before it is answered.",
+        shape: .distribution(.duration), default: "free") { d, n, v in
+        d.cacheFill = v.distribution(n, key: "fill", of: .duration)
+    }
+
     /// Keys that only a keyed cache understands.
     static let keyedCacheKeys = ["policy", "ttl", "write-policy", "flush-delay", "entry-overhead", "samples",
-                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time", "warm"]
+                                 "lru-clock-resolution", "lfu-log-factor", "lfu-decay-time", "warm", "fill"]
 
     /// `kind: cache`.
     static let cacheKind = ComponentKindSpec(
         name: "cache", article: "a cache", isLoadBalancer: false,
         fields: [kind, hitRatio, capacity, maxmemory, cachePolicy, ttl, writePolicy, flushDelay, warm, entryOverhead, samples,
-                 lruClockResolution, lfuLogFactor, lfuDecayTime, workersField, service, queueLimitField, onMiss, replicasField],
+                 lruClockResolution, lfuLogFactor, lfuDecayTime, cacheFill, workersField, service, queueLimitField, onMiss, replicasField],
         edges: { d in d.onMiss.map { [(key: "on-miss", ref: $0)] } ?? [] },
         build: { d in
             guard let service = d.service else { return nil }
@@ -80,6 +88,7 @@ extension Schema {
                                              writePolicy: d.writePolicy ?? .cacheAside, flushDelay: d.flushDelay,
                                              entryOverhead: Schema.entryOverhead(d, maxmemory: d.maxmemoryGiven),
                                              redis: Schema.redisEviction(d))
+                keyed.fill = d.cacheFill
                 keyed.warm = d.warm
                 return .cache(CacheConfig(keyed: keyed, workers: d.workers, service: service,
                                           queueLimit: d.queueLimit, onMiss: d.onMiss?.name))

@@ -91,6 +91,7 @@ struct ComponentDraft {
     /// Nil when absent (cache-aside) or invalid.
     var writePolicy: CacheWritePolicy?
     var flushDelay: SimDuration?
+    var cacheFill: Distribution?
     /// A keyed cache starts full (`warm: true`).
     var warm = false
     /// A feed service's cache of feeds (`feed-cache:`).
@@ -110,6 +111,15 @@ struct ComponentDraft {
     var routes: [(type: String, ref: Reference)] = []
     var fallback: Reference?
     var machine: Reference?
+    var placement = ReplicaPlacement.spread
+    // processes and CPU around calls (Schema+Processes.swift)
+    var processes = 1
+    var threads: Int?
+    var processLock = false
+    var afterCalls: [Distribution] = []
+    var afterCallsNode: YAMLNode?
+    var callCost: Distribution?
+    var placementNode: YAMLNode?
     var atomic = false
     var zone: String?
     var healthCheck: HealthCheck?
@@ -277,9 +287,9 @@ enum Schema {
 
     /// Every component kind, in the order they are listed in messages.
     static let kinds: [ComponentKindSpec] = (baseKinds + moreKinds).map { spec in
-        // Every kind can be placed on a machine and in a failure zone.
+        // Every kind can be placed on a machine (its replicas spread or together) and in a failure zone.
         var spec = spec
-        for common in [machineField, zoneField] where !spec.fields.contains(where: { $0.key == common.key }) {
+        for common in [machineField, placementField, zoneField] where !spec.fields.contains(where: { $0.key == common.key }) {
             spec.fields.append(common)
         }
         return spec
@@ -288,18 +298,31 @@ enum Schema {
     static let baseKinds: [ComponentKindSpec] = [
         ComponentKindSpec(
             name: "server", article: "a server", isLoadBalancer: false,
-            fields: [kind, workersField, service, queueLimitField, mode, calls, atomic, replicasField, machineField, zoneField],
+            fields: [kind, workersField, service, queueLimitField, mode, calls, atomic, replicasField, machineField, zoneField]
+                + processFields,
             edges: { d in d.calls.map { (key: "calls", ref: $0) } },
             build: { d in
                 guard let service = d.service else { return nil }
-                return .server(ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
-                                            mode: d.mode, calls: d.calls.map(\.name), atomic: d.atomic))
+                var server: ServerConfig
+                if let threads = d.threads {
+                    server = .processes(d.processes, threads: threads, lock: d.processLock, service: service,
+                                        calls: d.calls.map(\.name), queueLimit: d.queueLimit)
+                } else {
+                    server = ServerConfig(workers: d.workers, service: service, queueLimit: d.queueLimit,
+                                          mode: d.mode, calls: d.calls.map(\.name), atomic: d.atomic)
+                }
+                server.afterCalls = d.afterCalls.count == d.calls.count ? d.afterCalls : []
+                server.callCost = d.callCost
+                return .server(server)
             },
+            check: { d, mapping, v in v.checkServerProcesses(d, mapping) },
             help: """
             A pool of identical workers in front of one FIFO waiting room. An arriving request is served at once if a worker \
             is free; otherwise it waits, or is rejected if the waiting room is full. After its service time the server makes \
             its `calls`, one after another; then the request moves on along its route. A server at the end of a keyed \
-            request's path is its system of record: it commits writes and answers reads with the latest version.
+            request's path is its system of record: it commits writes and answers reads with the latest version. A server \
+            can run as `processes` of `threads` each, with a `process-lock` (an interpreter lock, an event loop), and compute \
+            again after each call (`after-calls`, `call-cost`).
             """),
         ComponentKindSpec(
             name: "load-balancer", article: "a load balancer", isLoadBalancer: true,

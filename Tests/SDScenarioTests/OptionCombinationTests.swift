@@ -128,6 +128,35 @@ final class OptionCombinationTests: XCTestCase {
         }
     }
 
+    // MARK: Machines, processes and placement (issue 15)
+
+    /// scheduling (fifo, processor sharing, round robin) × processes (1, 2) × threads (1, 4) ×
+    /// process lock × placement of two replicas (together on one machine, spread one per machine) ×
+    /// calls (none; one call with CPU after it and a per-call cost). Every case completes under light
+    /// load and balances its ledgers, the machines' CPU ledger included.
+    func testEveryMachineProcessAndPlacementCombinationCompletes() {
+        var cases: [Case] = []
+        for combo in Self.product([
+            [("fifo", "scheduling: fifo"), ("ps", "scheduling: processor-sharing"),
+             ("rr", "scheduling: round-robin, quantum: 2ms")],
+            [("1-process", "1"), ("2-processes", "2")],
+            [("1-thread", "1"), ("4-threads", "4")],
+            [("no-lock", "false"), ("lock", "true")],
+            [("together", "together"), ("spread", "spread")],
+            [("no-calls", ""), ("calls", "    calls: [db]\n    after-calls: [exponential(0.5ms)]\n    call-cost: constant(0.1ms)\n")],
+        ]) {
+            let v = combo.map(\.1)
+            let components = "  lb:\n    kind: load-balancer\n    targets: app\n"
+                + "  app:\n    kind: server\n    replicas: 2\n    machine: box\n    placement: \(v[4])\n"
+                + "    processes: \(v[1])\n    threads: \(v[2])\n    process-lock: \(v[3])\n    service: exponential(2ms)\n\(v[5])"
+                + "  db:\n    kind: server\n    workers: 4\n    service: exponential(1ms)\n    machine: box\n    placement: together\n"
+            let workload = "  - name: w\n    arrival: poisson(40/s)\n    route: [lb, app]\n"
+            cases.append(Case(name: "machine/" + combo.map(\.0).joined(separator: "/"), yaml: Self.scenario(
+                "machine", workloads: workload, components: components, extra: "machines:\n  box: {cores: 2, \(v[0])}\n")))
+        }
+        XCTAssertEqual(check(cases), 96)
+    }
+
     // MARK: Every other kind (issue 9)
 
     func testEveryLoadBalancerCombinationCompletes() {
@@ -305,6 +334,14 @@ enum Combinations {
             let missing = w.arrived - w.completed - w.failed
             if missing > max(5, w.arrived / 50) {
                 out.append("workload '\(w.name)': \(w.arrived) arrived, \(w.completed) completed, \(missing) still in flight at the end")
+            }
+        }
+        // A machine's CPU ledger: the work submitted in the window is the work its cores did (in
+        // core-seconds per second), whatever the scheduling, up to what was in progress at the edges.
+        for m in r.machines {
+            let done = m.utilization * Double(m.cores)
+            if abs(m.demand - done) > 0.01 + 0.03 * done {
+                out.append("machine '\(m.name)': \(m.demand) core-seconds/s submitted, \(done) done")
             }
         }
         for c in r.components where !c.isGroup {

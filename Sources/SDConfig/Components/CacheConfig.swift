@@ -173,6 +173,9 @@ public struct KeyedCacheConfig: Sendable, Equatable {
     public var entryOverhead: Double
     /// The parameters of the Redis policies (ignored by the textbook ones).
     public var redis: RedisEvictionConfig
+    /// The cost of storing what a read miss brought back (the cache-aside SET), paid at the cache:
+    /// the request queues for a worker again and takes this long before it is answered (nil: free).
+    public var fill: Distribution?
 
     /// A keyed cache policy.
     public init(capacity: CacheCapacity, policy: CachePolicy = .lru, ttl: SimDuration? = nil,

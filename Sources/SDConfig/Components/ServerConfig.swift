@@ -19,6 +19,17 @@ public struct ServerConfig: Sendable, Equatable {
     /// each participant is prepared (its worker kept as the lock), then each is committed — twice
     /// the round trips, with every lock held until the last prepare and its commit are done.
     public var atomic: Bool
+    /// CPU after each call returns, one per call (empty: none): with ``service`` (the CPU before
+    /// the first call) the request's CPU in segments around its calls. Needs thread-per-request.
+    public var afterCalls: [Distribution] = []
+    /// CPU the caller spends on each call (its client library: encode, send, parse the answer),
+    /// paid on this server's CPU when the answer comes back. Needs thread-per-request.
+    public var callCost: Distribution?
+    /// Processes the `workers` (threads) are divided among, `workers / processes` threads each.
+    public var processes = 1
+    /// Whether each process has one lock held while a thread computes (an interpreter lock, a
+    /// single event loop), re-acquired after every call returns.
+    public var processLock = false
 
     /// A server.
     public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,
@@ -26,6 +37,20 @@ public struct ServerConfig: Sendable, Equatable {
         self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.mode = mode; self.calls = calls
         self.atomic = atomic
     }
+
+    /// A server of `processes` processes with `threads` threads each (thread-per-request), each
+    /// process with a lock held while computing or not.
+    public static func processes(_ processes: Int, threads: Int, lock: Bool, service: Distribution, calls: [String] = [],
+                                 afterCalls: [Distribution] = [], callCost: Distribution? = nil,
+                                 queueLimit: Int? = nil) -> ServerConfig {
+        var c = ServerConfig(workers: processes * threads, service: service, queueLimit: queueLimit,
+                             mode: .threadPerRequest, calls: calls)
+        c.processes = processes; c.processLock = lock; c.afterCalls = afterCalls; c.callCost = callCost
+        return c
+    }
+
+    /// Whether requests compute again after their calls return.
+    public var computesAfterCalls: Bool { callCost != nil || !afterCalls.isEmpty }
 }
 
 /// How a server's workers relate to the requests they serve.

@@ -73,14 +73,110 @@ open class Station: Node {
         busyAverage.set(Double(busy), at: now)
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
-        var demand = beginService(request)
-        if slowFactor != 1 { demand = demand.scaled(by: slowFactor) }
+        if organised {
+            if processes > 1 { assignProcess(request) }
+            return compute(request, beginService(request), afterCall: false)
+        }
+        runCPU(request, slowed(beginService(request)))
+    }
+
+    /// `demand` stretched by a gray failure (``Node/slowFactor``).
+    @inline(__always) private func slowed(_ demand: SimDuration) -> SimDuration {
+        slowFactor == 1 ? demand : demand.scaled(by: slowFactor)
+    }
+
+    // MARK: CPU segments, processes and the process lock
+
+    /// Processes the workers are divided among (each `workers / processes` threads).
+    public private(set) var processes = 1
+    /// Whether each process has one lock (an interpreter lock, a single event loop) that a
+    /// thread holds while it computes: its threads wait for each other's CPU, not for each other's calls.
+    public private(set) var processLock = false
+    /// Whether requests compute again after a call returns (``compute(_:_:afterCall:)``).
+    private var segmented = false
+    /// Whether any of processes, a lock or segments is in use (else the plain, fast path).
+    private var organised = false
+    private var processBusy: [Int] = [0]
+    /// The process of each request holding a thread, by request id (only with several processes).
+    private var processOf: [UInt16] = []
+    private var lockHeld: [Bool] = [false]
+    private var lockQueue: [Deque<(request: Int32, demand: SimDuration)>] = [Deque()]
+    /// Requests whose CPU now running is a segment after a call.
+    private var resuming = Set<Int32>()
+    private var lockWaits = Tally()
+    private var lockWaitSince: [Int32: Int64] = [:]
+
+    /// Divides the workers (threads) among `processes`, with a process-wide lock or not, and
+    /// lets requests compute after their calls return.
+    func organise(processes: Int, lock: Bool, segmented: Bool) {
+        precondition(processes >= 1 && workers % processes == 0)
+        self.processes = processes; self.processLock = lock; self.segmented = segmented
+        organised = processes > 1 || lock || segmented
+        processBusy = Array(repeating: 0, count: processes)
+        lockHeld = Array(repeating: false, count: processes)
+        lockQueue = Array(repeating: Deque(), count: processes)
+    }
+
+    /// A request takes a thread in the process with the most threads free (ties: the first).
+    private func assignProcess(_ request: Int32) {
+        var best = 0
+        for p in 1..<processes where processBusy[p] < processBusy[best] { best = p }
+        processBusy[best] += 1
+        if processOf.count <= Int(request) { processOf += Array(repeating: 0, count: Int(request) + 1 - processOf.count) }
+        processOf[Int(request)] = UInt16(best)
+    }
+
+    @inline(__always) private func process(of request: Int32) -> Int { processes > 1 ? Int(processOf[Int(request)]) : 0 }
+
+    /// Runs `demand` of CPU for `request`: under its process's lock when there is one, on the
+    /// machine's cores when placed, else on its worker. When it is done, a first segment ends the
+    /// service (``serviceCompleted(_:)``); a segment after a call resumes (``computedAfterCall(_:)``).
+    final func compute(_ request: Int32, _ demand: SimDuration, afterCall: Bool) {
+        let demand = slowed(demand)
+        if afterCall { resuming.insert(request) }
+        if processLock {
+            let p = process(of: request)
+            if lockHeld[p] {
+                lockQueue[p].append((request, demand))
+                if sim.now.ns >= warmupNs { lockWaitSince[request] = sim.now.ns }
+                return
+            }
+            lockHeld[p] = true
+            if sim.now.ns >= warmupNs { lockWaits.add(0) }
+        }
+        runCPU(request, demand)
+    }
+
+    @inline(__always) private func runCPU(_ request: Int32, _ demand: SimDuration) {
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {
             sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
         }
     }
+
+    /// A CPU segment of `request` is done: hand the lock on, then go on with the request.
+    @inline(__always) private func cpuFinished(_ request: Int32) {
+        guard organised else { return finishService(request) }
+        organisedCPUFinished(request)
+    }
+
+    private func organisedCPUFinished(_ request: Int32) {
+        if processLock {
+            let p = process(of: request)
+            if let next = lockQueue[p].popFirst() {
+                if let since = lockWaitSince.removeValue(forKey: next.request) { lockWaits.add(Double(sim.now.ns - since) / 1e9) }
+                runCPU(next.request, next.demand)
+            } else {
+                lockHeld[p] = false
+            }
+        }
+        if segmented, resuming.remove(request) != nil { return computedAfterCall(request) }
+        finishService(request)
+    }
+
+    /// A segment of CPU after a call is done (only stations that compute after calls get here).
+    open func computedAfterCall(_ request: Int32) { preconditionFailure("\(name) does not compute after calls") }
 
     /// A worker starts serving `request`: returns how long the service takes. By default a draw
     /// from `service`; a subclass whose service time depends on the request (a transfer of `size`
@@ -103,11 +199,11 @@ open class Station: Node {
     public internal(set) var machine: Machine?
 
     /// The machine finished the CPU work of `request` (started in life `epoch`).
-    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { finishService(request) } }
+    func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { cpuFinished(request) } }
 
     open override func handlePrivate(kind: Int32, arg: Int64) {
         precondition(kind == Station.serviceDone)
-        if let request = untag(arg) { finishService(request) }
+        if let request = untag(arg) { cpuFinished(request) }
     }
 
     open override var supportsCrash: Bool { true }
@@ -119,6 +215,9 @@ open class Station: Node {
         queueAverage.set(0, at: sim.now)
         busy = 0
         busyAverage.set(0, at: sim.now)
+        for p in 0..<processes { processBusy[p] = 0; lockHeld[p] = false; lockQueue[p].removeAll() }
+        resuming.removeAll()
+        lockWaitSince.removeAll()
     }
 
     private func finishService(_ request: Int32) {
@@ -135,6 +234,7 @@ open class Station: Node {
         let now = sim.now
         busy -= 1
         busyAverage.set(Double(busy), at: now)
+        if processes > 1 { processBusy[Int(processOf[Int(request)])] -= 1 }
         if now.ns >= warmupNs { completions += 1 }
         let arrived = requests.top(request).arrivedAt
         if arrived >= warmupNs { responses.add(Double(now.ns - arrived) / 1e9) }
@@ -168,6 +268,7 @@ open class Station: Node {
             throughput: Double(completions) / w, queueLengthMean: queueAverage.average(until: end),
             waitMean: waits.mean, responseMean: responses.mean, hitRatio: hitRatioResult,
             arrived: arrivals, completed: completions, rejected: rejections)
+        if processLock { r.extra.append(("lock_wait_mean", lockWaits.mean)) }
         let start = model.warmupEnd.seconds, slice = model.seriesSlice.seconds
         r.series = [
             Series(name: "utilization", start: start, interval: slice,

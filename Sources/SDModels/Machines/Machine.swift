@@ -17,40 +17,62 @@ public struct MachineResult: Sendable, Equatable {
     public var memory: Double
     /// Price per hour.
     public var costPerHour: Double
-    /// Mean fraction of cores busy over the measured window.
+    /// Mean fraction of cores busy over the measured window (a core shared by processor sharing
+    /// counts as busy while any job is on it).
     public var utilization: Double
+    /// CPU work submitted in the window, in core-seconds per second (at this machine's speed):
+    /// the load offered to the cores whatever their scheduling. Equal to `utilization × cores`
+    /// when the machine keeps up; larger when its queue grows.
+    public var demand: Double
     /// Components placed on it, in declaration order.
     public var components: [String]
 
     /// A machine result.
     public init(name: String, type: String, cores: Int, speed: Double, memory: Double, costPerHour: Double,
-                utilization: Double, components: [String]) {
+                utilization: Double, demand: Double = 0, components: [String]) {
         self.name = name; self.type = type; self.cores = cores; self.speed = speed; self.memory = memory
-        self.costPerHour = costPerHour; self.utilization = utilization; self.components = components
+        self.costPerHour = costPerHour; self.utilization = utilization; self.demand = demand; self.components = components
     }
 }
 
 /// A running machine: a pool of `cores` that every component placed on it shares. A component's
 /// workers are its threads; the CPU work of a service (service time ÷ speed) queues here for a
 /// core. So ten components with eight workers each on an eight-core box cannot all compute at once.
+/// The cores are shared first come first served, by processor sharing, or in round-robin time
+/// slices (``MachineScheduling``).
 public final class Machine: Node {
     /// The type it is an instance of.
     public let config: MachineConfig
     private var queue = Deque<Int32>()
     private var busy = 0
     private var busyAverage: TimeAverage
-    /// Jobs: (station, request, demand in ns, the station's life); indices are recycled.
+    /// Jobs: (station, request, demand in ns — what is left of it under round robin, the
+    /// station's life); indices are recycled.
     private var jobs: [(station: Int32, request: Int32, demand: Int64, epoch: UInt32)] = []
     private var freeJobs: [Int32] = []
     /// Components placed on this machine.
     public internal(set) var placed: [String] = []
+    /// Work submitted in the window, ns at this machine's speed.
+    private var submittedNs: Int64 = 0
+    private let warmupNs: Int64
+    private let quantumNs: Int64
+    private let shares: Bool
+    /// Processor sharing: the jobs in service and the work each has left (ns), the time the
+    /// figures were last brought up to date, and the generation of the one pending completion event.
+    private var sharing: [(job: Int32, left: Double)] = []
+    private var sharedSince: Int64 = 0
+    private var generation: Int64 = 0
 
     static let coreDone: Int32 = NodeEvent.firstPrivate
+    static let sharedDone: Int32 = NodeEvent.firstPrivate + 1
 
     /// A machine instance named `name`.
     public init(name: String, config: MachineConfig, model: Model) {
         self.config = config
         self.busyAverage = TimeAverage(start: model.warmupEnd)
+        self.warmupNs = model.warmupEnd.ns
+        if case .roundRobin(let q) = config.scheduling { quantumNs = max(1, q.ns) } else { quantumNs = 0 }
+        shares = config.scheduling == .processorSharing
         super.init(name: name, group: config.name, model: model)
     }
 
@@ -59,6 +81,7 @@ public final class Machine: Node {
     func submit(station: Int32, request: Int32, demand: SimDuration, epoch: UInt32) {
         let job: Int32
         let scaled = SimDuration(nanoseconds: Double(demand.ns) / config.speed).ns
+        if sim.now.ns >= warmupNs { submittedNs &+= scaled }
         if let free = freeJobs.popLast() {
             job = free
             jobs[Int(job)] = (station, request, scaled, epoch)
@@ -66,31 +89,102 @@ public final class Machine: Node {
             jobs.append((station, request, scaled, epoch))
             job = Int32(jobs.count - 1)
         }
+        if shares { return share(job) }
         if busy < config.cores { start(job) } else { queue.append(job) }
     }
 
+    /// Gives `job` a core for its whole demand (fifo) or for one time slice (round robin).
     private func start(_ job: Int32) {
         busy += 1
         busyAverage.set(Double(busy), at: sim.now)
-        sim.schedule(after: SimDuration(ns: jobs[Int(job)].demand), to: id, kind: Machine.coreDone, arg: Int64(job))
+        run(job)
+    }
+
+    private func run(_ job: Int32) {
+        let left = jobs[Int(job)].demand
+        let slice = quantumNs > 0 ? min(left, quantumNs) : left
+        sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.coreDone, arg: Int64(job))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
+        if kind == Machine.sharedDone { return sharedTick(generation: arg) }
         let job = Int32(truncatingIfNeeded: arg)
-        let (station, request, _, epoch) = jobs[Int(job)]
-        freeJobs.append(job)
+        if quantumNs > 0 {
+            let left = jobs[Int(job)].demand - min(jobs[Int(job)].demand, quantumNs)
+            if left > 0 {
+                jobs[Int(job)].demand = left
+                // Preempted: to the back of the line if anyone is waiting, else another slice.
+                if let next = queue.popFirst() { queue.append(job); run(next) } else { run(job) }
+                return
+            }
+        }
         busy -= 1
         busyAverage.set(Double(busy), at: sim.now)
         if let next = queue.popFirst() { start(next) }
+        complete(job)
+    }
+
+    private func complete(_ job: Int32) {
+        let (station, request, _, epoch) = jobs[Int(job)]
+        freeJobs.append(job)
         (model.nodes[Int(station)] as! Station).cpuDone(request, epoch: epoch)
+    }
+
+    // MARK: Processor sharing
+
+    /// The share of a core each of `n` jobs gets.
+    private func rate(_ n: Int) -> Double { n <= config.cores ? 1 : Double(config.cores) / Double(n) }
+
+    /// Brings every job's remaining work up to now.
+    private func advanceShared() {
+        let now = sim.now.ns
+        let elapsed = Double(now - sharedSince)
+        sharedSince = now
+        guard elapsed > 0, !sharing.isEmpty else { return }
+        let done = elapsed * rate(sharing.count)
+        for i in sharing.indices { sharing[i].left -= done }
+    }
+
+    private func share(_ job: Int32) {
+        advanceShared()
+        sharing.append((job, Double(jobs[Int(job)].demand)))
+        rescheduleShared()
+    }
+
+    /// Sets the busy cores and schedules the next completion (earlier events are left stale).
+    private func rescheduleShared() {
+        let inService = min(sharing.count, config.cores)
+        if inService != busy {
+            busy = inService
+            busyAverage.set(Double(busy), at: sim.now)
+        }
+        generation &+= 1
+        guard let least = sharing.lazy.map(\.left).min() else { return }
+        let delay = SimDuration(nanoseconds: (max(0, least) / rate(sharing.count)).rounded(.up))
+        sim.schedule(after: delay, to: id, kind: Machine.sharedDone, arg: generation)
+    }
+
+    private func sharedTick(generation g: Int64) {
+        guard g == generation else { return }
+        advanceShared()
+        // Jobs within a nanosecond of done finish now, in the order they arrived.
+        var finished: [Int32] = []
+        sharing.removeAll { entry in
+            guard entry.left < 1 else { return false }
+            finished.append(entry.job)
+            return true
+        }
+        rescheduleShared()
+        for job in finished { complete(job) }
     }
 
     public override func receive(_ request: Int32) { preconditionFailure("machines do not receive requests") }
 
     /// What the machine did over the window.
     public func machineResult(end: SimTime) -> MachineResult {
-        MachineResult(name: name, type: config.name, cores: config.cores, speed: config.speed, memory: config.memory,
-                      costPerHour: config.costPerHour, utilization: busyAverage.average(until: end) / Double(config.cores),
-                      components: placed)
+        let window = Double(max(1, end.ns - warmupNs))
+        return MachineResult(name: name, type: config.name, cores: config.cores, speed: config.speed, memory: config.memory,
+                             costPerHour: config.costPerHour, utilization: busyAverage.average(until: end) / Double(config.cores),
+                             demand: Double(submittedNs) / window, components: placed)
     }
 }

@@ -9,7 +9,9 @@ import SDConfig
 /// **Reads.** A hit is answered at once. A miss goes to `on-miss` and comes back; the cache then
 /// stores the key with the data version the answer carries, evicting by policy. Concurrent misses
 /// for one key each go to `on-miss` (no request coalescing); data older than what is cached never
-/// replaces it. A read answered from the cache with a version older than the latest commit
+/// replaces it. With `fill`, storing the answer is a command of its own (the SET of cache-aside):
+/// the request waits for a worker again and takes `fill` before it is answered; it counts among
+/// the cache's arrivals and completions. A read answered from the cache with a version older than the latest commit
 /// (``DataVersions``) is a *stale read*. Requests without a key (a workload without `keys:`,
 /// which the scenario loader rejects) are cold misses and are not stored.
 ///
@@ -62,6 +64,7 @@ public final class KeyedCache: Station {
     private static let awaitingRead: UInt8 = 1
     private static let awaitingWrite: UInt8 = 2
     private static let flushing: UInt8 = 3
+    private static let filling: UInt8 = 4
     static let flushTimer: Int32 = Station.serviceDone + 1
 
     /// A keyed cache.
@@ -151,6 +154,11 @@ public final class KeyedCache: Station {
 
     public override func serviceCompleted(_ request: Int32) {
         let now = sim.now.ns
+        if requests.top(request).phase == KeyedCache.filling {
+            model.setPhase(request, 0)
+            fill(request, now: now)
+            return model.finish(request, at: self)
+        }
         let measured = now >= windowStart
         let r = requests.records + Int(request)
         let key = r.pointee.key
@@ -269,8 +277,21 @@ public final class KeyedCache: Station {
         model.setPhase(request, 0)
         guard !requests.records[Int(request)].failed else { return model.unwind(request, from: self) }
         let now = sim.now.ns
+        if phase == KeyedCache.awaitingRead, keyed.fill != nil {
+            // The fill is a command of its own: it waits for a worker and takes its time.
+            model.setPhase(request, KeyedCache.filling)
+            let r = requests.records + Int(request)
+            r.pointee.frames[r.pointee.frames.count - 1].arrivedAt = now
+            return super.receive(request)
+        }
         if phase == KeyedCache.awaitingRead { fill(request, now: now) } else { applyWrite(request, now: now) }
         model.finish(request, at: self)
+    }
+
+    /// A worker starts a request: a fill costs `fill`, anything else the service time.
+    public override func beginService(_ request: Int32) -> SimDuration {
+        if let fillCost = keyed.fill, requests.top(request).phase == KeyedCache.filling { return fillCost.sampleDuration(stream) }
+        return super.beginService(request)
     }
 
     // MARK: Failures

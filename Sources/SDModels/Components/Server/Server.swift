@@ -20,12 +20,24 @@ public final class Server: Station {
     /// Phases of the coordinator's frame: 1...n prepare call i; `commitBase + i` commit (or abort) call i.
     private static let commitBase: UInt8 = 100
 
+    /// CPU after each call, and per call on the caller (see ``ServerConfig``).
+    private let afterCalls: [Distribution]
+    private let callCost: Distribution?
+
     /// A server.
     public init(name: String, group: String, model: Model, config: ServerConfig) {
         calls = config.calls
         atomic = config.atomic
+        afterCalls = config.afterCalls
+        callCost = config.callCost
+        precondition(!config.computesAfterCalls || (config.mode == .threadPerRequest && !config.atomic),
+                     "CPU after calls needs thread-per-request and no transaction")
+        precondition(config.afterCalls.isEmpty || config.afterCalls.count == config.calls.count)
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit, holdsWorker: config.mode == .threadPerRequest)
+        if config.processes > 1 || config.processLock || config.computesAfterCalls {
+            organise(processes: config.processes, lock: config.processLock, segmented: config.computesAfterCalls)
+        }
     }
 
     public override func wire() {
@@ -80,6 +92,19 @@ public final class Server: Station {
             model.setPhase(request, 0)
             return model.unwind(request, from: self)
         }
+        if !afterCalls.isEmpty || callCost != nil {
+            var cpu = callCost?.sampleDuration(stream) ?? .zero
+            if !afterCalls.isEmpty { cpu = cpu + afterCalls[Int(phase) - 1].sampleDuration(stream) }
+            if cpu.ns > 0 { return compute(request, cpu, afterCall: true) }
+        }
+        afterCallsDone(request, phase: phase)
+    }
+
+    /// The CPU after call `phase` is done.
+    public override func computedAfterCall(_ request: Int32) { afterCallsDone(request, phase: requests.top(request).phase) }
+
+    /// Call `phase` has answered and its CPU is done: the next call, or move on.
+    private func afterCallsDone(_ request: Int32, phase: UInt8) {
         if Int(phase) < callTargets.count { return call(request, index: Int(phase), phase: phase + 1) }
         if twoPhase {
             model.setAux(request, Int32(callTargets.count))

@@ -1,0 +1,79 @@
+"""Unit tests of the validation tool's calibration parsers on recorded samples
+(python3 -m unittest discover -s tools/validate)."""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import calibration as cal  # noqa: E402
+
+
+def sample(name):
+    with open(os.path.join(HERE, "samples", name)) as f:
+        return f.read()
+
+
+class ProcStatTests(unittest.TestCase):
+    def lines(self):
+        return [l for l in sample("proc-stat.txt").splitlines() if l.strip()]
+
+    def test_command_name_with_spaces_and_parentheses(self):
+        s = cal.parse_stat(self.lines()[0])
+        self.assertEqual(s["comm"], "x) (y z")
+        self.assertEqual(s["state"], "S")
+        self.assertEqual(s["ppid"], 15732)
+        self.assertEqual((s["utime_ticks"], s["stime_ticks"]), (0, 0))
+
+    def test_times_are_fields_14_to_17(self):
+        s = cal.parse_stat(self.lines()[1])
+        self.assertEqual(s["comm"], "bash")
+        self.assertEqual(s["ppid"], 4018)
+        self.assertEqual((s["utime_ticks"], s["stime_ticks"], s["cutime_ticks"], s["cstime_ticks"]), (11, 20, 25790, 1267))
+
+    def test_tree_adds_reaped_and_live_children(self):
+        bash = cal.parse_stat(self.lines()[1])
+        child = dict(cal.parse_stat(self.lines()[0]), ppid=4034, utime_ticks=7, stime_ticks=3)
+        other = dict(child, ppid=1)
+        stats = {4034: bash, 15733: child, 99: other}
+        # 11 + 20 + 25790 + 1267 of bash itself, 10 of its live child; the unrelated process is not counted.
+        self.assertAlmostEqual(cal.tree_cpu_seconds(4034, hz=100, stats=stats), (11 + 20 + 25790 + 1267 + 10) / 100)
+        self.assertEqual(cal.tree_cpu_seconds(12345, hz=100, stats=stats), 0)
+
+
+class MachineStatTests(unittest.TestCase):
+    def test_busy_and_total_ticks(self):
+        busy, total = cal.parse_proc_stat_cpu(sample("proc-stat-machine.txt"))
+        # user nice system idle iowait irq softirq steal
+        self.assertEqual(total, 410644 + 2 + 27256 + 31536 + 1371 + 0 + 158 + 337)
+        self.assertEqual(busy, total - 31536 - 1371)
+
+
+class RedisInfoTests(unittest.TestCase):
+    def test_counters(self):
+        info = cal.parse_redis_info(sample("redis-info-stats.txt"))
+        self.assertEqual(info["keyspace_hits"], "2")
+        self.assertEqual(info["keyspace_misses"], "2")
+        self.assertNotIn("# Stats", info)
+
+
+class ArithmeticTests(unittest.TestCase):
+    def test_per_request_and_percentiles(self):
+        self.assertEqual(cal.per_request({"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 2.5}, 100), {"a": 0.02, "b": 0.005})
+        values = [i / 100 for i in range(1, 101)]
+        self.assertEqual(cal.percentile(values, 0.5), 0.5)
+        self.assertEqual(cal.percentile(values, 0.99), 0.99)
+
+    def test_scenario_uses_the_calibration(self):
+        c = {"cores": 2, "keys": 100, "zipf": 1.0, "ttl": 10, "burn": 0.002, "threads": 8, "one_way": 30e-6,
+             "cpu": {"nginx": 0.0001, "loadgen": 0.0002}, "app_call_cost": 0.00005, "app_rest": 0.0003,
+             "redis_op": 0.00001, "pg_select": 0.0002}
+        text = cal.scenario(c, 210, 100, 10, 1)
+        for line in ["arrival: poisson(210.000/s)", "scheduling: processor-sharing", "placement: together",
+                     "process-lock: true", "service: exponential(2.0000ms)", "fill: constant(0.0100ms)",
+                     "local-latency: constant(0.0300ms)", "duration: 110s"]:
+            self.assertIn(line, text)
+
+
+if __name__ == "__main__":
+    unittest.main()
