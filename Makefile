@@ -43,10 +43,10 @@ test: deps
 	$(SWIFT) test $(TESTFLAGS) --skip-build
 	python3 -m unittest discover -s tools/validate -p 'test_*.py'
 
-# The real stack against sdsim's prediction: see docs/explanation/predicting-a-real-stack.md.
+# The real stack against sdsim's prediction: see docs/how-to/validate-a-real-stack.md.
 validate: deps
 	@tools/install-deps.sh --validate
-	$(SWIFT) build $(RELEASE) --product sdsim
+	$(SWIFT) build $(TESTFLAGS) --product sdsim
 	tools/validate/stack
 
 check: deps

@@ -20,6 +20,8 @@ public enum OfferedLoad {
         var unknown: [Bool]
         var dbReads: [Double]
         var dbWrites: [Double]
+        /// Read misses per system request of each keyed cache that pays a `fill` (the cache-aside SET).
+        var fills: [Double]
     }
 
     /// The system's total arrival rate (requests per second, all workloads); nil when a workload's rate is unknown.
@@ -48,7 +50,8 @@ public enum OfferedLoad {
         guard let total = arrivalRate(config), total > 0 else { return nil }
         let n = config.components.count
         var f = Flow(visits: Array(repeating: 0, count: n), unknown: Array(repeating: false, count: n),
-                     dbReads: Array(repeating: 0, count: n), dbWrites: Array(repeating: 0, count: n))
+                     dbReads: Array(repeating: 0, count: n), dbWrites: Array(repeating: 0, count: n),
+                     fills: Array(repeating: 0, count: n))
         let index = Dictionary(config.components.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         func visit(_ name: String, _ x: Double, type: String, isWrite: Bool, onRoute: Bool, known: Bool, depth: Int) {
@@ -70,8 +73,10 @@ public enum OfferedLoad {
                 } else if isWrite {
                     next(miss, x, true)
                 } else if let h = hitRatios[c.name] {
+                    if cache.keyed?.fill != nil { f.fills[g] += x * (1 - h) }
                     next(miss, x * (1 - h), true)
                 } else {
+                    if cache.keyed?.fill != nil { f.unknown[g] = true }
                     next(miss, x, false)
                 }
             case .loadBalancer(let lb):
@@ -111,10 +116,15 @@ public enum OfferedLoad {
         config.workloads.contains { $0.mix.contains { $0.route.contains(name) } }
     }
 
-    /// Mean service time of one visit to a group (nil when unknown); 0 for a load balancer.
+    /// Mean service time of one visit to a group (nil when unknown); 0 for a load balancer. A
+    /// server's is all its CPU: `service`, the CPU after each call and the client cost of each call.
     static func serviceTime(_ c: ComponentConfig) -> Double? {
         switch c.kind {
-        case .server(let s): return s.service.mean
+        case .server(let s):
+            var total = s.service.mean
+            for d in s.afterCalls { total = total.flatMap { t in d.mean.map { t + $0 } } }
+            if let cost = s.callCost { total = total.flatMap { t in cost.mean.map { t + Double(s.calls.count) * $0 } } }
+            return total
         case .cache(let s): return s.service.mean
         case .gateway(let r), .bus(let r): return r.service.mean
         case .loadBalancer: return 0
@@ -134,10 +144,11 @@ public enum OfferedLoad {
         }
     }
 
-    /// Parallel servers of one instance (workers); nil for kinds this analysis does not model.
+    /// Parallel servers of one instance (workers); nil for kinds this analysis does not model. A
+    /// server with a process lock computes one thread at a time per process: its servers are its processes.
     static func workers(_ c: ComponentConfig) -> Int? {
         switch c.kind {
-        case .server(let s): return s.workers
+        case .server(let s): return s.processLock ? s.processes : s.workers
         case .cache(let s): return s.workers
         case .gateway(let r), .bus(let r): return r.workers
         case .loadBalancer: return 0
@@ -186,10 +197,17 @@ public enum OfferedLoad {
                 place(c, cpuPerReplica: known ? (primaryWork + replicaWork) / Double(c.replicas) : nil)
                 continue
             }
-            let s = serviceTime(c)
+            var s = serviceTime(c)
             let servers = (workers(c) ?? 0) * c.replicas
-            let work = s.map { f.visits[g] * $0 }
-            rows.append(row(c.name, c.kind.name, servers, visits: f.visits[g], service: s, work: work,
+            var visits = f.visits[g]
+            var work = s.map { visits * $0 }
+            // A keyed cache's fills are visits of their own (a SET per read miss), counted among its arrivals.
+            if case .cache(let cache) = c.kind, let fill = cache.keyed?.fill, f.fills[g] > 0 {
+                work = work.flatMap { w in fill.mean.map { w + f.fills[g] * $0 } }
+                visits += f.fills[g]
+                s = work.map { $0 / visits }
+            }
+            rows.append(row(c.name, c.kind.name, servers, visits: visits, service: s, work: work,
                             known: known && work != nil && workers(c) != nil, rate: total, bounded: bounded(c)))
             place(c, cpuPerReplica: known ? work.map { $0 / Double(c.replicas) } : nil)
         }

@@ -104,18 +104,27 @@ public enum BottleneckAnalysis {
             let u = parts.reduce(0) { $0 + $1.utilization } / Double(parts.count)
             row.utilization = u
             if row.servers == 0 { row.servers = parts.reduce(0) { $0 + $1.workers } * replicas(row, config) }
-            if let s = row.serviceTime, row.servers > 0, !row.demand.isNaN {
+            // A server with a process lock has two resources: its threads (measured) and the lock of
+            // each process (its servers here); the law relates the lock's, which is not measured.
+            let locked = processLocked(row, config)
+            if let s = row.serviceTime, row.servers > 0, !row.demand.isNaN, !locked {
                 row.utilizationLaw = LawCheck(expected: throughput * s / Double(row.servers), measured: u)
             }
             let waitSum = parts.reduce(0.0) { $0 + $1.waitMean * Double($1.arrived) }
             let waitMean = arrived > 0 ? waitSum / Double(arrived) : 0
             row.littlesLaw = LawCheck(expected: Double(arrived) / window * waitMean,
                                       measured: parts.reduce(0) { $0 + $1.queueLengthMean })
-            adopt(&row, measuredUtilization: u, x0: x0, rate: rate)
+            if !locked { adopt(&row, measuredUtilization: u, x0: x0, rate: rate) }
         }
         if let v = row.visits, !row.kind.hasPrefix("bus") {
             row.forcedFlowLaw = LawCheck(expected: v * x0, measured: Double(arrived) / window)
         }
+    }
+
+    /// Whether the row is a server whose processes each have a lock (``ServerConfig/processLock``).
+    static func processLocked(_ row: LoadRow, _ config: ModelConfig) -> Bool {
+        guard case .server(let s) = config.components.first(where: { $0.name == row.name })?.kind else { return false }
+        return s.processLock
     }
 
     /// Replicas of the group behind a row (1 for database roles, which count their stations).

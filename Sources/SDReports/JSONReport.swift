@@ -120,6 +120,7 @@ public enum JSONReport {
             ("memory_bytes", .double(m.memory)),
             ("cost_per_hour", .double(m.costPerHour)),
             ("utilization", .double(m.utilization)),
+            ("demand", .double(m.demand)),
             ("components", .array(m.components.map { .string($0) })),
         ])
     }

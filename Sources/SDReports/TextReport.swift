@@ -64,10 +64,11 @@ public enum TextReport {
         }
         out += storageSection(r.storage)
         if !r.machines.isEmpty {
-            var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cost/h", "components"],
-                              alignments: [.left, .left, .right, .right, .right, .right, .left])
+            var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cpu demand", "cost/h", "components"],
+                              alignments: [.left, .left, .right, .right, .right, .right, .right, .left])
             for m in r.machines {
                 t.rows.append([m.name, m.type, String(m.cores), Format.fixed(m.speed, decimals: 2), Format.percent(m.utilization),
+                               Format.fixed(m.demand, decimals: 2),
                                Format.fixed(m.costPerHour, decimals: 2), m.components.joined(separator: ", ")])
             }
             out += "\n" + t.render()

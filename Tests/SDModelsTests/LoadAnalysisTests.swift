@@ -108,6 +108,57 @@ final class LoadAnalysisTests: XCTestCase {
         XCTAssertTrue(r.bottleneck!.advice.hasPrefix("No bottleneck at this load"), r.bottleneck!.advice)
     }
 
+    /// Processes with a lock, CPU around calls, replicas together on one machine (issue 15), λ = 100/s:
+    ///   app: 2 replicas on one 4-core box, 2 processes × 4 threads each, lock; CPU per visit
+    ///   2 ms (service) + 1 ms (after the call) + 0.5 ms (client cost of the call) = 3.5 ms over
+    ///   2 × 2 = 4 locks → D = 0.875 ms. db: 1 ms over 4 workers → 0.25 ms.
+    ///   box: (3.5 + 1) ms per request over 4 cores → D = 1.125 ms, so 0.45 cores busy.
+    func testDemandCountsEveryCPUSegmentAndEachProcessLock() {
+        var config = poissonConfig("segments", rate: 100, duration: 200, warmup: 10, route: ["lb", "app"], components: [
+            ComponentConfig(name: "lb", kind: .loadBalancer(LoadBalancerConfig(policy: .roundRobin, targets: "app"))),
+            ComponentConfig(name: "app", replicas: 2, kind: .server(.processes(
+                2, threads: 4, lock: true, service: .exponential(mean: 0.002), calls: ["db"], afterCalls: [.constant(0.001)],
+                callCost: .constant(0.0005))), machine: "box", placement: .together),
+            ComponentConfig(name: "db", kind: .server(ServerConfig(workers: 4, service: .exponential(mean: 0.001))), machine: "box"),
+        ])
+        config.machines = [MachineConfig(name: "box", cores: 4, scheduling: .processorSharing)]
+        let r = Runner.run(config)
+        let b = r.bottleneck!
+        func row(_ n: String) -> LoadRow { b.rows.first { $0.name == n }! }
+        XCTAssertEqual(row("app").servers, 4)
+        XCTAssertEqual(row("app").serviceTime ?? 0, 0.0035, accuracy: 1e-12)
+        XCTAssertEqual(row("app").demand, 0.000875, accuracy: 1e-12)
+        XCTAssertFalse(row("app").demandMeasured)
+        XCTAssertNil(row("app").utilizationLaw, "threads and locks are different resources")
+        XCTAssertEqual(row("db").demand, 0.00025, accuracy: 1e-12)
+        XCTAssertEqual(row("box").demand, 0.001125, accuracy: 1e-12)
+        // The machine's measured CPU demand (core-seconds per second) agrees: 100/s × 4.5 ms.
+        XCTAssertEqual(r.machines.map(\.name), ["box"])
+        XCTAssertEqual(r.machines[0].demand, 0.45, accuracy: 0.45 * 0.05)
+        XCTAssertEqual(r.machines[0].utilization * 4, r.machines[0].demand, accuracy: 0.01)
+    }
+
+    /// A keyed cache's fills are visits of their own: with a measured hit ratio h, V = 1 + (1 − h)
+    /// and S = (lookup + (1 − h) × fill) ÷ V; the forced-flow and utilization laws then hold.
+    func testCacheFillsAreVisitsInTheLoadTable() {
+        var keyed = KeyedCacheConfig(capacity: .items(2000), ttl: SimDuration(seconds: 2))
+        keyed.fill = .constant(0.0004)
+        var config = poissonConfig("fills", rate: 200, duration: 200, warmup: 20, route: ["cache"], components: [
+            ComponentConfig(name: "cache", kind: .cache(CacheConfig(keyed: keyed, service: .constant(0.0002), onMiss: "db"))),
+            ComponentConfig(name: "db", kind: .server(ServerConfig(workers: 8, service: .exponential(mean: 0.002)))),
+        ])
+        config.workloads[0].keys = .uniform(n: 1000)
+        let r = Runner.run(config)
+        let h = r.components.first { $0.name == "cache" }!.hitRatio!
+        XCTAssertGreaterThan(h, 0.1)
+        XCTAssertLessThan(h, 0.9)
+        let row = r.bottleneck!.rows.first { $0.name == "cache" }!
+        XCTAssertEqual(row.visits ?? 0, 2 - h, accuracy: 1e-9)
+        XCTAssertEqual(row.serviceTime ?? 0, (0.0002 + (1 - h) * 0.0004) / (2 - h), accuracy: 1e-12)
+        XCTAssertTrue(row.forcedFlowLaw!.holds, "\(row.forcedFlowLaw!)")
+        XCTAssertTrue(row.utilizationLaw!.holds, "\(row.utilizationLaw!)")
+    }
+
     private func threeTier() -> ModelConfig {
         poissonConfig("three-tier", rate: 2400, duration: 120, warmup: 10, route: ["lb", "app", "cache"], components: [
             ComponentConfig(name: "lb", kind: .loadBalancer(LoadBalancerConfig(policy: .random, targets: "app"))),

@@ -119,12 +119,14 @@ def fmt_ms(seconds):
 
 def scenario(cal, rate, seconds, warmup, seed):
     """The sdsim scenario of the stack at `rate` requests per second, from calibration `cal`:
-    one machine of `cores` processor-shared cores; the harness's own CPU as a second workload;
-    nginx an event loop; two app processes placed together, each an interpreter lock over its
-    threads, CPU before the call (the burn and request parsing), a client cost per call and CPU
-    after; Redis one thread that fills itself from PostgreSQL on a miss; PostgreSQL a process per
-    connection. All hops on loopback."""
+    one machine of `cores` cores, shared as the servers were scheduled (`scheduling`); the load
+    generator and nginx are event loops (one process, a lock over its connections) that spend
+    half their CPU on the way in and half on the way out; two app processes placed together,
+    each an interpreter lock over its threads, CPU before the call (the burn and request
+    parsing), a client cost per call and CPU after; Redis one thread that fills itself from
+    PostgreSQL on a miss; PostgreSQL a process per connection. All hops on loopback."""
     c = cal
+    half = lambda x: fmt_ms(x / 2)
     lines = [
         "name: validate-stack",
         "description: nginx, two Python app processes, Redis and PostgreSQL on one machine (tools/validate/stack)",
@@ -137,23 +139,28 @@ def scenario(cal, rate, seconds, warmup, seed):
         "machines:",
         "  box:",
         "    cores: %d" % c["cores"],
-        "    scheduling: processor-sharing",
+        "    scheduling: %s" % c.get("scheduling", "processor-sharing"),
         "workload:",
         "  - name: requests",
         "    arrival: poisson(%.3f/s)" % rate,
         "    keys: zipf(%d, %g)" % (c["keys"], c["zipf"]),
-        "    route: [nginx, balancer, app]",
-        "  - name: harness",
-        "    arrival: poisson(%.3f/s)" % rate,
         "    route: [loadgen]",
         "components:",
         "  loadgen:",
         "    kind: server",
-        "    service: constant(%s)" % fmt_ms(c["cpu"]["loadgen"]),
+        "    threads: 100000",
+        "    process-lock: true",
+        "    service: constant(%s)" % half(c["cpu"]["loadgen"]),
+        "    calls: [nginx]",
+        "    after-calls: [constant(%s)]" % half(c["cpu"]["loadgen"]),
         "    machine: box",
         "  nginx:",
         "    kind: server",
-        "    service: constant(%s)" % fmt_ms(c["cpu"]["nginx"]),
+        "    threads: 4096",
+        "    process-lock: true",
+        "    service: constant(%s)" % half(c["cpu"]["nginx"]),
+        "    calls: [balancer]",
+        "    after-calls: [constant(%s)]" % half(c["cpu"]["nginx"]),
         "    machine: box",
         "  balancer:",
         "    kind: load-balancer",

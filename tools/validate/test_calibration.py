@@ -66,10 +66,11 @@ class ArithmeticTests(unittest.TestCase):
 
     def test_scenario_uses_the_calibration(self):
         c = {"cores": 2, "keys": 100, "zipf": 1.0, "ttl": 10, "burn": 0.002, "threads": 8, "one_way": 30e-6,
-             "cpu": {"nginx": 0.0001, "loadgen": 0.0002}, "app_call_cost": 0.00005, "app_rest": 0.0003,
+             "cpu": {"nginx": 0.0001, "loadgen": 0.0002}, "scheduling": "fifo", "app_call_cost": 0.00005, "app_rest": 0.0003,
              "redis_op": 0.00001, "pg_select": 0.0002}
         text = cal.scenario(c, 210, 100, 10, 1)
-        for line in ["arrival: poisson(210.000/s)", "scheduling: processor-sharing", "placement: together",
+        for line in ["arrival: poisson(210.000/s)", "scheduling: fifo", "placement: together", "route: [loadgen]", "calls: [nginx]",
+                     "after-calls: [constant(0.1000ms)]",
                      "process-lock: true", "service: exponential(2.0000ms)", "fill: constant(0.0100ms)",
                      "local-latency: constant(0.0300ms)", "duration: 110s"]:
             self.assertIn(line, text)
