@@ -262,6 +262,19 @@ public struct Estimate: Sendable, Equatable {
                 var miss = f
                 miss.rate = f.rate * (1 - h)
                 if let target = cc.onMiss { visit(target, miss, depth: depth + 1) }
+            case .cdn(let cdn):
+                // Writes pass through to the origin; reads reach it on a miss.
+                var h = 0.0
+                if !f.isWrite {
+                    h = cdn.mode.fixedHitRatio ?? cdn.mode.keyedConfig.map { keyedHitRatio($0, keys: f.keys) } ?? 0
+                    if cdn.mode.keyedConfig != nil && !noted.contains(name) {
+                        noted.insert(name)
+                        notes.append("CDN '\(name)': hit ratio \(percent(h)) assumed (" + hitText(cdn.mode.keyedConfig!, keys: f.keys) + ").")
+                    }
+                }
+                var miss = f
+                miss.rate = f.rate * (1 - h)
+                visit(cdn.origin, miss, depth: depth + 1)
             case .queue(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
             case .polledTable(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
             default: break

@@ -79,6 +79,15 @@ public enum OfferedLoad {
                     if cache.keyed?.fill != nil { f.unknown[g] = true }
                     next(miss, x, false)
                 }
+            case .cdn(let cdn):
+                f.visits[g] += x
+                if isWrite {
+                    next(cdn.origin, x, true)
+                } else if let h = cdn.mode.fixedHitRatio ?? hitRatios[c.name] {
+                    next(cdn.origin, x * (1 - h), true)
+                } else {
+                    next(cdn.origin, x, false)
+                }
             case .loadBalancer(let lb):
                 f.visits[g] += x
                 if !onRoute { next(lb.targets, x, true) }
@@ -126,6 +135,7 @@ public enum OfferedLoad {
             if let cost = s.callCost { total = total.flatMap { t in cost.mean.map { t + Double(s.calls.count) * $0 } } }
             return total
         case .cache(let s): return s.service.mean
+        case .cdn(let s): return s.service.mean
         case .gateway(let r), .bus(let r): return r.service.mean
         case .loadBalancer: return 0
         default: return nil
@@ -137,6 +147,7 @@ public enum OfferedLoad {
         switch c.kind {
         case .server(let s): return s.queueLimit != nil
         case .cache(let s): return s.queueLimit != nil
+        case .cdn(let s): return s.queueLimit != nil
         case .gateway(let r), .bus(let r): return r.queueLimit != nil
         case .database(let d): return d.queueLimit != nil
         case .loadBalancer: return true
@@ -150,6 +161,7 @@ public enum OfferedLoad {
         switch c.kind {
         case .server(let s): return s.processLock ? s.processes : s.workers
         case .cache(let s): return s.workers
+        case .cdn(let s): return s.workers
         case .gateway(let r), .bus(let r): return r.workers
         case .loadBalancer: return 0
         default: return nil

@@ -126,6 +126,7 @@ public enum Runner {
         if let links = model.links {
             result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
                                             egressCostPerGB: config.network.egressCostPerGB)
+            result.network?.edgeBytes = links.edgeEgress
         }
         // Every request and message accounted for exactly once; a violation is a bug of ours.
         let broken = Invariants.exact(model, result)
@@ -260,6 +261,7 @@ public enum Runner {
             var n = n
             n.ingressBytes = outcomes.reduce(0) { $0 + ($1.result.network?.ingressBytes ?? 0) } / Double(outcomes.count)
             n.egressBytes = outcomes.reduce(0) { $0 + ($1.result.network?.egressBytes ?? 0) } / Double(outcomes.count)
+            n.edgeBytes = outcomes.reduce(0) { $0 + ($1.result.network?.edgeBytes ?? 0) } / Double(outcomes.count)
             return n
         }
         return combined

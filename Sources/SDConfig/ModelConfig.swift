@@ -288,6 +288,8 @@ public enum ComponentKind: Sendable, Equatable {
     case objectStore(ObjectStoreConfig)
     /// A feed generation service: fan-out on write, on read, or both (a social network's news feed).
     case feedService(FeedServiceConfig)
+    /// An edge cache in front of an origin (a CDN in front of an object store).
+    case cdn(CDNConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -302,6 +304,7 @@ public enum ComponentKind: Sendable, Equatable {
         case .polledTable: return "polled-table"
         case .objectStore: return "object-store"
         case .feedService: return "feed-service"
+        case .cdn: return "cdn"
         }
     }
 }

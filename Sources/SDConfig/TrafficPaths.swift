@@ -2,7 +2,7 @@ import SDEngine
 
 extension ComponentKind {
     /// The groups this kind sends requests on to besides the route: a server's and a consumer's
-    /// `calls`, a cache's `on-miss`, a load balancer's `targets`, a router's routes and fallback.
+    /// `calls`, a cache's `on-miss`, a CDN's `origin`, a load balancer's `targets`, a router's routes and fallback.
     public var downstream: [String] {
         switch self {
         case .server(let s): return s.calls
@@ -11,6 +11,7 @@ extension ComponentKind {
         case .gateway(let r), .bus(let r): return r.routes.map(\.target) + (r.fallback.map { [$0] } ?? [])
         case .queue(let q): return q.calls
         case .polledTable(let p): return p.calls
+        case .cdn(let c): return [c.origin]
         default: return []
         }
     }

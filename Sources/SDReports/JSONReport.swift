@@ -24,7 +24,7 @@ import SDAnalysis
 ///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (stations: "utilization" and
 ///       "queue_length" averaged over each slice; message queues: sampled "depth") } },
 ///   "network": { "ingress_bytes", "egress_bytes", "egress_bytes_per_second", "egress_cost",
-///       "egress_cost_per_month" } (when links are configured),
+///       "egress_cost_per_month", "edge_bytes" (bytes CDN edges delivered, when any) } (when links are configured),
 ///   "storage": { "<component>": { "kind", "start_bytes", "end_bytes", "window_bytes", "growth_bytes_per_second",
 ///       "cycle_factor", "per_month", "per_year", "copies", "per_year_all_copies", "estimate_per_month" } }
 ///       (databases and object stores),
@@ -98,7 +98,7 @@ public enum JSONReport {
             ("egress_bytes_per_second", .double(n.egressRate)),
             ("egress_cost", n.egressCost.map { .double($0) } ?? .null),
             ("egress_cost_per_month", n.egressCostPerMonth.map { .double($0) } ?? .null),
-        ])
+        ] + (n.edgeBytes > 0 ? [("edge_bytes", .double(n.edgeBytes))] : []))
     }
 
     static func population(_ p: PopulationSummary) -> JSONValue {

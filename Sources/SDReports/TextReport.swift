@@ -168,6 +168,7 @@ public enum TextReport {
     static func networkLine(_ n: NetworkSummary) -> String {
         var line = "Network: ingress \(Format.bytes(n.ingressBytes)) (\(Format.bytes(n.ingressRate))/s), "
             + "egress \(Format.bytes(n.egressBytes)) (\(Format.bytes(n.egressRate))/s)"
+        if n.edgeBytes > 0 { line += "; CDN edges delivered \(Format.bytes(n.edgeBytes)) (not egress)" }
         if let cost = n.egressCost, let month = n.egressCostPerMonth {
             line += "; egress cost \(Format.fixed(cost, decimals: 2)) for the window, \(Format.fixed(month, decimals: 0)) a month at this rate"
         }

@@ -79,7 +79,7 @@ extension Validator {
     /// `calls`, `on-miss` and `targets`) must declare `keys`, and `size` where bytes count.
     private func checkKeyedCaches(components: [ComponentDraft], workloads: [WorkloadDraft], index: [String: Int],
                                   next: [[(to: Int, node: YAMLNode, key: String)]]) {
-        let keyed = components.indices.filter { components[$0].kind?.name == "cache" && components[$0].capacityGiven }
+        let keyed = components.indices.filter { ["cache", "cdn"].contains(components[$0].kind?.name ?? "") && components[$0].capacityGiven }
         guard !keyed.isEmpty else { return }
         /// Components reachable from the hops of `route`, in index order.
         func reachable(_ route: [Reference]) -> [Bool] {
@@ -113,12 +113,12 @@ extension Validator {
                 let seen = reachable(c.route)
                 if !keysGiven, !keysReported, let cache = keyed.first(where: { seen[$0] }) {
                     keysReported = true
-                    error("workload \(wname) sends requests to cache '\(components[cache].name)', which holds keys (it has a 'capacity'), but declares no 'keys'; add e.g. 'keys: zipf(100k, 1.0)'",
+                    error("workload \(wname) sends requests to \(components[cache].kind?.name ?? "cache") '\(components[cache].name)', which holds keys (it has a 'capacity'), but declares no 'keys'; add e.g. 'keys: zipf(100k, 1.0)'",
                           at: w.node)
                 }
                 if !c.sized, let cache = keyed.first(where: { seen[$0] && isBytes(components[$0].capacity) }) {
                     let who = c.type.map { "requests of type '\($0)' of workload \(wname)" } ?? "requests of workload \(wname)"
-                    error("\(who) reach cache '\(components[cache].name)', whose capacity is in bytes, but have no 'size'; add e.g. 'size: constant(4KB)'",
+                    error("\(who) reach \(components[cache].kind?.name ?? "cache") '\(components[cache].name)', whose capacity is in bytes, but have no 'size'; add e.g. 'size: constant(4KB)'",
                           at: c.node)
                 }
             }

@@ -250,8 +250,8 @@ extension Validator {
         } else if isTime && (x.unit == .percent || x.unit == .size) {
             error("'\(x.metric)' is a duration; write its bound with a time unit such as '200ms'", at: e.node, offset: e.valueOffset)
         } else if x.metric == "hit_ratio", let c = components.first(where: { $0.name == x.subject }),
-                  let kind = c.kind, kind.name != "cache" {
-            error("'hit_ratio' is only measured for caches, and '\(x.subject)' is \(kind.article)", at: e.node, offset: e.metricOffset)
+                  let kind = c.kind, kind.name != "cache" && kind.name != "cdn" {
+            error("'hit_ratio' is only measured for caches and CDNs, and '\(x.subject)' is \(kind.article)", at: e.node, offset: e.metricOffset)
         }
     }
 }

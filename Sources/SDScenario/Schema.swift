@@ -152,6 +152,8 @@ struct ComponentDraft {
     var initialBytes = 0.0
     // feed-service (Schema+Population.swift)
     var feed = FeedServiceConfig()
+    /// cdn (Schema+CDN.swift)
+    var cdn = CDNDraft()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -349,7 +351,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }

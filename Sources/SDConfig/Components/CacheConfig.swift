@@ -37,16 +37,10 @@ public struct CacheConfig: Sendable, Equatable {
     }
 
     /// The probability of a hit in the simple form; nil for a keyed cache.
-    public var hitRatio: Double? {
-        if case .hitRatio(let p) = mode { return p }
-        return nil
-    }
+    public var hitRatio: Double? { mode.fixedHitRatio }
 
     /// The contents policy of a keyed cache; nil in the simple form.
-    public var keyed: KeyedCacheConfig? {
-        if case .keyed(let k) = mode { return k }
-        return nil
-    }
+    public var keyed: KeyedCacheConfig? { mode.keyedConfig }
 }
 
 /// How a cache decides whether a lookup hits.
@@ -55,6 +49,20 @@ public enum CacheMode: Sendable, Equatable {
     case hitRatio(Double)
     /// The cache holds keys and looks each request's key up (`capacity:`).
     case keyed(KeyedCacheConfig)
+}
+
+extension CacheMode {
+    /// The probability of a hit of `hit-ratio:`; nil for a keyed cache.
+    public var fixedHitRatio: Double? {
+        if case .hitRatio(let p) = self { return p }
+        return nil
+    }
+
+    /// The contents policy of `capacity:`; nil for a fixed ratio.
+    public var keyedConfig: KeyedCacheConfig? {
+        if case .keyed(let k) = self { return k }
+        return nil
+    }
 }
 
 /// What a keyed cache evicts when it is full.

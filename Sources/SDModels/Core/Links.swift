@@ -14,11 +14,16 @@ import SDEngine
 /// Clients are users, each on a link of their own: a request from a client pays size ÷ uplink, a
 /// response to a client size ÷ downlink, without queueing behind other users. Bytes delivered to
 /// clients are the data center's egress; bytes received from them its ingress.
+///
+/// A CDN edge (``CDN``) is outside the data center: what it delivers to clients is counted apart
+/// (``edgeEgress``), not as egress, and what it fetches from its origin is egress. An edge sends
+/// from many points of presence: its transfers do not queue on one link.
 public final class Links {
     let bandwidth: Double
     let uplink: Double
     let downlink: Double
     private let isClient: [Bool]
+    private let isEdge: [Bool]
     private let warmupEnd: Int64
     /// When each node's link is free again, in ns.
     private var freeAt: [Int64]
@@ -31,12 +36,15 @@ public final class Links {
     /// Bytes clients sent to the data center, and bytes delivered to clients (egress), measured window.
     public private(set) var ingress: Double = 0
     public private(set) var egress: Double = 0
+    /// Bytes CDN edges delivered to clients, measured window (not data-center egress).
+    public private(set) var edgeEgress: Double = 0
 
-    init(network: NetworkConfig, isClient: [Bool], warmupEnd: Int64) {
+    init(network: NetworkConfig, isClient: [Bool], isEdge: [Bool]? = nil, warmupEnd: Int64) {
         bandwidth = network.bandwidth ?? 0
         uplink = network.clientUplink ?? 0
         downlink = network.clientDownlink ?? 0
         self.isClient = isClient
+        self.isEdge = isEdge ?? [Bool](repeating: false, count: isClient.count)
         self.warmupEnd = warmupEnd
         let n = isClient.count
         freeAt = [Int64](repeating: 0, count: n)
@@ -69,7 +77,7 @@ public final class Links {
         if isClient[f] {
             delay = Links.ns(bytes, at: uplink)
             if measured { ingress += bytes }
-        } else if bandwidth > 0 {
+        } else if bandwidth > 0 && !isEdge[f] {
             let start = max(now, freeAt[f])
             let busy = Links.ns(bytes, at: bandwidth)
             freeAt[f] = start + busy
@@ -82,7 +90,11 @@ public final class Links {
         }
         if isClient[t] {
             delay += Links.ns(bytes, at: downlink)
-            if measured { egress += bytes }
+            if measured {
+                if isEdge[f] { edgeEgress += bytes } else { egress += bytes }
+            }
+        } else if isEdge[t] && measured {
+            egress += bytes   // an origin's fill leaves the data center for the edge
         }
         if measured {
             bytesOut[f] += bytes
@@ -96,7 +108,7 @@ public final class Links {
     public func figures(of id: Int32, window: SimDuration) -> [(name: String, value: Double)] {
         let i = Int(id)
         var out: [(name: String, value: Double)] = [("bytes_in", bytesIn[i]), ("bytes_out", bytesOut[i])]
-        if bandwidth > 0 {
+        if bandwidth > 0 && !isEdge[i] {
             out.append(("link_utilization", window.ns > 0 ? Double(busyNs[i]) / Double(window.ns) : .nan))
             if transfers[i] > 0 { out.append(("link_wait_mean", waitNs[i] / Double(transfers[i]) / 1e9)) }
         }

@@ -68,7 +68,7 @@ public final class Model {
         payloadsActive = payloads.active
         build()
         if Links.wanted(config.network) {
-            links = Links(network: config.network, isClient: nodes.map { $0 is Client }, warmupEnd: warmupEnd.ns)
+            links = Links(network: config.network, isClient: nodes.map { $0 is Client }, isEdge: nodes.map { $0 is CDN }, warmupEnd: warmupEnd.ns)
         }
     }
 

@@ -18,6 +18,7 @@ extension ComponentKind {
         case .polledTable(let c): return PolledTable(name: name, group: group, model: model, config: c)
         case .objectStore(let c): return ObjectStore(name: name, group: group, model: model, config: c)
         case .feedService(let c): return FeedService(name: name, group: group, model: model, config: c)
+        case .cdn(let c): return CDN(name: name, group: group, model: model, config: c)
         }
     }
 }

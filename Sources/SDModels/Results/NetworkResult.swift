@@ -10,6 +10,8 @@ public struct NetworkSummary: Sendable, Equatable {
     public var windowSeconds: Double
     /// Price of a gigabyte of egress (nil: not priced).
     public var egressCostPerGB: Double?
+    /// Bytes CDN edges delivered to clients (not part of ``egressBytes``; 0 without a CDN).
+    public var edgeBytes: Double = 0
 
     /// A summary.
     public init(ingressBytes: Double, egressBytes: Double, windowSeconds: Double, egressCostPerGB: Double?) {
