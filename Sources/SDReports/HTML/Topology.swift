@@ -66,17 +66,11 @@ public struct Topology: Sendable {
         }
     }
 
-    /// The components a component of this kind sends requests to.
+    /// The components a component of this kind sends requests to: what it sends on besides the
+    /// route, and a queue's dead-letter queue.
     static func calls(_ kind: ComponentKind) -> [String] {
-        switch kind {
-        case .server(let s): return s.calls
-        case .loadBalancer(let lb): return [lb.targets]
-        case .cache(let c): return c.onMiss.map { [$0] } ?? []
-        case .gateway(let r), .bus(let r): return r.routes.map(\.target) + (r.fallback.map { [$0] } ?? [])
-        case .queue(let q): return q.calls + (q.deadLetterQueue.map { [$0] } ?? [])
-        case .polledTable(let p): return p.calls
-        case .database, .objectStore, .feedService: return []
-        }
+        if case .queue(let q) = kind, let dlq = q.deadLetterQueue { return kind.downstream + [dlq] }
+        return kind.downstream
     }
 
     /// The layer of each node: clients at 0, every other node one past its furthest caller
