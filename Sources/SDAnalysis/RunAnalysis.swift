@@ -174,15 +174,15 @@ public enum BottleneckAnalysis {
             return "No bottleneck at this load: the busiest, \(b.name), runs at \(pct(load)) (below \(pct(BottleneckReport.threshold))); "
                 + "it would saturate at \(f(ceiling)) requests/s, \(f(ceiling / max(x0, 1e-300))) times today's \(f(x0))."
         }
-        let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.map(\.demand).max()
-        let next = second.map { " The next limit is \(f(1 / $0)) requests/s." } ?? ""
+        let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.max { $0.demand < $1.demand }
+        let next = second.map { " The next limit is \($0.name) at \(f(1 / $0.demand)) requests/s." } ?? ""
         let head = "\(b.name) is the bottleneck at \(pct(load)): it needs \(ms(b.demand * Double(b.servers))) of work per request "
             + "over \(b.servers) server\(b.servers == 1 ? "" : "s"), so the system tops out at \(f(ceiling)) requests/s "
             + "(\(f(x0)) now). "
-        // How many servers bring it to the target utilization.
+        // How many servers bring it to the target utilization (at least one more: the advice is for growth).
         // Saturated, so that an absurd load (a machine of speed 1e-300) is a large number, never a trap.
         let wanted = (load * Double(b.servers) / BottleneckReport.target).rounded(.up)
-        let need = Int(saturating: wanted)
+        let need = max(Int(saturating: wanted), b.servers + 1)
         switch b.kind {
         case "machine":
             return head + "Give \(b.name) \(need) cores instead of \(b.servers), or move a component off it.\(next)"
@@ -201,8 +201,11 @@ public enum BottleneckAnalysis {
             let perReplica = max(b.servers / max(c.replicas, 1), 1)
             let replicas = Int(saturating: (Double(need) / Double(perReplica)).rounded(.up))
             if case .database = c.kind { return head + "Shard \(c.name) or put a cache in front of it.\(next)" }
-            return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(perReplica) workers each) "
-                + "to bring it to \(pct(BottleneckReport.target)), or make its service faster.\(next)"
+            let after = load * Double(c.replicas) / Double(replicas)
+            let each = "\(perReplica) worker\(perReplica == 1 ? "" : "s") each"
+            let lb = c.replicas == 1 ? " behind a load balancer" : ""
+            return head + "Run \(replicas) replicas of \(c.name) instead of \(c.replicas) (\(each))\(lb): it then runs at \(pct(after)) "
+                + "and the ceiling rises to \(f(ceiling * Double(replicas) / Double(c.replicas))) requests/s; or make its service faster.\(next)"
         }
     }
 

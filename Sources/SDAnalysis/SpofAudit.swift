@@ -335,7 +335,8 @@ enum SpofAdvice {
             return ("not needed by the traffic, or failures are absorbed", "")
         }
         guard let f = db.failover else {
-            return ("primary without failover: writes fail until it restarts\(who)",
+            let what = db.readReplicas > 0 ? "writes fail" : "every query fails (there is no replica to read from)"
+            return ("primary without failover: \(what) until it restarts\(who)",
                     db.readReplicas > 0 ? "add 'failover:' to \(group.name)" : "add a read replica and 'failover:' to \(group.name)")
         }
         guard db.readReplicas > 0 else {

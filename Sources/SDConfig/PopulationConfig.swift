@@ -68,7 +68,7 @@ public struct PopulationConfig: Sendable, Equatable {
             WorkloadConfig(name: a.type, arrival: .cyclic(arrival(of: a)),
                            mix: [RequestClass(type: a.type, share: 1, route: a.route, size: a.size, isWrite: a.isWrite,
                                               payloads: a.payloads, copies: a.copies)],
-                           keys: .uniform(n: users))
+                           keys: .uniform(n: users), timeout: a.timeout, retry: a.retry)
         }
     }
 }
@@ -92,6 +92,10 @@ public struct ActivityConfig: Sendable, Equatable {
     public var isWrite: Bool
     /// What it carries to particular components instead of `size` (``RequestClass/payloads``).
     public var payloads: [HopPayload] = []
+    /// How long the user's client waits for one attempt (nil: forever).
+    public var timeout: SimDuration?
+    /// What the user's client does after a failed attempt (nil: nothing).
+    public var retry: RetryPolicy?
 
     /// An activity.
     public init(type: String, perUserPerDay: Double, perUserText: String? = nil, size: Distribution? = nil,

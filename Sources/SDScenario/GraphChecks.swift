@@ -53,7 +53,7 @@ extension Validator {
                           at: ref.node)
                     continue
                 }
-                if !spec.isLoadBalancer, target.replicas > 1, target.kind?.isLoadBalancer != true {
+                if !spec.isLoadBalancer, target.replicas > 1, target.kind?.isLoadBalancer != true, !spec.replicatedEdgeKeys.contains(key) {
                     error("'\(key)' of '\(c.name)' names replicated group '\(target.name)' (\(target.replicas) replicas) directly; name a load balancer that targets '\(target.name)' instead",
                           at: ref.node)
                 }

@@ -28,6 +28,8 @@ struct ActivityDraft {
     var route: [Reference]?
     var isWrite: Bool?
     var payloads: [PayloadDraft] = []
+    var timeout: SimDuration?
+    var retry: RetryPolicy?
 }
 
 /// The keys of `population:` and of `kind: feed-service`.
@@ -82,6 +84,13 @@ extension Schema {
             d.isWrite = v.bool(n, key: "write")
         },
         payloadField(ActivityDraft.self) { d, p in d.payloads = p },
+        FieldSpec("timeout", help: "How long a user's client waits for the response to one attempt, as a workload's `timeout`.",
+                  shape: .duration(positive: true), default: "wait forever") { d, n, v in
+            d.timeout = v.duration(n, key: "timeout", positive: true)
+        },
+        FieldSpec("retry", help: "What a user's client does after a failed attempt, as a workload's `retry` (mobile apps retry uploads "
+                      + "with backoff, which rides out a database failover).",
+                  shape: .mapping(Schema.retryFields.docs()), default: "no retries") { d, n, v in d.retry = v.readRetry(n) },
     ]
 
     // MARK: Feed service
@@ -123,7 +132,9 @@ extension Schema {
     static let feedCache = FieldSpec<ComponentDraft>(
         "feed-cache", help: "A keyed cache holding users' feeds, keyed by reader (the cache in front of feed reads). A post "
             + "touches the cached feeds of the author's followers: when the post is pushed (fan-out on write) they are updated "
-            + "in place and stay valid; when it is left to be pulled they are invalidated, so their next read misses.",
+            + "in place and stay valid; when it is left to be pulled they are invalidated, so their next read misses. "
+            + "A replicated cache group may be named directly: each replica holds its share of the feeds (as behind a "
+            + "`consistent-hash` load balancer) and a post touches the followers' feeds on every replica.",
         shape: .name, default: "none") { d, n, v in d.feedCache = v.reference(n, key: "feed-cache") }
 
     /// `kind: feed-service`.
@@ -147,6 +158,7 @@ extension Schema {
             }
         },
         edgeTargetKinds: [(key: "feed-cache", kinds: ["cache"])],
+        replicatedEdgeKeys: ["feed-cache"],
         help: """
         Builds news feeds from the population's follower graph (a scenario with a feed service needs `population:`). \
         A write (a post, keyed by its author) costs `service` plus `per-follower` × the author's followers when the \
@@ -319,6 +331,8 @@ extension Validator {
             w.isWrite = a.isWrite
             w.payloads = a.payloads
             w.copies = a.copies
+            w.timeout = a.timeout
+            w.retry = a.retry
             if let users = p.users, let rate = a.perUser {
                 w.keys = .uniform(n: UInt64(users))
                 w.arrival = .cyclic(CyclicRate(mean: Double(users) * p.dailyActive * rate.perDay / 86_400,
@@ -335,9 +349,12 @@ extension Validator {
         var activities: [ActivityConfig] = []
         for a in p.activities {
             guard let type = a.type, let rate = a.perUser, let route = a.route else { return nil }
-            activities.append(ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
-                                             copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
-                                             payloads: a.payloads.map(\.config)))
+            var activity = ActivityConfig(type: type, perUserPerDay: rate.perDay, perUserText: rate.text, size: a.size,
+                                          copies: a.copies, route: route.map(\.name), isWrite: a.isWrite,
+                                          payloads: a.payloads.map(\.config))
+            activity.timeout = a.timeout
+            activity.retry = a.retry
+            activities.append(activity)
         }
         return PopulationConfig(users: UInt64(users), dailyActive: p.dailyActive, dailyCycle: p.dailyCycle,
                                 weeklyCycle: p.weeklyCycle, peakHour: p.peakHour, startHour: p.startHour,

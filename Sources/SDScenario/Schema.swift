@@ -174,6 +174,9 @@ struct ComponentKindSpec: Sendable {
     var check: @Sendable (ComponentDraft, YAMLNode.Mapping, Validator) -> Void = { _, _, _ in }
     /// Edge keys whose target must be of certain kinds (`dead-letter` must name a queue).
     var edgeTargetKinds: [(key: String, kinds: [String])] = []
+    /// Edge keys that may name a replicated group directly (`feed-cache`: the component reaches
+    /// every replica's share itself, as a client of a sharded cache does).
+    var replicatedEdgeKeys: [String] = []
     /// What the kind is and how it treats a request, for the generated reference (Markdown).
     var help: String = ""
 }

@@ -113,4 +113,62 @@ final class TruthCLITests: XCTestCase {
         XCTAssertTrue(stopped.stdout.contains("misses its SLO with nothing down"), stopped.stdout)
         XCTAssertTrue(stopped.stdout.contains("Fix the capacity first"), stopped.stdout)
     }
+
+    /// The lesson: three single points of failure, each with its fix; the fixed design has none.
+    func testSpofLessonAndItsFixes() throws {
+        let before = try sdsim(["spof", "scenarios/spof-lesson.yaml", "--no-db", "--format", "json"])
+        XCTAssertEqual(before.status, 1, before.stderr)
+        let a = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(a["single_points_of_failure"] as? [String], ["lb", "app", "db"])
+        let fixes = (a["rows"] as? [[String: Any]] ?? []).compactMap { $0["fix"] as? String }
+        XCTAssertEqual(fixes.count, 3)
+        XCTAssertTrue(fixes[0].contains("replicas: 2"), fixes[0])
+        XCTAssertTrue(fixes[1].contains("health-check"), fixes[1])
+        XCTAssertTrue(fixes[2].contains("failover"), fixes[2])
+        let after = try sdsim(["spof", "scenarios/spof-lesson-fixed.yaml", "--no-db"])
+        XCTAssertEqual(after.status, 0, after.stdout)
+        XCTAssertTrue(after.stdout.contains("No single point of failure."), after.stdout)
+    }
+
+    /// The whiteboard architecture passes: every tier of instagram.yaml survives the loss of any one
+    /// replica, balancer, or the database's primary, for every workload. A 60 s run (a 20 s outage,
+    /// twice the database's 10 s failover) keeps the 14 runs cheap; the full 210 s audit agrees
+    /// (`sdsim spof scenarios/instagram.yaml`, about 80 s of CPU).
+    func testInstagramHasNoSinglePointOfFailure() throws {
+        let out = try sdsim(["spof", "scenarios/instagram.yaml", "--no-db", "--jobs", "2", "--format", "json",
+                             "--set", "duration=60s", "--set", "warmup=10s"])
+        XCTAssertEqual(out.status, 0, out.stdout)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["single_points_of_failure"] as? [String], [])
+        XCTAssertEqual((doc["rows"] as? [Any])?.count, 13)   // 13 component groups, no machines or zones
+    }
+
+    /// `redundancy: dns` and `detection:` are read; a replicated balancer may start a route.
+    func testRedundancyKeysAreRead() throws {
+        let file = try temporaryDirectory().appendingPathComponent("dns.yaml")
+        try """
+            name: dns
+            duration: 10s
+            workload:
+              - name: w
+                arrival: poisson(10/s)
+                route: [lb, app]
+            components:
+              lb:
+                kind: load-balancer
+                targets: app
+                replicas: 2
+                redundancy: dns
+              app:
+                kind: server
+                service: constant(1ms)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let ok = try sdsim(["validate", file.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "redundancy: dns", with: "redundancy: vrrp")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let bad = try sdsim(["validate", file.path])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("redundancy"), bad.stderr)
+    }
 }

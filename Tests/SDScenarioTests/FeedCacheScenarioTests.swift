@@ -70,6 +70,25 @@ final class FeedCacheScenarioTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(p.components.first { $0.name == "feed-cache" }?.hitRatio), 0.1, accuracy: 0.01)
     }
 
+    /// `feed-cache:` may name a replicated cache (behind a `consistent-hash` balancer): each replica
+    /// holds its share of the feeds, and a post touches its followers' feeds on every replica, so
+    /// the updates summed over two replicas of 5k match one cache of 10k.
+    func testPostsTouchEveryReplicaOfAReplicatedFeedCache() throws {
+        let text = Self.text(strategy: "fan-out-on-write")
+            .replacingOccurrences(of: "route: [feed, feed-cache]", with: "route: [feed, cache-lb, feed-cache]")
+            .replacingOccurrences(of: "    capacity: 10k\n", with: "    capacity: 5k\n    replicas: 2\n")
+            + "\n  cache-lb:\n    kind: load-balancer\n    policy: consistent-hash\n    targets: feed-cache\n"
+        let r = Runner.runOnce(try ScenarioLoader.load(text: text, file: "replicated.yaml")).result
+        let followers = try XCTUnwrap(extra(r, "feed", "feed_writes"))
+        let expected = followers * 10_000 / 99_999
+        let first = try XCTUnwrap(extra(r, "feed-cache-1", "feed_updates"))
+        let second = try XCTUnwrap(extra(r, "feed-cache-2", "feed_updates"))
+        print("feed updates \(first) + \(second), expected about \(expected) in all")
+        XCTAssertEqual(first + second, expected, accuracy: 5 * expected.squareRoot())
+        XCTAssertEqual(first, expected / 2, accuracy: 5 * (expected / 2).squareRoot())
+        XCTAssertEqual(second, expected / 2, accuracy: 5 * (expected / 2).squareRoot())
+    }
+
     func testFeedCacheMustBeACache() {
         let bad = Self.text(strategy: "hybrid").replacingOccurrences(of: "feed-cache: feed-cache", with: "feed-cache: feed")
         XCTAssertThrowsError(try ScenarioLoader.load(text: bad, file: "bad.yaml")) { error in

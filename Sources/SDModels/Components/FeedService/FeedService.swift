@@ -25,7 +25,8 @@ public final class FeedService: Station {
     private var meanFollowing = 0.0
     private var pulledPerRead = 0.0
     private let windowStartNs: Int64
-    private var cache: KeyedCache?
+    /// The feed cache's instances (`feed-cache:`): one, or each replica of a replicated group.
+    private var caches: [KeyedCache] = []
 
     /// Feed writes done by fan-out on write in the window (followers reached).
     public private(set) var feedWrites = 0.0
@@ -50,7 +51,7 @@ public final class FeedService: Station {
     }
 
     public override func wire() {
-        cache = config.feedCache.flatMap { model.nodes[Int(model.callTarget($0))] as? KeyedCache }
+        caches = config.feedCache.map { model.nodes(named: $0).compactMap { $0 as? KeyedCache } } ?? []
         graph = model.followerGraph
         guard let graph else { return }
         meanFollowing = config.following?.mean ?? graph.followedAccounts(atLeast: 1)
@@ -77,7 +78,10 @@ public final class FeedService: Station {
         if isWrite {
             let followers = graph.map { $0.followers(of: key) } ?? 0
             let pushed = pushes(followers: followers)
-            if let cache, let graph { touchCachedFeeds(cache, followers: followers, users: graph.users, pushed: pushed, measured: inWindow) }
+            if let graph {
+                // Each replica holds its own share of the feeds, so each touches its own entries.
+                for cache in caches { touchCachedFeeds(cache, followers: followers, users: graph.users, pushed: pushed, measured: inWindow) }
+            }
             if pushed {
                 let work = Double(followers) * config.perFollower
                 seconds += work
