@@ -40,8 +40,8 @@ public struct Comparison: Sendable {
     public var expectations: [SystemExpectationOutcome] = []
     /// Each system's replications, for reports that need more than the figures.
     public var results: [[Runner.Outcome]]
-    /// Each system's bottleneck analysis (``BottleneckAnalysis``) of its first replication (the
-    /// analysis reads one run's counts); nil when the system's arrival rate is unknown.
+    /// Each system's bottleneck analysis (``BottleneckAnalysis``) of its replications combined
+    /// (never pooled with another system's); nil when the system's arrival rate is unknown.
     public var bottlenecks: [BottleneckReport?] = []
 
     /// Whether `differences[f][s]` is statistically significant (its interval excludes zero).
@@ -71,7 +71,7 @@ public struct Comparison: Sendable {
                            results: results)
         c.expectations = expectations.map { c.check($0) }
         c.bottlenecks = zip(configs, results).map { config, outcomes in
-            outcomes.first.flatMap { BottleneckAnalysis.analyze(config, $0.result) }
+            outcomes.isEmpty ? nil : BottleneckAnalysis.analyze(config, Runner.combine(outcomes, seed: seed))
         }
         return c
     }

@@ -51,7 +51,7 @@ public enum Invariants {
     /// (1 / window seconds): a real violation (a wait that is not counted, a queue that is
     /// not sampled) is off by far more.
     public static func littlesLaw(_ r: RunResult, relative: Double = 0.05, minimumCompletions: Int = 1_000) -> [Violation] {
-        let window = max(r.simulatedSeconds - r.warmupSeconds, 1e-9) * Double(max(r.replications, 1))
+        let window = r.measuredSeconds
         return r.components.compactMap { c in
             guard !c.isGroup, c.workers > 0, c.completed >= minimumCompletions,
                   c.queueLengthMean.isFinite, c.waitMean.isFinite, c.throughput.isFinite else { return nil }

@@ -33,12 +33,15 @@ public enum StabilityCheck {
         v.inFlightFraction = arrived > 0 ? Double(inFlight) / Double(arrived) : 0
         let slopes = r.workloads.compactMap { $0.backlog.flatMap(slope) }
         if !slopes.isEmpty { v.backlogGrowthPerSecond = slopes.reduce(0, +) }
+        // The backlog series is one run's (the first replication's); its arrivals are the summed
+        // arrivals over the replications.
         let window = r.simulatedSeconds - r.warmupSeconds
+        let arrivedPerRun = Double(arrived) / Double(max(r.replications, 1))
         if let growth = v.backlogGrowthPerSecond, window > 0 {
             // A queue that grows by more than 1% of the arrivals (and at least 10 requests) over the
             // window, and ends with more than 1% of them still in flight, is not in equilibrium.
             let grown = growth * window
-            if grown >= max(10, inFlightNote * Double(arrived)) && v.inFlightFraction > inFlightNote {
+            if grown >= max(10, inFlightNote * arrivedPerRun) && v.inFlightFraction > inFlightNote {
                 v.reasons.append("the backlog grew by \(Int(saturating: grown.rounded())) requests over the measured window "
                                  + "(\(String(format: "%.3g", growth)) per second) and \(percent(v.inFlightFraction)) of the "
                                  + "requests were still in flight at the end")
@@ -63,13 +66,15 @@ public enum StabilityCheck {
 
 /// The bottleneck analysis: demands, laws, the bottleneck, the ceiling, and what to change.
 public enum BottleneckAnalysis {
-    /// The analysis of run `r` of `config`; nil when the scenario's arrival rate is unknown.
+    /// The analysis of run `r` of `config` (one run, or replications combined: counts summed over
+    /// the replications are divided by ``RunResult/measuredSeconds``, so every rate is per second of
+    /// one run); nil when the scenario's arrival rate is unknown.
     public static func analyze(_ config: ModelConfig, _ r: RunResult) -> BottleneckReport? {
         let hitRatios = Dictionary(r.components.filter { ($0.isGroup || $0.group == nil) && $0.hitRatio != nil }
             .map { ($0.name, $0.hitRatio!) }, uniquingKeysWith: { a, _ in a })
         var rows = OfferedLoad.rows(config, hitRatios: hitRatios)
         guard !rows.isEmpty, let rate = OfferedLoad.arrivalRate(config) else { return nil }
-        let window = max(r.simulatedSeconds - r.warmupSeconds, 1e-9)
+        let window = r.measuredSeconds
         let x0 = Double(r.workloads.reduce(0) { $0 + $1.arrived }) / window
         for i in rows.indices { measure(&rows[i], config, r, window: window, x0: x0, rate: rate) }
         return summarize(rows, config, throughput: x0)

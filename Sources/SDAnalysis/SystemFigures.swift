@@ -62,7 +62,7 @@ public enum SystemFigures {
     /// latency of a workload with no completed request) is NaN.
     public static func measure(_ r: RunResult, config: ModelConfig) -> [(figure: Figure, value: Double)] {
         var out: [(Figure, Double)] = []
-        let window = max(r.simulatedSeconds - r.warmupSeconds, 1e-9)
+        let window = r.measuredSeconds
         var totalThroughput = 0.0
         for w in r.workloads {
             let done = w.latency.count > 0

@@ -100,7 +100,7 @@ public enum ComparisonReport {
     /// Each system's bottleneck, from its own replications (never pooled with another system's).
     static func bottlenecks(_ c: Comparison) -> String {
         guard c.bottlenecks.contains(where: { $0 != nil }) else { return "" }
-        var out = "\nBottleneck of each system (its first replication; `sdsim run --variant NAME` shows the full analysis):\n"
+        var out = "\nBottleneck of each system (over its replications; `sdsim run --variant NAME` shows the full analysis):\n"
         let width = c.systems.map(\.count).max() ?? 0
         for (s, name) in c.systems.enumerated() {
             out += "  " + name + String(repeating: " ", count: width - name.count) + "  "

@@ -67,6 +67,64 @@ final class TruthCLITests: XCTestCase {
         XCTAssertEqual(count.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'load' AND name = 'demand'"), 4)
     }
 
+    /// `run --replications 3` analyses the replications combined as one run is analysed: counts
+    /// summed over the replications are divided by the replications' measured time, so the
+    /// throughput X0, the demands (the queue's is measured, U ÷ X0) and the laws agree with a single
+    /// run's. X0 = 100/s over a 100 s window is a Poisson count ÷ 100 s, standard deviation
+    /// √(100/100) = 1/s per run; the single run is the first replication, so the two differ by
+    /// (2·X1 − X2 − X3)/3, standard deviation 0.82/s: 4 of those is the tolerance. The queue's demand
+    /// is measured (U ÷ X0, its consumers' utilization): the mean of about 10,000 exponential 1 ms
+    /// process times over 2 consumers, 0.5 ms with a relative standard deviation of 1/√10,000 = 1%
+    /// per run, 0.82% between one run and three: 4 of those again.
+    func testReplicationsGiveTheSameBottleneckAsOneRun() throws {
+        let file = try temporaryDirectory().appendingPathComponent("reps.yaml")
+        try """
+            name: reps
+            seed: 3
+            duration: 110s
+            warmup: 10s
+            workload:
+              - name: jobs
+                arrival: poisson(100/s)
+                route: [app, q]
+            components:
+              app:
+                kind: server
+                service: exponential(6ms)
+              q:
+                kind: queue
+                workers: 4
+                service: constant(1ms)
+                consumers: 2
+                process: exponential(1ms)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        func analysis(_ extra: [String]) throws -> [String: Any] {
+            let out = try sdsim(["run", file.path, "--no-db", "--format", "json"] + extra)
+            XCTAssertEqual(out.status, 0, out.stderr)
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap(doc["bottleneck"] as? [String: Any])
+        }
+        let one = try analysis([]), three = try analysis(["--replications", "3"])
+        let x1 = try XCTUnwrap(one["throughput"] as? Double), x3 = try XCTUnwrap(three["throughput"] as? Double)
+        XCTAssertEqual(x1, 100, accuracy: 4)
+        XCTAssertEqual(x3, x1, accuracy: 4 * 0.82, "X0 of 3 replications against one run")
+        func row(_ b: [String: Any], _ name: String) throws -> [String: Any] {
+            try XCTUnwrap((b["demands"] as? [String: Any])?[name] as? [String: Any])
+        }
+        XCTAssertEqual(try row(three, "app")["demand"] as? Double ?? 0, 0.006, accuracy: 1e-12)
+        XCTAssertEqual(one["bottleneck"] as? String, "app")
+        XCTAssertEqual(three["bottleneck"] as? String, "app")
+        XCTAssertEqual(try row(three, "q")["demand_measured"] as? Bool, true)
+        let q1 = try XCTUnwrap(try row(one, "q")["demand"] as? Double), q3 = try XCTUnwrap(try row(three, "q")["demand"] as? Double)
+        XCTAssertEqual(q1, 0.001 / 2, accuracy: 4 * 0.01 * 0.001 / 2)
+        XCTAssertEqual(q3, q1, accuracy: 4 * 0.0082 * q1)
+        XCTAssertEqual(three["throughput_ceiling"] as? Double ?? 0, 1 / 0.006, accuracy: 1e-9)
+        for law in ["utilization_law", "littles_law", "forced_flow_law"] {
+            let check = try XCTUnwrap(try row(three, "app")[law] as? [String: Any], law)
+            XCTAssertEqual(check["holds"] as? Bool, true, "\(law): \(check)")
+        }
+    }
+
     /// `sdsim spof` on two designs side by side reports each workload on its own row, stores the
     /// audit, and stops on an overloaded baseline.
     func testSpofSeparatesWorkloadsAndStoresTheAudit() throws {

@@ -216,6 +216,10 @@ public struct RunResult: Sendable, Equatable {
     public var events: Int
     /// Number of independent replications behind the figures (1 for a single run).
     public var replications: Int
+    /// Seconds of measurement behind the counts (arrivals, completions), which are summed over
+    /// replications: the measured window (after the warm-up) of one run times the replications.
+    /// A count divided by it is a rate per second of one run, whatever the replications.
+    public var measuredSeconds: Double { max(simulatedSeconds - warmupSeconds, 1e-9) * Double(max(replications, 1)) }
     /// Per-workload results, in declaration order.
     public var workloads: [WorkloadResult]
     /// Per-component results: for each group in declaration order, its instances then (if replicated) the group row.
