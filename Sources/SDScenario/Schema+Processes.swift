@@ -27,6 +27,14 @@ extension Schema {
         shape: .flag, default: "false") { d, n, v in
         if let b = v.bool(n, key: "process-lock") { d.processLock = b }
     }
+    /// `switch-interval: 5ms`: with a process lock, a thread computes at most this long while another waits.
+    static let switchIntervalField = FieldSpec<ComponentDraft>(
+        "switch-interval", help: "With `process-lock: true`: how long a thread computes before it hands the lock to a "
+            + "waiting thread and queues for it again behind the waiters, as CPython does every `sys.getswitchinterval()` "
+            + "(5ms). Without it a thread keeps the lock until its piece of CPU is done (an event loop).",
+        shape: .duration(positive: true), default: "none") { d, n, v in
+        d.switchInterval = v.duration(n, key: "switch-interval", positive: true)
+    }
     /// `after-calls: [constant(0.3ms), exponential(0.5ms)]`: CPU after each call returns, one per call; `service` is the CPU before the first.
     static let afterCallsField = FieldSpec<ComponentDraft>(
         "after-calls", help: "CPU after each call returns, one entry per call: with `service` (the CPU before the first call), "
@@ -51,7 +59,7 @@ extension Schema {
         d.callCost = v.distribution(n, key: "call-cost", of: .duration)
     }
 
-    static let processFields = [processesField, threadsField, processLockField, afterCallsField, callCostField]
+    static let processFields = [processesField, threadsField, processLockField, switchIntervalField, afterCallsField, callCostField]
 }
 
 extension Validator {
@@ -78,6 +86,9 @@ extension Validator {
                 error("'processes' × 'threads' is \(d.processes * threads)\(place); at most \(Schema.workers.upperBound) "
                       + "requests are served in parallel, like 'workers'", at: keyNode("threads") ?? t)
             }
+        }
+        if let s = keyNode("switch-interval"), !d.processLock {
+            error("'switch-interval' is the interval of a process lock\(place); add 'process-lock: true' or remove it", at: s)
         }
         let segmented = keyNode("after-calls") ?? keyNode("call-cost")
         if let s = segmented {

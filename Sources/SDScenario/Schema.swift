@@ -116,6 +116,7 @@ struct ComponentDraft {
     var processes = 1
     var threads: Int?
     var processLock = false
+    var switchInterval: SimDuration?
     var afterCalls: [Distribution] = []
     var afterCallsNode: YAMLNode?
     var callCost: Distribution?
@@ -318,6 +319,7 @@ enum Schema {
                 }
                 server.afterCalls = d.afterCalls.count == d.calls.count ? d.afterCalls : []
                 server.callCost = d.callCost
+                if d.processLock { server.switchInterval = d.switchInterval }
                 return .server(server)
             },
             check: { d, mapping, v in v.checkServerProcesses(d, mapping) },

@@ -40,6 +40,26 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(latencies(run(app(threads: 1, lock: true))), [12, 24, 36])
     }
 
+    /// A switch interval of 1 ms: two requests of 3 ms of CPU arrive together at one process of
+    /// two threads. The exact schedule (ms): a 0–1, b 1–2, a 2–3, b 3–4, a 4–5 (done), b 5–6
+    /// (done). Without the interval a keeps the lock for its 3 ms: 3 and 6. Alone, a request is
+    /// never interrupted: 3 ms.
+    func testSwitchIntervalHandsTheLockToAWaitingThread() {
+        func run(_ interval: Double?, workloads: [String] = ["a", "b"]) -> [Double] {
+            var app = ServerConfig.processes(1, threads: 2, lock: true, service: .constant(0.003))
+            app.switchInterval = interval.map { SimDuration(seconds: $0) }
+            let config = ModelConfig(
+                name: "switch", seed: 1, duration: SimDuration(seconds: 3.5),
+                workloads: workloads.map { WorkloadConfig(name: $0, arrival: .interarrival(.constant(1)), route: ["app"]) },
+                components: [ComponentConfig(name: "app", kind: .server(app))])
+            return latencies(Runner.runOnce(config).result)
+        }
+        XCTAssertEqual(run(0.001), [5, 6])
+        XCTAssertEqual(run(nil), [3, 6])
+        XCTAssertEqual(run(0.001, workloads: ["a"]), [3])
+        XCTAssertEqual(run(0.0025), [5.5, 6], "a 0–2.5, b 2.5–5 (b has 0.5 left), a 5–5.5, b 5.5–6")
+    }
+
     /// Two single-threaded processes with a lock each take two of the three at once: a and b
     /// end at 12 ms; c waits for a thread until 12, then takes 12 ms more.
     func testProcessesEachHaveTheirOwnLock() {

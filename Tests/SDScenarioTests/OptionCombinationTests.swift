@@ -131,7 +131,7 @@ final class OptionCombinationTests: XCTestCase {
     // MARK: Machines, processes and placement (issue 15)
 
     /// scheduling (fifo, processor sharing, round robin) × processes (1, 2) × threads (1, 4) ×
-    /// process lock × placement of two replicas (together on one machine, spread one per machine) ×
+    /// process lock (none, held per segment, with a switch interval) × placement of two replicas (together on one machine, spread one per machine) ×
     /// calls (none; one call with CPU after it and a per-call cost). Every case completes under light
     /// load and balances its ledgers, the machines' CPU ledger included.
     func testEveryMachineProcessAndPlacementCombinationCompletes() {
@@ -141,7 +141,7 @@ final class OptionCombinationTests: XCTestCase {
              ("rr", "scheduling: round-robin, quantum: 2ms")],
             [("1-process", "1"), ("2-processes", "2")],
             [("1-thread", "1"), ("4-threads", "4")],
-            [("no-lock", "false"), ("lock", "true")],
+            [("no-lock", "false"), ("lock", "true"), ("lock-switching", "true\n    switch-interval: 1ms")],
             [("together", "together"), ("spread", "spread")],
             [("no-calls", ""), ("calls", "    calls: [db]\n    after-calls: [exponential(0.5ms)]\n    call-cost: constant(0.1ms)\n")],
         ]) {
@@ -154,7 +154,7 @@ final class OptionCombinationTests: XCTestCase {
             cases.append(Case(name: "machine/" + combo.map(\.0).joined(separator: "/"), yaml: Self.scenario(
                 "machine", workloads: workload, components: components, extra: "machines:\n  box: {cores: 2, \(v[0])}\n")))
         }
-        XCTAssertEqual(check(cases), 96)
+        XCTAssertEqual(check(cases), 144)
     }
 
     // MARK: Every other kind (issue 9)

@@ -122,7 +122,7 @@ def scenario(cal, rate, seconds, warmup, seed):
     one machine of `cores` cores, shared as the servers were scheduled (`scheduling`); the load
     generator and nginx are event loops (one process, a lock over its connections) that spend
     half their CPU on the way in and half on the way out; two app processes placed together,
-    each an interpreter lock over its threads, CPU before the call (the burn and request
+    each an interpreter lock over its threads handed on every switch interval, CPU before the call (the burn and request
     parsing), a client cost per call and CPU after; Redis one thread that fills itself from
     PostgreSQL on a miss; PostgreSQL a process per connection. All hops on loopback."""
     c = cal
@@ -173,6 +173,7 @@ def scenario(cal, rate, seconds, warmup, seed):
         "    placement: together",
         "    threads: %d" % c["threads"],
         "    process-lock: true",
+    ] + (["    switch-interval: %s" % fmt_ms(c["switch_interval"])] if c.get("switch_interval") else []) + [
         "    service: exponential(%s)" % fmt_ms(c["burn"]),
         "    calls: [redis]",
         "    call-cost: constant(%s)" % fmt_ms(c["app_call_cost"]),

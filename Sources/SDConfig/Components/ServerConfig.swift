@@ -30,6 +30,10 @@ public struct ServerConfig: Sendable, Equatable {
     /// Whether each process has one lock held while a thread computes (an interpreter lock, a
     /// single event loop), re-acquired after every call returns.
     public var processLock = false
+    /// With ``processLock``: how long a thread computes before it hands the lock to a waiting
+    /// thread and queues for it again behind the waiters (CPython's switch interval, 5 ms by
+    /// default); nil: it keeps the lock until its segment of CPU is done.
+    public var switchInterval: SimDuration?
 
     /// A server.
     public init(workers: Int = 1, service: Distribution, queueLimit: Int? = nil, mode: ServerMode = .tandem,

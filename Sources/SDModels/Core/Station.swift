@@ -105,12 +105,18 @@ open class Station: Node {
     private var resuming = Set<Int32>()
     private var lockWaits = Tally()
     private var lockWaitSince: [Int32: Int64] = [:]
+    /// The switch interval of the lock in ns (0: none), and the CPU left of each segment cut by it.
+    private var lockSlice: Int64 = 0
+    private var sliceLeft: [Int32: SimDuration] = [:]
 
     /// Divides the workers (threads) among `processes`, with a process-wide lock or not, and
     /// lets requests compute after their calls return.
-    func organise(processes: Int, lock: Bool, segmented: Bool) {
+    /// With `switchInterval`, a thread that has computed that long under the lock while another
+    /// waits hands it on and queues again (``ServerConfig/switchInterval``).
+    func organise(processes: Int, lock: Bool, segmented: Bool, switchInterval: SimDuration? = nil) {
         precondition(processes >= 1 && workers % processes == 0)
         self.processes = processes; self.processLock = lock; self.segmented = segmented
+        lockSlice = lock ? max(0, switchInterval?.ns ?? 0) : 0
         organised = processes > 1 || lock || segmented
         processBusy = Array(repeating: 0, count: processes)
         lockHeld = Array(repeating: false, count: processes)
@@ -143,8 +149,17 @@ open class Station: Node {
             }
             lockHeld[p] = true
             if sim.now.ns >= warmupNs { lockWaits.add(0) }
+            return runLocked(request, demand)
         }
         runCPU(request, demand)
+    }
+
+    /// Runs `demand` for `request`, which holds its process's lock: all of it, or with a switch
+    /// interval at most one interval of it, the rest kept for later (``organisedCPUFinished(_:)``).
+    private func runLocked(_ request: Int32, _ demand: SimDuration) {
+        guard lockSlice > 0, demand.ns > lockSlice else { return runCPU(request, demand) }
+        sliceLeft[request] = SimDuration(ns: demand.ns - lockSlice)
+        runCPU(request, SimDuration(ns: lockSlice))
     }
 
     @inline(__always) private func runCPU(_ request: Int32, _ demand: SimDuration) {
@@ -164,12 +179,22 @@ open class Station: Node {
     private func organisedCPUFinished(_ request: Int32) {
         if processLock {
             let p = process(of: request)
+            var switched = false
+            if let left = sliceLeft.removeValue(forKey: request) {
+                // A switch interval is over: with a thread waiting, the lock goes to it and this one
+                // queues behind the waiters; alone, it computes on.
+                guard !lockQueue[p].isEmpty else { return runLocked(request, left) }
+                lockQueue[p].append((request, left))
+                if sim.now.ns >= warmupNs { lockWaitSince[request] = sim.now.ns }
+                switched = true
+            }
             if let next = lockQueue[p].popFirst() {
                 if let since = lockWaitSince.removeValue(forKey: next.request) { lockWaits.add(Double(sim.now.ns - since) / 1e9) }
-                runCPU(next.request, next.demand)
+                runLocked(next.request, next.demand)
             } else {
                 lockHeld[p] = false
             }
+            if switched { return }
         }
         if segmented, resuming.remove(request) != nil { return computedAfterCall(request) }
         finishService(request)
@@ -218,6 +243,7 @@ open class Station: Node {
         for p in 0..<processes { processBusy[p] = 0; lockHeld[p] = false; lockQueue[p].removeAll() }
         resuming.removeAll()
         lockWaitSince.removeAll()
+        sliceLeft.removeAll()
     }
 
     private func finishService(_ request: Int32) {

@@ -36,7 +36,8 @@ public final class Server: Station {
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit, holdsWorker: config.mode == .threadPerRequest)
         if config.processes > 1 || config.processLock || config.computesAfterCalls {
-            organise(processes: config.processes, lock: config.processLock, segmented: config.computesAfterCalls)
+            organise(processes: config.processes, lock: config.processLock, segmented: config.computesAfterCalls,
+                     switchInterval: config.switchInterval)
         }
     }
 
