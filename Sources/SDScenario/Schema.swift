@@ -513,7 +513,10 @@ enum Schema {
                   shape: .mapping(populationFields.docs())) { d, n, v in d.population = v.readPopulation(n) },
         FieldSpec("components", required: true, help: "Component name → component; at least one.",
                   shape: .named(.component, noun: "component")) { d, n, v in d.components = v.readComponents(n) },
-        FieldSpec("machines", help: "Machine-type name → machine type; components run on them with `machine:`.",
+        FieldSpec("machines", help: "Machine-type name → machine type; components run on them with `machine:`, each replica "
+                  + "on an instance of its own or all on one (`placement`), their CPU sharing its cores as `scheduling` says. "
+                  + "A server's CPU is its `service`, and with threads its `after-calls` and `call-cost`; with a "
+                  + "`process-lock` each process computes one thread at a time.",
                   shape: .named(.mapping(machineFields.docs()), noun: "machine")) { d, n, v in d.machines = v.readMachines(n) },
         FieldSpec("failures", help: "Failures to inject, each with exactly one action.",
                   shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
