@@ -66,12 +66,10 @@ public struct Topology: Sendable {
         }
     }
 
-    /// The components a component of this kind sends requests to: what it sends on besides the
-    /// route, and a queue's dead-letter queue.
-    static func calls(_ kind: ComponentKind) -> [String] {
-        if case .queue(let q) = kind, let dlq = q.deadLetterQueue { return kind.downstream + [dlq] }
-        return kind.downstream
-    }
+    /// The components a component of this kind sends requests to: every edge of the
+    /// configuration's component graph (calls, targets, misses, routes, consumers, dead letters,
+    /// a feed service's feed cache).
+    static func calls(_ kind: ComponentKind) -> [String] { kind.edges.map(\.target) }
 
     /// The layer of each node: clients at 0, every other node one past its furthest caller
     /// (edges that would go back, in a cycle, are ignored).
