@@ -28,6 +28,8 @@ import SDAnalysis
 ///   "storage": { "<component>": { "kind", "start_bytes", "end_bytes", "window_bytes", "growth_bytes_per_second",
 ///       "cycle_factor", "per_month", "per_year", "copies", "per_year_all_copies", "estimate_per_month" } }
 ///       (databases and object stores),
+///   "autoscaling": { "<group>": { "min", "max", "interval", "cooldown", the rule, "initial_replicas", "actions",
+///       "series" } } (with `autoscale:`; see `JSONReport.autoscaling`),
 ///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
 ///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
 ///   "expectations_passed" (when the scenario has expectations) }
@@ -56,6 +58,7 @@ public enum JSONReport {
         ] + (r.population.map { p in [("population", population(p))] } ?? [])
             + (r.network.map { n in [("network", network(n))] } ?? [])
             + (r.storage.isEmpty ? [] : [("storage", .object(r.storage.map { ($0.component, storage($0)) }))])
+            + (r.autoscaling.isEmpty ? [] : [("autoscaling", autoscaling(r.autoscaling))])
             + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
@@ -127,10 +130,7 @@ public enum JSONReport {
 
     /// Series as `{ "<name>": { "start", "interval", "values": [x, …] } }` (NaN written as null).
     static func series(_ list: [Series]) -> JSONValue {
-        .object(list.map { s in
-            (s.name, .object([("start", .double(s.start)), ("interval", .double(s.interval)),
-                              ("values", .array(s.values.map { .double($0) }))]))
-        })
+        .object(list.map { ($0.name, series($0)) })
     }
 
     /// Whether the run had a steady state and why not.
@@ -141,7 +141,7 @@ public enum JSONReport {
             ("overloaded", .object(v.overloaded.map { ($0.name, .double($0.load)) })),
             ("in_flight_fraction", .double(v.inFlightFraction)),
             ("backlog_growth_per_second", v.backlogGrowthPerSecond.map { .double($0) } ?? .null),
-        ])
+        ] + (v.scriptedChanges.isEmpty ? [] : [("scripted_changes", .array(v.scriptedChanges.map { .string($0) }))]))
     }
 
     /// The bottleneck analysis: one entry per component group (database roles) and machine.
