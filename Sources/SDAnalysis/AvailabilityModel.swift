@@ -28,14 +28,7 @@ public enum AvailabilityModel {
     static func group(_ name: String, _ config: ModelConfig, _ seen: inout [String]) -> Double {
         guard !seen.contains(name), let c = config.components.first(where: { $0.name == name }) else { return 1 }
         seen.append(name)
-        var deps: [String] = []
-        switch c.kind {
-        case .server(let s): deps = s.calls
-        case .cache(let s): deps = s.onMiss.map { [$0] } ?? []
-        case .loadBalancer(let s): deps = [s.targets]
-        case .gateway(let r), .bus(let r): deps = r.routes.map(\.target) + (r.fallback.map { [$0] } ?? [])
-        default: deps = []
-        }
+        let deps = c.kind.dependencies
         let replicas = c.instanceNames.map { replica(group: name, instance: $0, config) }
         let own = 1 - replicas.reduce(1.0) { $0 * (1 - $1) }
         return deps.reduce(own) { $0 * group($1, config, &seen) }

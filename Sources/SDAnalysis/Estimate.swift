@@ -218,6 +218,8 @@ public struct Estimate: Sendable, Equatable {
     struct Flow {
         var rate: Double
         var isWrite: Bool
+        /// The request type (a gateway routes by it).
+        var type: String
         /// Bytes at the hop it is counted at: the type's payload for that component, else `baseSize`.
         var size: Double
         var keys: KeyDistribution?
@@ -237,20 +239,19 @@ public struct Estimate: Sendable, Equatable {
         }
     }
 
-    /// The flows reaching each component, following routes, calls, cache misses and queue
-    /// consumers; cyclic workloads at their mean rate × `peakFactor`. Notes on assumed cache hit
+    /// The flows reaching each component, following routes and the component graph's edges
+    /// (calls, load balancers called, cache misses, gateway routes, queue consumers); cyclic workloads at their mean rate × `peakFactor`. Notes on assumed cache hit
     /// ratios are appended to `notes`.
     static func loads(_ config: ModelConfig, peakFactor: Double, notes: inout [String]) -> [String: [Flow]] {
         var load: [String: [Flow]] = [:]
         let byName = Dictionary(config.components.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var noted = Set<String>()
 
-        func visit(_ name: String, _ f: Flow, depth: Int) {
+        func visit(_ name: String, _ f: Flow, onRoute: Bool, depth: Int) {
             guard depth < 32, let c = byName[name], f.rate > 0 else { return }
             load[name, default: []].append(f.at(name))
-            switch c.kind {
-            case .server(let s): for t in s.calls { visit(t, f, depth: depth + 1) }
-            case .cache(let cc):
+            var miss = f
+            if case .cache(let cc) = c.kind {
                 var h = cc.hitRatio ?? 0
                 if let k = cc.keyed, !noted.contains(name) {
                     h = keyedHitRatio(k, keys: f.keys)
@@ -259,25 +260,19 @@ public struct Estimate: Sendable, Equatable {
                 } else if let k = cc.keyed {
                     h = keyedHitRatio(k, keys: f.keys)
                 }
-                var miss = f
                 miss.rate = f.rate * (1 - h)
-                if let target = cc.onMiss { visit(target, miss, depth: depth + 1) }
-            case .cdn(let cdn):
+            }
+            if case .cdn(let cdn) = c.kind, !f.isWrite {
                 // Writes pass through to the origin; reads reach it on a miss.
-                var h = 0.0
-                if !f.isWrite {
-                    h = cdn.mode.fixedHitRatio ?? cdn.mode.keyedConfig.map { keyedHitRatio($0, keys: f.keys) } ?? 0
-                    if cdn.mode.keyedConfig != nil && !noted.contains(name) {
-                        noted.insert(name)
-                        notes.append("CDN '\(name)': hit ratio \(percent(h)) assumed (" + hitText(cdn.mode.keyedConfig!, keys: f.keys) + ").")
-                    }
+                let h = cdn.mode.fixedHitRatio ?? cdn.mode.keyedConfig.map { keyedHitRatio($0, keys: f.keys) } ?? 0
+                if cdn.mode.keyedConfig != nil && !noted.contains(name) {
+                    noted.insert(name)
+                    notes.append("CDN '\(name)': hit ratio \(percent(h)) assumed (" + hitText(cdn.mode.keyedConfig!, keys: f.keys) + ").")
                 }
-                var miss = f
                 miss.rate = f.rate * (1 - h)
-                visit(cdn.origin, miss, depth: depth + 1)
-            case .queue(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
-            case .polledTable(let q): for t in q.calls { visit(t, f, depth: depth + 1) }
-            default: break
+            }
+            for e in c.kind.next(type: f.type, onRoute: onRoute) {
+                visit(e.target, e.role == .miss || e.role == .origin ? miss : f, onRoute: false, depth: depth + 1)
             }
         }
         for w in config.workloads {
@@ -287,9 +282,9 @@ public struct Estimate: Sendable, Equatable {
             let total = w.mix.reduce(0) { $0 + $1.share }
             for c in w.mix {
                 let size = c.size?.mean ?? 0
-                let f = Flow(rate: r * c.share / total * (cyclic ? peakFactor : 1), isWrite: c.isWrite,
+                let f = Flow(rate: r * c.share / total * (cyclic ? peakFactor : 1), isWrite: c.isWrite, type: c.type,
                              size: size, keys: w.keys, baseSize: size, payloads: c.payloads, copies: c.copies)
-                for hop in c.route { visit(hop, f, depth: 0) }
+                for hop in c.route { visit(hop, f, onRoute: true, depth: 0) }
             }
         }
         return load

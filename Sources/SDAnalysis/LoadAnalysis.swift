@@ -61,47 +61,40 @@ public enum OfferedLoad {
             let next = { (target: String, share: Double, stillKnown: Bool) in
                 visit(target, share, type: type, isWrite: isWrite, onRoute: false, known: known && stillKnown, depth: depth + 1)
             }
+            // Visits: a bus's workers handle the call and the reply (two); work that consumers,
+            // pollers or fan-out do on their own has no static model here.
+            if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
             switch c.kind {
-            case .server(let s):
-                f.visits[g] += x
-                for call in s.calls { next(call, x, true) }
-            case .cache(let cache):
-                f.visits[g] += x
-                guard let miss = cache.onMiss else { break }
-                if let h = cache.hitRatio {
-                    next(miss, x * (1 - h), true)
-                } else if isWrite {
-                    next(miss, x, true)
-                } else if let h = hitRatios[c.name] {
-                    if cache.keyed?.fill != nil { f.fills[g] += x * (1 - h) }
-                    next(miss, x * (1 - h), true)
-                } else {
-                    if cache.keyed?.fill != nil { f.unknown[g] = true }
-                    next(miss, x, false)
-                }
-            case .cdn(let cdn):
-                f.visits[g] += x
-                if isWrite {
-                    next(cdn.origin, x, true)
-                } else if let h = cdn.mode.fixedHitRatio ?? hitRatios[c.name] {
-                    next(cdn.origin, x * (1 - h), true)
-                } else {
-                    next(cdn.origin, x, false)
-                }
-            case .loadBalancer(let lb):
-                f.visits[g] += x
-                if !onRoute { next(lb.targets, x, true) }
-            case .gateway(let r), .bus(let r):
-                // A bus's workers handle the call and the reply: two visits.
-                if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
-                if let target = r.routes.first(where: { $0.type == type })?.target ?? r.fallback { next(target, x, true) }
             case .database(let db):
-                f.visits[g] += x
                 if isWrite { f.dbWrites[g] += x } else { f.dbReads[g] += db.scatterTypes.contains(type) ? x * Double(db.shards) : x }
             case .queue, .polledTable, .objectStore, .feedService:
-                // Work that consumers, pollers or fan-out do on their own: no static model here.
-                f.visits[g] += x
                 f.unknown[g] = true
+            default: break
+            }
+            for e in c.kind.next(type: type, onRoute: onRoute) where e.role != .consume {
+                if e.role == .origin, case .cdn(let cdn) = c.kind {
+                    // Writes pass through to the origin; reads reach it on a miss.
+                    if isWrite {
+                        next(e.target, x, true)
+                    } else if let h = cdn.mode.fixedHitRatio ?? hitRatios[c.name] {
+                        next(e.target, x * (1 - h), true)
+                    } else {
+                        next(e.target, x, false)
+                    }
+                    continue
+                }
+                guard e.role == .miss, case .cache(let cache) = c.kind else { next(e.target, x, true); continue }
+                if let h = cache.hitRatio {
+                    next(e.target, x * (1 - h), true)
+                } else if isWrite {
+                    next(e.target, x, true)
+                } else if let h = hitRatios[c.name] {
+                    if cache.keyed?.fill != nil { f.fills[g] += x * (1 - h) }
+                    next(e.target, x * (1 - h), true)
+                } else {
+                    if cache.keyed?.fill != nil { f.unknown[g] = true }
+                    next(e.target, x, false)
+                }
             }
         }
 

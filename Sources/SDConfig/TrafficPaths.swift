@@ -1,22 +1,5 @@
 import SDEngine
 
-extension ComponentKind {
-    /// The groups this kind sends requests on to besides the route: a server's and a consumer's
-    /// `calls`, a cache's `on-miss`, a CDN's `origin`, a load balancer's `targets`, a router's routes and fallback.
-    public var downstream: [String] {
-        switch self {
-        case .server(let s): return s.calls
-        case .loadBalancer(let lb): return [lb.targets]
-        case .cache(let c): return c.onMiss.map { [$0] } ?? []
-        case .gateway(let r), .bus(let r): return r.routes.map(\.target) + (r.fallback.map { [$0] } ?? [])
-        case .queue(let q): return q.calls
-        case .polledTable(let p): return p.calls
-        case .cdn(let c): return [c.origin]
-        default: return []
-        }
-    }
-}
-
 extension ModelConfig {
     /// The first request class, in declaration order, whose requests can reach group `name`
     /// (along its route and what each hop sends on) and that carries keys: its key distribution

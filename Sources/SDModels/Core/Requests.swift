@@ -122,42 +122,22 @@ public struct RequestRecord: Sendable {
     public var frames: [Frame] = []
 }
 
-/// A pool of request records indexed by small integers. Memory grows with the number of requests
-/// in flight, never with simulated time: finished records are recycled.
-///
-/// The records live in manually managed memory rather than a Swift `Array`: reading a field of an
-/// array element held by a class costs a retain and a release of the array's buffer, and those
-/// reference counts were the largest single cost of an M/M/1 run.
+/// The request records, in the slots of a ``SlotPool``: memory grows with the number of requests
+/// in flight, never with simulated time.
 public final class RequestTable {
+    private var pool = SlotPool<RequestRecord>()
     /// The records; index with a request id. Valid until the next ``allocate(workload:created:measured:)``.
-    public private(set) var records: UnsafeMutablePointer<RequestRecord>
-    private var capacity: Int
-    private var count = 0
-    private var freeList: [Int32] = []
+    public var records: UnsafeMutablePointer<RequestRecord> {
+        @inline(__always) get { pool.base }
+    }
 
     /// An empty table.
-    public init() {
-        capacity = 64
-        records = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        records.deinitialize(count: count)
-        records.deallocate()
-    }
+    public init() {}
 
     /// Takes a fresh record and returns its id.
     public func allocate(workload: Int32, created: Int64, measured: Bool) -> Int32 {
-        let id: Int32
-        if let reused = freeList.popLast() {
-            id = reused
-        } else {
-            if count >= limit { reachedLimit() }
-            if count == capacity { grow() }
-            (records + count).initialize(to: RequestRecord())
-            id = Int32(count)
-            count += 1
-        }
+        if pool.takesNewSlot && pool.count >= limit { reachedLimit() }
+        let id = pool.take { RequestRecord() }
         let r = records + Int(id)
         r.pointee.workload = workload
         r.pointee.routeIndex = 0
@@ -197,14 +177,6 @@ public final class RequestTable {
         call?()
     }
 
-    private func grow() {
-        let bigger = UnsafeMutablePointer<RequestRecord>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: records, count: count)
-        records.deallocate()
-        records = bigger
-        capacity *= 2
-    }
-
     /// The top frame of a request's stack: the component holding it.
     @inline(__always) public func top(_ id: Int32) -> Frame {
         let r = records + Int(id)
@@ -215,12 +187,12 @@ public final class RequestTable {
     public func release(_ id: Int32) {
         precondition(records[Int(id)].live, "a request was released twice")
         records[Int(id)].live = false
-        freeList.append(id)
+        pool.give(id)
     }
 
     /// Ids of the records in use, in id order (for crash handling and the ledger; O(records)).
-    public var liveIds: [Int32] { (0..<count).compactMap { records[$0].live ? Int32($0) : nil } }
+    public var liveIds: [Int32] { (0..<pool.count).compactMap { records[$0].live ? Int32($0) : nil } }
 
     /// Requests currently in flight.
-    public var inFlight: Int { count - freeList.count }
+    public var inFlight: Int { pool.inUse }
 }

@@ -3,9 +3,9 @@ import SDEngine
 import SDMetrics
 import SDConfig
 
-/// The queueing primitive behind servers and caches: `workers` identical workers and a FIFO
-/// waiting room of optional size. Like a bank with tellers and a line: an arrival that finds a
-/// free teller is served at once; otherwise it waits, unless the line is full and it is turned away.
+/// The station behind servers, caches and feed services: a ``WorkerPool`` of `workers` and a
+/// FIFO waiting room of optional size, with service times drawn per request, optionally on a
+/// machine's cores, in processes with a process lock, and in CPU segments around calls.
 open class Station: Node {
     /// Parallel workers.
     public let workers: Int
@@ -16,21 +16,19 @@ open class Station: Node {
     /// This station's own random stream.
     public let stream: RandomStream
 
-    private var queue = Deque<Int32>()
-    private var busy = 0
-    private var busyAverage: TimeAverage
-    private var queueAverage: TimeAverage
+    /// The workers and the line in front of them.
+    private var pool: WorkerPool
     private let warmupNs: Int64
     /// Waits (arrival to start of service) of arrivals in the window, seconds.
-    public private(set) var waits = Tally()
+    public var waits: Tally { pool.waits }
     /// Responses (arrival to end of service) of arrivals in the window, seconds.
-    public private(set) var responses = Tally()
+    public var responses: Tally { pool.responses }
     /// Accepted arrivals in the window.
-    public private(set) var arrivals = 0
+    public var arrivals: Int { pool.arrivals }
     /// Services completed in the window.
-    public private(set) var completions = 0
+    public var completions: Int { pool.completions }
     /// Arrivals turned away in the window.
-    public private(set) var rejections = 0
+    public var rejections: Int { pool.rejections }
 
     static let serviceDone: Int32 = NodeEvent.firstPrivate
 
@@ -43,34 +41,23 @@ open class Station: Node {
         self.workers = workers; self.service = service; self.queueLimit = queueLimit; self.holdsWorker = holdsWorker
         self.stream = model.stream(for: name)
         self.warmupNs = model.warmupEnd.ns
-        self.busyAverage = TimeAverage(start: model.warmupEnd)
-        self.queueAverage = TimeAverage(start: model.warmupEnd)
+        self.pool = WorkerPool(workers: workers, lineLimit: queueLimit, warmupEnd: model.warmupEnd)
         super.init(name: name, group: group, model: model)
     }
 
     /// Queues or serves an arriving request, or rejects it when the waiting room is full.
     open override func receive(_ request: Int32) {
         let now = sim.now
-        let inWindow = now.ns >= warmupNs
-        if busy < workers {
-            if inWindow { arrivals += 1 }
-            startService(request, now: now)
-        } else if let limit = queueLimit, queue.count >= limit {
-            if inWindow { rejections += 1 }
-            model.reject(request, at: self)
-        } else {
-            if inWindow { arrivals += 1 }
-            queue.append(request)
-            queueAverage.set(Double(queue.count), at: now)
+        switch pool.arrive(request, now: now) {
+        case .serve: startService(request, now: now)
+        case .refuse: model.reject(request, at: self)
+        case .wait: break
         }
     }
 
     private func startService(_ request: Int32, now: SimTime) {
         if holdsWorker { model.setHoldsWorker(request) }   // holds a worker until it departs
-        busy += 1
-        busyAverage.set(Double(busy), at: now)
-        let arrived = requests.top(request).arrivedAt
-        if arrived >= warmupNs { waits.add(Double(now.ns - arrived) / 1e9) }
+        pool.start(arrivedAt: requests.top(request).arrivedAt, now: now)
         if organised {
             if processes > 1 { assignProcess(request) }
             return compute(request, beginService(request), afterCall: false)
@@ -207,7 +194,7 @@ open class Station: Node {
     open func beginService(_ request: Int32) -> SimDuration { service.sampleDuration(stream) }
 
     /// Time-average number of busy workers from the end of the warm-up to `end`.
-    public func busyWorkersAverage(until end: SimTime) -> Double { busyAverage.average(until: end) }
+    public func busyWorkersAverage(until end: SimTime) -> Double { pool.busyAverage.average(until: end) }
 
     /// An event argument carrying `request` and this node's current life, so that timers set
     /// before a crash are recognised and ignored.
@@ -234,10 +221,7 @@ open class Station: Node {
     /// A crash empties the waiting room and frees every worker; the model has written off and
     /// released the requests that were here, and their timers are ignored.
     open override func crashed() {
-        queue.removeAll()
-        queueAverage.set(0, at: sim.now)
-        busy = 0
-        busyAverage.set(0, at: sim.now)
+        pool.clear(now: sim.now)
         for p in 0..<processes { processBusy[p] = 0; lockHeld[p] = false; lockQueue[p].removeAll() }
         resuming.removeAll()
         lockWaitSince.removeAll()
@@ -256,16 +240,8 @@ open class Station: Node {
     /// The request is done with its worker: count it, free the worker and take the next in line.
     func release(_ request: Int32) {
         let now = sim.now
-        busy -= 1
-        busyAverage.set(Double(busy), at: now)
         if processes > 1 { processBusy[Int(processOf[Int(request)])] -= 1 }
-        if now.ns >= warmupNs { completions += 1 }
-        let arrived = requests.top(request).arrivedAt
-        if arrived >= warmupNs { responses.add(Double(now.ns - arrived) / 1e9) }
-        if let next = queue.popFirst() {
-            queueAverage.set(Double(queue.count), at: now)
-            startService(next, now: now)
-        }
+        if let next = pool.finish(arrivedAt: requests.top(request).arrivedAt, now: now) { startService(next, now: now) }
     }
 
     /// A thread-per-request station frees the worker when the request leaves.
@@ -285,13 +261,8 @@ open class Station: Node {
     open var hitRatioResult: Double? { nil }
 
     open override func result(window: SimDuration, end: SimTime) -> ComponentResult? {
-        let w = max(window.seconds, 1e-300)
-        var r = ComponentResult(
-            name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: workers,
-            utilization: busyAverage.average(until: end) / Double(workers),
-            throughput: Double(completions) / w, queueLengthMean: queueAverage.average(until: end),
-            waitMean: waits.mean, responseMean: responses.mean, hitRatio: hitRatioResult,
-            arrived: arrivals, completed: completions, rejected: rejections)
+        var r = pool.row(name: name, kind: kindName, group: name == group ? nil : group, window: window, end: end,
+                         hitRatio: hitRatioResult)
         if processLock { r.extra.append(("lock_wait_mean", lockWaits.mean)) }
         return r
     }

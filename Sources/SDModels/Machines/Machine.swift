@@ -43,13 +43,17 @@ public struct MachineResult: Sendable, Equatable {
 public final class Machine: Node {
     /// The type it is an instance of.
     public let config: MachineConfig
-    private var queue = Deque<Int32>()
-    private var busy = 0
-    private var busyAverage: TimeAverage
-    /// Jobs: (station, request, demand in ns — what is left of it under round robin, the
-    /// station's life); indices are recycled.
-    private var jobs: [(station: Int32, request: Int32, demand: Int64, epoch: UInt32)] = []
-    private var freeJobs: [Int32] = []
+    /// The cores, and the jobs waiting for one (fifo and round robin).
+    private var cores: WorkerPool
+    /// A piece of CPU work: the station and request it is for, its demand in ns (what is left of
+    /// it under round robin) and the station's life when it was submitted.
+    struct Job {
+        var station: Int32
+        var request: Int32
+        var demand: Int64
+        var epoch: UInt32
+    }
+    private var jobs = SlotPool<Job>()
     /// Components placed on this machine.
     public internal(set) var placed: [String] = []
     /// Work submitted in the window, ns at this machine's speed.
@@ -69,7 +73,7 @@ public final class Machine: Node {
     /// A machine instance named `name`.
     public init(name: String, config: MachineConfig, model: Model) {
         self.config = config
-        self.busyAverage = TimeAverage(start: model.warmupEnd)
+        self.cores = WorkerPool(workers: config.cores, warmupEnd: model.warmupEnd, averagesLine: false)
         self.warmupNs = model.warmupEnd.ns
         if case .roundRobin(let q) = config.scheduling { quantumNs = max(1, q.ns) } else { quantumNs = 0 }
         shares = config.scheduling == .processorSharing
@@ -79,29 +83,21 @@ public final class Machine: Node {
     /// Runs `demand` (at speed 1) of CPU work for `request` of `station`; the station's
     /// ``Station/cpuDone(_:)`` is called when a core has finished it.
     func submit(station: Int32, request: Int32, demand: SimDuration, epoch: UInt32) {
-        let job: Int32
         let scaled = SimDuration(nanoseconds: Double(demand.ns) / config.speed).ns
         if sim.now.ns >= warmupNs { submittedNs &+= scaled }
-        if let free = freeJobs.popLast() {
-            job = free
-            jobs[Int(job)] = (station, request, scaled, epoch)
-        } else {
-            jobs.append((station, request, scaled, epoch))
-            job = Int32(jobs.count - 1)
-        }
+        let job = jobs.insert(Job(station: station, request: request, demand: scaled, epoch: epoch))
         if shares { return share(job) }
-        if busy < config.cores { start(job) } else { queue.append(job) }
+        if cores.arrive(job, now: sim.now) == .serve { start(job) }
     }
 
     /// Gives `job` a core for its whole demand (fifo) or for one time slice (round robin).
     private func start(_ job: Int32) {
-        busy += 1
-        busyAverage.set(Double(busy), at: sim.now)
+        cores.take(now: sim.now)
         run(job)
     }
 
     private func run(_ job: Int32) {
-        let left = jobs[Int(job)].demand
+        let left = jobs[job].demand
         let slice = quantumNs > 0 ? min(left, quantumNs) : left
         sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.coreDone, arg: Int64(job))
     }
@@ -110,24 +106,23 @@ public final class Machine: Node {
         if kind == Machine.sharedDone { return sharedTick(generation: arg) }
         let job = Int32(truncatingIfNeeded: arg)
         if quantumNs > 0 {
-            let left = jobs[Int(job)].demand - min(jobs[Int(job)].demand, quantumNs)
+            let left = jobs[job].demand - min(jobs[job].demand, quantumNs)
             if left > 0 {
-                jobs[Int(job)].demand = left
+                jobs[job].demand = left
                 // Preempted: to the back of the line if anyone is waiting, else another slice.
-                if let next = queue.popFirst() { queue.append(job); run(next) } else { run(job) }
+                run(cores.rotate(job) ?? job)
                 return
             }
         }
-        busy -= 1
-        busyAverage.set(Double(busy), at: sim.now)
-        if let next = queue.popFirst() { start(next) }
+        cores.free(now: sim.now)
+        if let next = cores.next(now: sim.now) { start(next) }
         complete(job)
     }
 
     private func complete(_ job: Int32) {
-        let (station, request, _, epoch) = jobs[Int(job)]
-        freeJobs.append(job)
-        (model.nodes[Int(station)] as! Station).cpuDone(request, epoch: epoch)
+        let j = jobs[job]
+        jobs.give(job)
+        (model.nodes[Int(j.station)] as! Station).cpuDone(j.request, epoch: j.epoch)
     }
 
     // MARK: Processor sharing
@@ -147,17 +142,13 @@ public final class Machine: Node {
 
     private func share(_ job: Int32) {
         advanceShared()
-        sharing.append((job, Double(jobs[Int(job)].demand)))
+        sharing.append((job, Double(jobs[job].demand)))
         rescheduleShared()
     }
 
     /// Sets the busy cores and schedules the next completion (earlier events are left stale).
     private func rescheduleShared() {
-        let inService = min(sharing.count, config.cores)
-        if inService != busy {
-            busy = inService
-            busyAverage.set(Double(busy), at: sim.now)
-        }
+        cores.setBusy(min(sharing.count, config.cores), now: sim.now)
         generation &+= 1
         guard let least = sharing.lazy.map(\.left).min() else { return }
         let delay = SimDuration(nanoseconds: (max(0, least) / rate(sharing.count)).rounded(.up))
@@ -184,7 +175,7 @@ public final class Machine: Node {
     public func machineResult(end: SimTime) -> MachineResult {
         let window = Double(max(1, end.ns - warmupNs))
         return MachineResult(name: name, type: config.name, cores: config.cores, speed: config.speed, memory: config.memory,
-                             costPerHour: config.costPerHour, utilization: busyAverage.average(until: end) / Double(config.cores),
+                             costPerHour: config.costPerHour, utilization: cores.utilization(until: end),
                              demand: Double(submittedNs) / window, components: placed)
     }
 }

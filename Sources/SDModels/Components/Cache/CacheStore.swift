@@ -60,13 +60,13 @@ public struct CacheRemoval: Sendable, Equatable {
 /// Data structures and costs per operation (C entries, K distinct keys seen):
 /// - a `[UInt64: KeyState]` dictionary from key to slot, used for lookups only (never iterated, so
 ///   hash order cannot reach any output); absent keys keep why they left, to classify misses;
-/// - entries in slots of a manually managed array, reused through a free list;
-/// - LRU and FIFO: an intrusive doubly-linked list through the slots, O(1) per operation;
+/// - entries in the slots of a ``SlotPool``;
+/// - LRU and FIFO: an ``IntrusiveList`` through the slots, O(1) per operation;
 /// - random: a dense array of the occupied slots (swap-remove), O(1) per operation;
 /// - LFU: a binary min-heap of slots ordered by (frequency, last access), O(log C) per operation;
 ///   frequencies count every request for a key since the run began, also while the key was not
 ///   cached ("perfect LFU"), and live in the dictionary while the key is absent;
-/// - TTL: a second intrusive list in order of storing; the TTL is the same for every entry, so
+/// - TTL: a second ``IntrusiveList``, in order of storing; the TTL is the same for every entry, so
 ///   its oldest entry expires first, and a full cache drops expired entries before evicting by
 ///   policy, in O(1). Entries expire lazily: when looked up, or when room is needed.
 ///
@@ -108,8 +108,10 @@ public final class CacheStore {
         var count: UInt32 = 0
         /// Incremented whenever the entry becomes dirty; never reset, even when the slot is reused.
         var flushEpoch: UInt32 = 0
-        var prev: Int32 = -1, next: Int32 = -1
-        var expPrev: Int32 = -1, expNext: Int32 = -1
+        /// Its place on the LRU or FIFO list.
+        var order = ListLinks()
+        /// Its place on the list in order of storing (with a TTL).
+        var expiry = ListLinks()
         /// Random and Redis policies: index in `members`; LFU: index in `heap`.
         var position: Int32 = -1
         var dirty = false
@@ -138,13 +140,16 @@ public final class CacheStore {
     private let limit: Double
     private let bytes: Bool
     let stream: RandomStream?
-    var entries: UnsafeMutablePointer<Entry>
-    private var allocated = 0
-    private var reserved: Int
-    private var freeSlots: [Int32] = []
+    private var slots = SlotPool<Entry>()
+    /// The entries, indexed by slot; valid until a store makes a new slot.
+    var entries: UnsafeMutablePointer<Entry> { slots.base }
+    /// Slots ever made (live or free).
+    private var allocated: Int { slots.count }
     var index: [UInt64: KeyState] = [:]
-    private var head: Int32 = -1, tail: Int32 = -1
-    private var expHead: Int32 = -1, expTail: Int32 = -1
+    /// LRU: most recently used at the head; FIFO: newest at the head. The victim is the tail.
+    private var order = IntrusiveList(through: \Entry.order)
+    /// With a TTL: entries in order of storing, the next to expire at the tail.
+    private var expiry = IntrusiveList(through: \Entry.expiry)
     var members: [Int32] = []
     /// Redis's eviction pool: the best candidates seen so far, in ascending order of score.
     var pool = [PoolEntry](repeating: PoolEntry(), count: CacheStore.poolSize)
@@ -180,13 +185,6 @@ public final class CacheStore {
         }
         precondition(!policy.isRandomized || stream != nil, "the \(policy.rawValue) policy needs a random stream")
         self.stream = stream
-        reserved = 64
-        entries = .allocate(capacity: reserved)
-    }
-
-    deinit {
-        entries.deinitialize(count: allocated)
-        entries.deallocate()
     }
 
     /// Whether storing one more entry of `size` bytes (or one more item) would evict another.
@@ -287,13 +285,13 @@ public final class CacheStore {
         }
         guard weight <= limit else { return refuse() }
         while !policy.isRedis && count > 0 && (bytes ? usedBytes + weight > limit : Double(count + 1) > limit) {
-            if ttlNs != nil, expTail >= 0, entries[Int(expTail)].expiresAt <= now {
-                remove(expTail, cause: .expired)
+            if ttlNs != nil, expiry.tail >= 0, entries[Int(expiry.tail)].expiresAt <= now {
+                remove(expiry.tail, cause: .expired)
                 continue
             }
             let victim: Int32
             switch policy {
-            case .lru, .fifo: victim = tail
+            case .lru, .fifo: victim = order.tail
             case .random: victim = members[stream!.index(below: members.count)]
             case .lfu:
                 victim = heap[0]
@@ -325,8 +323,8 @@ public final class CacheStore {
             redisStart(s, now: now)
             // Redis stores first and evicts before the next command: the newcomer may be the victim.
             while bytes ? usedBytes > limit : Double(count) > limit {
-                if ttlNs != nil, expTail >= 0, entries[Int(expTail)].expiresAt <= now {
-                    remove(expTail, cause: .expired)
+                if ttlNs != nil, expiry.tail >= 0, entries[Int(expiry.tail)].expiresAt <= now {
+                    remove(expiry.tail, cause: .expired)
                     continue
                 }
                 // volatile-* with no key holding a TTL: nothing may go, so the write is refused (Redis: OOM).
@@ -393,8 +391,8 @@ public final class CacheStore {
         var out: [UInt64] = []
         switch policy {
         case .lru, .fifo:
-            var s = tail
-            while s >= 0 { out.append(entries[Int(s)].key); s = entries[Int(s)].prev }
+            var s = order.tail
+            while s >= 0 { out.append(entries[Int(s)].key); s = entries[Int(s)].order.prev }
         case .lfu:
             for s in heap.sorted(by: less) { out.append(entries[Int(s)].key) }
         default:
@@ -408,19 +406,7 @@ public final class CacheStore {
     private static func absent(_ cause: CacheMissCause) -> Int32 { -1 - Int32(cause.rawValue) }
     private static func cause(_ slot: Int32) -> CacheMissCause { CacheMissCause(rawValue: Int(-1 - slot)) ?? .cold }
 
-    private func takeSlot() -> Int32 {
-        if let s = freeSlots.popLast() { return s }
-        if allocated == reserved {
-            let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: reserved * 2)
-            bigger.moveInitialize(from: entries, count: allocated)
-            entries.deallocate()
-            entries = bigger
-            reserved *= 2
-        }
-        (entries + allocated).initialize(to: Entry())
-        allocated += 1
-        return Int32(allocated - 1)
-    }
+    private func takeSlot() -> Int32 { slots.take { Entry() } }
 
     /// Removes the entry in slot `s`, recording it in ``removals`` and remembering why in the index.
     private func remove(_ s: Int32, cause: CacheRemovalCause) {
@@ -440,7 +426,7 @@ public final class CacheStore {
         count -= 1
         usedBytes -= e.pointee.size
         if count == 0 { usedBytes = 0 }  // no rounding residue in an empty cache
-        freeSlots.append(s)
+        slots.give(s)
     }
 
     /// An updated entry grew past the capacity: take it out, make room for it, and put it back
@@ -456,7 +442,7 @@ public final class CacheStore {
         e.pointee.dirty = false
         count -= 1
         usedBytes -= size
-        freeSlots.append(s)
+        slots.give(s)
         index[key] = KeyState(slot: CacheStore.absent(.capacity), count: e.pointee.count)
         let saved = removals
         let stored = store(key, version: version, size: size, now: now, dirty: dirty, access: false)
@@ -503,35 +489,10 @@ public final class CacheStore {
         if ttlNs != nil { unlinkExpiry(s) }
     }
 
-    private func pushFront(_ s: Int32) {
-        entries[Int(s)].prev = -1
-        entries[Int(s)].next = head
-        if head >= 0 { entries[Int(head)].prev = s } else { tail = s }
-        head = s
-    }
-
-    private func unlink(_ s: Int32) {
-        let p = entries[Int(s)].prev, n = entries[Int(s)].next
-        if p >= 0 { entries[Int(p)].next = n } else { head = n }
-        if n >= 0 { entries[Int(n)].prev = p } else { tail = p }
-        entries[Int(s)].prev = -1
-        entries[Int(s)].next = -1
-    }
-
-    private func pushFrontExpiry(_ s: Int32) {
-        entries[Int(s)].expPrev = -1
-        entries[Int(s)].expNext = expHead
-        if expHead >= 0 { entries[Int(expHead)].expPrev = s } else { expTail = s }
-        expHead = s
-    }
-
-    private func unlinkExpiry(_ s: Int32) {
-        let p = entries[Int(s)].expPrev, n = entries[Int(s)].expNext
-        if p >= 0 { entries[Int(p)].expNext = n } else { expHead = n }
-        if n >= 0 { entries[Int(n)].expPrev = p } else { expTail = p }
-        entries[Int(s)].expPrev = -1
-        entries[Int(s)].expNext = -1
-    }
+    @inline(__always) private func pushFront(_ s: Int32) { order.pushFront(s, in: entries) }
+    @inline(__always) private func unlink(_ s: Int32) { order.unlink(s, in: entries) }
+    @inline(__always) private func pushFrontExpiry(_ s: Int32) { expiry.pushFront(s, in: entries) }
+    @inline(__always) private func unlinkExpiry(_ s: Int32) { expiry.unlink(s, in: entries) }
 
     /// LFU heap order: fewer requests first; among equals, the least recently requested.
     @inline(__always)

@@ -126,9 +126,9 @@ public final class Database: Node {
         var generation: UInt32
     }
     private static let queued: UInt8 = 0, serving: UInt8 = 1, awaitingReplicas: UInt8 = 2
-    private var jobs: [Job] = [], freeJobs: [Int32] = []
-    private var fanouts: [Fanout] = [], freeFanouts: [Int32] = []
-    private var applies: [Apply] = [], freeApplies: [Int32] = []
+    private var jobs = SlotPool<Job>()
+    private var fanouts = SlotPool<Fanout>()
+    private var applies = SlotPool<Apply>()
 
     // Measured window.
     private var arrived = 0, completed = 0, rejected = 0
@@ -246,8 +246,8 @@ public final class Database: Node {
         case Database.queryDone: queryDone(Int32(truncatingIfNeeded: arg))
         case Database.replicaApplied:
             let slot = Int32(truncatingIfNeeded: arg)
-            let a = applies[Int(slot)]
-            freeApplies.append(slot)
+            let a = applies[slot]
+            applies.give(slot)
             let st = stations[Int(a.station)]
             if a.generation == st.generation { st.apply(a.key, version: a.version) }
         case Database.lookupDone: dispatch(Int32(truncatingIfNeeded: arg))
@@ -266,7 +266,7 @@ public final class Database: Node {
         if type < isScatter.count && isScatter[type] {
             if sim.now.ns >= warmupNs { scatterRequests += 1 }
             let n = activeShards
-            let fanout = allocate(&fanouts, &freeFanouts, Fanout(request: request, remaining: Int32(n), failed: false))
+            let fanout = fanouts.insert(Fanout(request: request, remaining: Int32(n), failed: false))
             // The last part may answer at once (rejected) and recycle the request: touch nothing after.
             for s in 0..<n { send(request, to: s, isWrite: false, fanout: fanout, acknowledged: acknowledged) }
         } else {
@@ -298,7 +298,7 @@ public final class Database: Node {
             if measured { refusedPrimaryDown += 1 }
             return partFailed(request, fanout: fanout, reason: .targetDown)
         }
-        let job = allocate(&jobs, &freeJobs, Job(request: request, station: Int32(station), fanout: fanout, arrivedAt: now,
+        let job = jobs.insert(Job(request: request, station: Int32(station), fanout: fanout, arrivedAt: now,
                                                  isWrite: isWrite, acknowledged: acknowledged))
         arrive(job)
     }
@@ -313,40 +313,26 @@ public final class Database: Node {
 
     /// A query reaches its station: it takes a connection, waits for one, or is turned away.
     private func arrive(_ job: Int32) {
-        let st = stations[Int(jobs[Int(job)].station)]
+        let st = stations[Int(jobs[job].station)]
         let now = sim.now
-        let measured = now.ns >= warmupNs
-        if st.admitted < st.connections {
-            if measured { st.arrivals += 1 }
-            admit(job, st, now: now)
-        } else if let limit = st.queueLimit, st.poolQueue.count >= limit {
-            if measured { st.rejections += 1 }
-            jobFinished(job, failed: true, reason: .rejected)
-        } else {
-            if measured { st.arrivals += 1 }
-            st.poolQueue.append(job)
-            st.queueAverage.set(Double(st.waiting), at: now)
+        switch st.pool.arrive(job, now: now) {
+        case .serve: admit(job, st, now: now)
+        case .refuse: jobFinished(job, failed: true, reason: .rejected)
+        case .wait: st.waitingChanged(now: now)
         }
     }
 
     /// The query holds a connection: it is served at once or waits for a worker.
     private func admit(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
-        st.admitted += 1
-        if st.busy < st.workers {
-            start(job, st, now: now)
-        } else {
-            st.runQueue.append(job)
-            st.queueAverage.set(Double(st.waiting), at: now)
-        }
+        st.pool.take(now: now)
+        if st.cpu.arrive(job, now: now) == .serve { start(job, st, now: now) } else { st.waitingChanged(now: now) }
     }
 
     /// A worker takes the query. A read on a replica sees the replica's state now.
     private func start(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
-        jobs[Int(job)].phase = Database.serving
-        st.busy += 1
-        st.busyAverage.set(Double(st.busy), at: now)
-        let j = jobs[Int(job)]
-        if j.arrivedAt >= warmupNs { st.waits.add(Double(now.ns - j.arrivedAt) / 1e9) }
+        jobs[job].phase = Database.serving
+        let j = jobs[job]
+        st.cpu.start(arrivedAt: j.arrivedAt, now: now)
         if !j.isWrite && st.role == .replica && j.fanout < 0 && now.ns >= warmupNs {
             let key = requests.records[Int(j.request)].key
             let seen = st.served(key, latest: model.data.version(of: key))
@@ -361,22 +347,18 @@ public final class Database: Node {
     /// A query's service ends: free its worker and connection, commit a write, answer.
     /// Under synchronous replication a write keeps its connection until its replicas have applied it.
     private func queryDone(_ job: Int32) {
-        let j = jobs[Int(job)]
+        let j = jobs[job]
         if j.dead { return freeJob(job) }
         let st = stations[Int(j.station)]
         let now = sim.now
-        st.busy -= 1
-        st.busyAverage.set(Double(st.busy), at: now)
-        if now.ns >= warmupNs { st.completions += 1 }
-        if j.arrivedAt >= warmupNs { st.responses.add(Double(now.ns - j.arrivedAt) / 1e9) }
-        if let next = st.runQueue.popFirst() {
-            st.queueAverage.set(Double(st.waiting), at: now)
+        if let next = st.cpu.finish(arrivedAt: j.arrivedAt, now: now) {
+            st.waitingChanged(now: now)
             start(next, st, now: now)
         }
         if j.isWrite && config.replication == .sync {
             let wait = commit(j.request, at: st)
             if wait.ns > 0 {
-                jobs[Int(job)].phase = Database.awaitingReplicas
+                jobs[job].phase = Database.awaitingReplicas
                 sim.schedule(after: wait, to: id, kind: Database.replicasApplied, arg: Int64(job))
                 return
             }
@@ -390,7 +372,7 @@ public final class Database: Node {
 
     /// Synchronous replication: every replica has applied the write; it answers now.
     private func replicasApplied(_ job: Int32) {
-        let j = jobs[Int(job)]
+        let j = jobs[job]
         if j.dead { return freeJob(job) }
         releaseConnection(stations[Int(j.station)], now: sim.now)
         jobFinished(job, failed: false)
@@ -398,9 +380,9 @@ public final class Database: Node {
 
     /// A query gives its connection back; the first query waiting for one takes it.
     private func releaseConnection(_ st: DatabaseStation, now: SimTime) {
-        st.admitted -= 1
-        if st.admitted < st.connections, let next = st.poolQueue.popFirst() {
-            st.queueAverage.set(Double(st.waiting), at: now)
+        st.pool.free(now: now)
+        if let next = st.pool.next(now: now) {
+            st.waitingChanged(now: now)
             admit(next, st, now: now)
         }
     }
@@ -436,19 +418,19 @@ public final class Database: Node {
     }
 
     private func scheduleApply(_ key: UInt64, version: UInt32, at replica: Int, after delay: SimDuration) {
-        let slot = allocate(&applies, &freeApplies, Apply(station: Int32(replica), key: key, version: version,
+        let slot = applies.insert(Apply(station: Int32(replica), key: key, version: version,
                                                           generation: stations[replica].generation))
         sim.schedule(after: delay, to: id, kind: Database.replicaApplied, arg: Int64(slot))
     }
 
     private func freeJob(_ job: Int32) {
-        jobs[Int(job)].live = false
-        freeJobs.append(job)
+        jobs[job].live = false
+        jobs.give(job)
     }
 
     /// A query is done or turned away; the request answers when all its queries have.
     private func jobFinished(_ job: Int32, failed: Bool, reason: FailureReason = .none) {
-        let j = jobs[Int(job)]
+        let j = jobs[job]
         freeJob(job)
         partFailedOrDone(j.request, fanout: j.fanout, failed: failed, reason: reason)
     }
@@ -460,7 +442,7 @@ public final class Database: Node {
 
     private func partFailedOrDone(_ request: Int32, fanout: Int32, failed: Bool, reason: FailureReason) {
         guard fanout >= 0 else { return answer(request, failed: failed, reason: reason) }
-        let f = Int(fanout)
+        let f = fanout
         fanouts[f].remaining -= 1
         if failed && !fanouts[f].failed {
             fanouts[f].failed = true
@@ -468,7 +450,7 @@ public final class Database: Node {
         }
         guard fanouts[f].remaining == 0 else { return }
         let done = fanouts[f]
-        freeFanouts.append(fanout)
+        fanouts.give(fanout)
         // Written off by a crash: nothing answers it; the record goes now.
         if done.lost { return requests.release(request) }
         answer(request, failed: done.failed, reason: done.reason)
@@ -485,15 +467,6 @@ public final class Database: Node {
             }
         }
         if failed { model.reject(request, at: self, reason: reason) } else { model.finish(request, at: self) }
-    }
-
-    private func allocate<T>(_ table: inout [T], _ free: inout [Int32], _ value: T) -> Int32 {
-        if let slot = free.popLast() {
-            table[Int(slot)] = value   // a Job's `live` is true in a fresh value
-            return slot
-        }
-        table.append(value)
-        return Int32(table.count - 1)
     }
 
     // MARK: Crashes and failover
@@ -546,21 +519,16 @@ public final class Database: Node {
         let st = stations[index]
         let now = sim.now
         var victims: [Int32] = []
-        for (i, j) in jobs.enumerated() where j.live && !j.dead && Int(j.station) == index { victims.append(Int32(i)) }
-        st.runQueue.removeAll()
-        st.poolQueue.removeAll()
-        st.busy = 0
-        st.admitted = 0
-        st.busyAverage.set(0, at: now)
-        st.queueAverage.set(0, at: now)
+        for i in 0..<Int32(jobs.count) where jobs[i].live && !jobs[i].dead && Int(jobs[i].station) == index { victims.append(i) }
+        st.clear(now: now)
         for job in victims {
-            let j = jobs[Int(job)]
+            let j = jobs[job]
             // A query in service or waiting for its replicas has an event on the way; it frees the slot.
-            if j.phase == Database.queued { freeJob(job) } else { jobs[Int(job)].dead = true }
+            if j.phase == Database.queued { freeJob(job) } else { jobs[job].dead = true }
             if requests.top(j.request).arrivedAt >= warmupNs { lostInCrash += 1 }
             model.lose(j.request, reason: .lostInCrash)   // may allocate a retry
             if j.fanout >= 0 {
-                fanouts[Int(j.fanout)].lost = true
+                fanouts[j.fanout].lost = true
                 partFailedOrDone(j.request, fanout: j.fanout, failed: true, reason: .lostInCrash)
             } else {
                 requests.release(j.request)
@@ -700,7 +668,7 @@ public final class Database: Node {
     public override func results(window: SimDuration, end: SimTime) -> [ComponentResult] {
         let w = max(window.seconds, 1e-300)
         let rows = stations.map { $0.result(group: name, window: window, end: end) }
-        let busy = stations.reduce(0.0) { $0 + $1.busyAverage.average(until: end) }
+        let busy = stations.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) }
         let allWorkers = Double(stations.count * config.workers)
         let arrivals = stations.reduce(0) { $0 + $1.arrivals }
         var row = ComponentResult(
@@ -724,7 +692,7 @@ public final class Database: Node {
             let hot = hotShards(shares)
             for s in 0..<shardSlots {
                 let mine = stations.filter { $0.shard == s }
-                let util = mine.reduce(0.0) { $0 + $1.busyAverage.average(until: end) } / Double(mine.count * config.workers)
+                let util = mine.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) } / Double(mine.count * config.workers)
                 extra += [("shard_\(s + 1)_share", shares[s]), ("shard_\(s + 1)_utilization", util),
                           ("shard_\(s + 1)_hot", hot[s] ? 1 : 0)]
             }

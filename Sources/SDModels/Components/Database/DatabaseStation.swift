@@ -9,7 +9,8 @@ import SDConfig
 ///
 /// A query first needs a connection: with all `connections` taken it waits in the pool's FIFO
 /// (`queueLimit` places, nil unlimited) or is turned away. A query holding a connection waits in a
-/// second FIFO for one of the `workers`, then is served. With `connections == workers` this is
+/// second FIFO for one of the `workers`, then is served. Both are ``WorkerPool``s: the connection
+/// pool counts arrivals and refusals, the workers waits, responses, completions and utilization. With `connections == workers` this is
 /// exactly a ``Station`` (workers + one FIFO); with more connections than workers, up to
 /// `connections` queries are admitted and the rest wait for a connection (M/M/c/K with c workers
 /// and K connections when the pool has no queue).
@@ -39,23 +40,12 @@ final class DatabaseStation {
     /// it was resynchronised): an apply event from an earlier generation is ignored.
     var generation: UInt32 = 0
 
-    /// Queries holding a connection.
-    var admitted = 0
-    /// Workers serving a query.
-    var busy = 0
-    /// Admitted queries waiting for a worker (job ids).
-    var runQueue = Deque<Int32>()
-    /// Queries waiting for a connection (job ids).
-    var poolQueue = Deque<Int32>()
-
-    var busyAverage: TimeAverage
+    /// The connection pool: queries holding a connection, and those waiting for one (job ids).
+    var pool: WorkerPool
+    /// The workers: queries in service, and admitted queries waiting for a worker (job ids).
+    var cpu: WorkerPool
+    /// Queries waiting, for a connection or for a worker, over time.
     var queueAverage: TimeAverage
-    /// Waits (arrival to start of service) of arrivals in the window, seconds.
-    var waits = Tally()
-    /// Responses (arrival to end of service) of arrivals in the window, seconds.
-    var responses = Tally()
-    /// Accepted arrivals, completions and rejections in the window.
-    var arrivals = 0, completions = 0, rejections = 0
 
     /// Replication in flight on a replica, for one key: the newest version applied here and the
     /// newest version the primary has shipped. Stale while `applied < shipped`.
@@ -73,12 +63,26 @@ final class DatabaseStation {
         self.workers = workers; self.connections = connections; self.queueLimit = queueLimit
         self.stream = model.stream(for: name)
         self.lagStream = model.stream(for: name + "#lag")
-        busyAverage = TimeAverage(start: model.warmupEnd)
+        pool = WorkerPool(workers: connections, lineLimit: queueLimit, warmupEnd: model.warmupEnd, averagesLine: false)
+        cpu = WorkerPool(workers: workers, warmupEnd: model.warmupEnd, averagesLine: false)
         queueAverage = TimeAverage(start: model.warmupEnd)
     }
 
     /// Queries waiting, for a connection or for a worker.
-    var waiting: Int { runQueue.count + poolQueue.count }
+    var waiting: Int { cpu.line.count + pool.line.count }
+
+    /// The waiting figure changed at `now`.
+    func waitingChanged(now: SimTime) { queueAverage.set(Double(waiting), at: now) }
+
+    /// Accepted arrivals in the window (at the connection pool).
+    var arrivals: Int { pool.arrivals }
+
+    /// A crash: every query is gone, every connection and worker free.
+    func clear(now: SimTime) {
+        pool.clear(now: now)
+        cpu.clear(now: now)
+        queueAverage.set(0, at: now)
+    }
 
     // MARK: Replication state
 
@@ -113,11 +117,10 @@ final class DatabaseStation {
 
     /// This station's report row.
     func result(group: String, window: SimDuration, end: SimTime) -> ComponentResult {
-        ComponentResult(
-            name: name, kind: role == .primary ? "primary" : "replica", group: group, isGroup: false, workers: workers,
-            utilization: busyAverage.average(until: end) / Double(workers),
-            throughput: Double(completions) / max(window.seconds, 1e-300), queueLengthMean: queueAverage.average(until: end),
-            waitMean: waits.mean, responseMean: responses.mean, hitRatio: nil,
-            arrived: arrivals, completed: completions, rejected: rejections)
+        var row = cpu.row(name: name, kind: role == .primary ? "primary" : "replica", group: group, window: window, end: end,
+                          queueLength: queueAverage.average(until: end))
+        row.arrived = pool.arrivals
+        row.rejected = pool.rejections
+        return row
     }
 }

@@ -92,14 +92,15 @@ public final class MessageQueue: Station {
     private let processStream: RandomStream
     private let failStream: RandomStream
 
-    private var messages: [Message] = []
-    private var freeSlots: [Int32] = []
+    /// The messages; a slot keeps its stamp when reused, so stale timers and line entries are ignored.
+    private var messages = SlotPool<Message>()
     private var nextSerial: UInt64 = 1
     /// Waiting messages in delivery order, as `index << 32 | stamp`; entries whose stamp is stale are skipped.
     private var line = Deque<Int64>()
 
     // Consumers.
-    private var idle: [Int32] = []
+    /// The consumers, by number.
+    private var consumers: WorkerPool
     private var consumerMessage: [Int32]
     private var consumerSerial: [UInt64]
     private var consumerReceive: [Int32]
@@ -107,7 +108,6 @@ public final class MessageQueue: Station {
     private var consumerMeasured: [Bool]
     private var consumerRequest: [Int32]
     private var consumerEpoch: [UInt32]
-    private var consumersBusy: TimeAverage
 
     // Depth and in-flight levels, over time.
     private var waitingLevel: LevelHistogram
@@ -152,8 +152,7 @@ public final class MessageQueue: Station {
         consumerMeasured = [Bool](repeating: false, count: n)
         consumerRequest = [Int32](repeating: -1, count: n)
         consumerEpoch = [UInt32](repeating: 0, count: n)
-        idle = (0..<Int32(n)).reversed()
-        consumersBusy = TimeAverage(start: model.warmupEnd)
+        consumers = WorkerPool(workers: n, warmupEnd: model.warmupEnd, averagesLine: false, named: true)
         waitingLevel = LevelHistogram(start: model.warmupEnd.ns)
         inFlightLevel = LevelHistogram(start: model.warmupEnd.ns)
         sampler = DecimatingSampler(start: model.warmupEnd, interval: config.sampleEvery)
@@ -192,12 +191,8 @@ public final class MessageQueue: Station {
 
     private func enqueue(payload: Payload, enqueuedAt: Int64, priorReceives: Int32, measured: Bool) {
         let now = sim.now.ns
-        let index: Int32
-        if let reused = freeSlots.popLast() { index = reused } else {
-            index = Int32(messages.count)
-            messages.append(Message())
-        }
-        var m = messages[Int(index)]
+        let index = messages.take { Message() }
+        var m = messages[index]
         precondition(m.state == .free, "queue '\(name)' reused a message slot in use")
         m.serial = nextSerial
         nextSerial += 1
@@ -206,7 +201,7 @@ public final class MessageQueue: Station {
         m.priorReceives = priorReceives
         m.measured = measured
         m.payload = payload
-        messages[Int(index)] = m
+        messages[index] = m
         totalEnqueued += 1
         if now >= model.warmupEnd.ns { enqueuedCount += 1 }
         makeVisible(index, now: now)
@@ -214,10 +209,10 @@ public final class MessageQueue: Station {
     }
 
     private func makeVisible(_ index: Int32, now: Int64) {
-        messages[Int(index)].state = .waiting
-        messages[Int(index)].stamp &+= 1
-        messages[Int(index)].visibleSince = now
-        line.append(Int64(index) << 32 | Int64(messages[Int(index)].stamp))
+        messages[index].state = .waiting
+        messages[index].stamp &+= 1
+        messages[index].visibleSince = now
+        line.append(Int64(index) << 32 | Int64(messages[index].stamp))
         waitingLevel.set(waitingLevel.current + 1, at: now)
     }
 
@@ -225,22 +220,22 @@ public final class MessageQueue: Station {
 
     /// Hands waiting messages to idle consumers, oldest first.
     private func dispatch() {
-        while !down, !idle.isEmpty, let entry = line.popFirst() {
+        while !down, consumers.hasIdleWorker, let entry = line.popFirst() {
             let index = Int32(truncatingIfNeeded: entry >> 32)
             let stamp = UInt32(truncatingIfNeeded: entry)
-            let m = messages[Int(index)]
+            let m = messages[index]
             guard m.state == .waiting, m.stamp == stamp else { continue }   // acknowledged while visible
-            deliver(index, to: Int(idle.removeLast()))
+            deliver(index, to: Int(consumers.takeWorker(now: sim.now)!))
         }
     }
 
     private func deliver(_ index: Int32, to c: Int) {
         let now = sim.now.ns
-        var m = messages[Int(index)]
+        var m = messages[index]
         m.state = .inFlight
         m.receives += 1
         m.stamp &+= 1
-        messages[Int(index)] = m
+        messages[index] = m
         waitingLevel.set(waitingLevel.current - 1, at: now)
         inFlightLevel.set(inFlightLevel.current + 1, at: now)
         if now >= model.warmupEnd.ns {
@@ -257,7 +252,6 @@ public final class MessageQueue: Station {
         consumerReceive[c] = m.receives
         consumerPayload[c] = m.payload
         consumerMeasured[c] = m.measured
-        consumersBusy.set(Double(config.consumers - idle.count), at: sim.now)
         sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: MessageQueue.processDone,
                      arg: Int64(c) << 32 | Int64(consumerEpoch[c]))
     }
@@ -285,8 +279,7 @@ public final class MessageQueue: Station {
 
     private func freeConsumer(_ c: Int) {
         consumerMessage[c] = -1
-        idle.append(Int32(c))
-        consumersBusy.set(Double(config.consumers - idle.count), at: sim.now)
+        consumers.freeWorker(Int32(c), now: sim.now)
     }
 
     /// The consumer deletes its message, if its receipt is still the latest.
@@ -295,7 +288,7 @@ public final class MessageQueue: Station {
         let index = consumerMessage[c]
         let serial = consumerSerial[c], receive = consumerReceive[c]
         freeConsumer(c)
-        let m = messages[Int(index)]
+        let m = messages[index]
         if m.state != .free && m.serial == serial && m.receives == receive {
             if m.state == .waiting {
                 waitingLevel.set(waitingLevel.current - 1, at: now)   // its line entry goes stale
@@ -322,13 +315,13 @@ public final class MessageQueue: Station {
     }
 
     private func free(_ index: Int32) {
-        messages[Int(index)].state = .free
-        messages[Int(index)].stamp &+= 1
-        freeSlots.append(index)
+        messages[index].state = .free
+        messages[index].stamp &+= 1
+        messages.give(index)
     }
 
     private func visibilityExpired(_ index: Int32, stamp: UInt32) {
-        let m = messages[Int(index)]
+        let m = messages[index]
         guard m.state == .inFlight, m.stamp == stamp else { return }   // acknowledged, or a stale timer
         let now = sim.now.ns
         inFlightLevel.set(inFlightLevel.current - 1, at: now)
@@ -394,7 +387,7 @@ public final class MessageQueue: Station {
     /// The whole-run account of every message (see ``MessageLedger``).
     public func ledger() -> MessageLedger {
         var waitingFound = 0, inFlightFound = 0
-        for m in messages {
+        for m in messages.all {
             switch m.state {
             case .waiting: waitingFound += 1
             case .inFlight: inFlightFound += 1
@@ -403,7 +396,7 @@ public final class MessageQueue: Station {
         }
         var inLine = 0
         for entry in line {
-            let m = messages[Int(entry >> 32)]
+            let m = messages[Int32(truncatingIfNeeded: entry >> 32)]
             if m.state == .waiting && m.stamp == UInt32(truncatingIfNeeded: entry) { inLine += 1 }
         }
         return MessageLedger(enqueued: totalEnqueued, acknowledged: totalAcknowledged, deadLettered: totalDeadLettered,
@@ -414,7 +407,7 @@ public final class MessageQueue: Station {
     /// The messages still in the queue: their receives here and in the queue they were
     /// dead-lettered from, and whether they are in flight; in table order.
     public func liveMessages() -> [(receives: Int, priorReceives: Int, inFlight: Bool)] {
-        messages.filter { $0.state != .free }.map { (Int($0.receives), Int($0.priorReceives), $0.state == .inFlight) }
+        messages.all.filter { $0.state != .free }.map { (Int($0.receives), Int($0.priorReceives), $0.state == .inFlight) }
     }
 
     /// The depth samples so far.
@@ -430,11 +423,11 @@ public final class MessageQueue: Station {
         let ledger = ledger()
         let w = max(window.seconds, 1e-300)
         var oldestLive = Int64.max
-        for m in messages where m.state != .free { oldestLive = min(oldestLive, m.enqueuedAt) }
+        for m in messages.all where m.state != .free { oldestLive = min(oldestLive, m.enqueuedAt) }
         let ageAtEnd = oldestLive == .max ? 0 : end.ns - oldestLive
         var r = ComponentResult(
             name: name, kind: kindName, group: name == group ? nil : group, isGroup: false, workers: config.consumers,
-            utilization: config.consumers > 0 ? consumersBusy.average(until: end) / Double(config.consumers) : 0,
+            utilization: consumers.utilization(until: end),
             throughput: Double(acknowledgedCount) / w, queueLengthMean: waitingLevel.mean(until: end.ns),
             waitMean: deliveryWaits.mean, responseMean: timeToAck.mean, hitRatio: nil,
             arrived: arrivals, completed: acknowledgedCount, rejected: rejections)

@@ -42,8 +42,8 @@ public final class PolledTable: Station {
     private var taken: [[Row]]
     private var nextRow: [Int]
     private var pollerRequest: [Int32]
-    private var processing = 0
-    private var pollersBusy: TimeAverage
+    /// The pollers processing rows (each is busy from a poll that took rows to its last row).
+    private var pollers: WorkerPool
 
     // Window statistics.
     private var inserted = 0
@@ -69,7 +69,7 @@ public final class PolledTable: Station {
         taken = [[Row]](repeating: [], count: n)
         nextRow = [Int](repeating: 0, count: n)
         pollerRequest = [Int32](repeating: -1, count: n)
-        pollersBusy = TimeAverage(start: model.warmupEnd)
+        pollers = WorkerPool(workers: n, warmupEnd: model.warmupEnd, averagesLine: false)
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service, queueLimit: nil)
     }
 
@@ -122,8 +122,7 @@ public final class PolledTable: Station {
         }
         nextRow[p] = 0
         if !taken[p].isEmpty {
-            processing += 1
-            pollersBusy.set(Double(processing), at: sim.now)
+            pollers.take(now: sim.now)
         }
         processNext(p)
     }
@@ -141,8 +140,7 @@ public final class PolledTable: Station {
         }
         let full = taken[p].count == config.batch
         if !taken[p].isEmpty {
-            processing -= 1
-            pollersBusy.set(Double(processing), at: sim.now)
+            pollers.free(now: sim.now)
         }
         taken[p] = []
         if full { return poll(p) }
@@ -208,7 +206,7 @@ public final class PolledTable: Station {
             ("rows_waiting_at_end", Double(rows.count)),
             ("delivery_delay_mean", deliveryDelay.tally.mean),
             ("delivery_delay_p99", deliveryDelay.percentile(99)),
-            ("poller_utilization", pollersBusy.average(until: end) / Double(config.pollers)),
+            ("poller_utilization", pollers.utilization(until: end)),
         ]
         return r
     }
