@@ -50,6 +50,8 @@ public final class Model {
     public private(set) var links: Links?
     /// The component group (index in ``groups``) of each node, by handler id; −1 for clients and helpers.
     private(set) var nodeGroup: [Int32] = []
+    /// The autoscalers (`autoscale:`), if any.
+    private(set) var autoscaler: Autoscaler?
 
     /// Builds the model for `config`, with `seed` overriding the configuration's seed.
     /// The configuration must be valid (the scenario loader checks it); violations are preconditions.
@@ -115,12 +117,12 @@ public final class Model {
             latencyStreams.append(stream(for: "failures#net"))
             nodeGroup.append(-1)
         }
-        if config.hasScaling {
-            let scaler = Scaler(model: self)
-            scaler.id = sim.register(scaler)
-            nodes.append(scaler)
-            latencyStreams.append(stream(for: "scaling#net"))
-            nodeGroup.append(-1)
+        // Helper nodes (named `scaling`, `autoscaling`): `register` derives the same `NAME#net` stream.
+        if !config.scaling.isEmpty { register(Scaler(model: self)) }
+        if !config.autoscaling.isEmpty {
+            let a = Autoscaler(model: self)
+            register(a)
+            autoscaler = a
         }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {
