@@ -246,7 +246,7 @@ public final class Model {
             replyArrives(request, at: nodes[Int(to)])
         } else {
             requests.records[Int(request)].inTransit = true
-            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverReply, arg: Int64(request))
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverReply.rawValue, arg: Int64(request))
         }
     }
 
@@ -314,7 +314,7 @@ public final class Model {
             arrives(request, at: nodes[Int(to)])
         } else {
             requests.records[Int(request)].inTransit = true
-            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest, arg: Int64(request))
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest.rawValue, arg: Int64(request))
         }
     }
 

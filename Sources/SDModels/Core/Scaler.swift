@@ -4,7 +4,10 @@ import SDConfig
 /// Runs the scale events of a model at their times.
 final class Scaler: Node {
     private let events: [ScaleEvent]
-    static let fire: Int32 = NodeEvent.firstPrivate
+    /// The scaler's own events.
+    enum Event: Int32, CaseIterable {
+        case fire = 2
+    }
 
     init(model: Model) {
         events = model.config.scaling
@@ -12,7 +15,7 @@ final class Scaler: Node {
     }
 
     override func start() {
-        for (i, e) in events.enumerated() { sim.schedule(after: e.at, to: id, kind: Scaler.fire, arg: Int64(i)) }
+        for (i, e) in events.enumerated() { sim.schedule(after: e.at, to: id, kind: Scaler.Event.fire.rawValue, arg: Int64(i)) }
     }
 
     override func handlePrivate(kind: Int32, arg: Int64) {

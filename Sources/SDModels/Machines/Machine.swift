@@ -67,8 +67,10 @@ public final class Machine: Node {
     private var sharedSince: Int64 = 0
     private var generation: Int64 = 0
 
-    static let coreDone: Int32 = NodeEvent.firstPrivate
-    static let sharedDone: Int32 = NodeEvent.firstPrivate + 1
+    /// A machine's own events.
+    enum Event: Int32, CaseIterable {
+        case coreDone = 2, sharedDone
+    }
 
     /// A machine instance named `name`.
     public init(name: String, config: MachineConfig, model: Model) {
@@ -99,11 +101,11 @@ public final class Machine: Node {
     private func run(_ job: Int32) {
         let left = jobs[job].demand
         let slice = quantumNs > 0 ? min(left, quantumNs) : left
-        sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.coreDone, arg: Int64(job))
+        sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.Event.coreDone.rawValue, arg: Int64(job))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
-        if kind == Machine.sharedDone { return sharedTick(generation: arg) }
+        if kind == Machine.Event.sharedDone.rawValue { return sharedTick(generation: arg) }
         let job = Int32(truncatingIfNeeded: arg)
         if quantumNs > 0 {
             let left = jobs[job].demand - min(jobs[job].demand, quantumNs)
@@ -152,7 +154,7 @@ public final class Machine: Node {
         generation &+= 1
         guard let least = sharing.lazy.map(\.left).min() else { return }
         let delay = SimDuration(nanoseconds: (max(0, least) / rate(sharing.count)).rounded(.up))
-        sim.schedule(after: delay, to: id, kind: Machine.sharedDone, arg: generation)
+        sim.schedule(after: delay, to: id, kind: Machine.Event.sharedDone.rawValue, arg: generation)
     }
 
     private func sharedTick(generation g: Int64) {

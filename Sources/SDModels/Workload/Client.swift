@@ -51,9 +51,10 @@ public final class Client: Node {
     private let windowStart: Int64, sliceNs: Int64
     private let focusStart: Int64, focusEnd: Int64
 
-    static let arrive: Int32 = NodeEvent.firstPrivate
-    static let timeout: Int32 = NodeEvent.firstPrivate + 1
-    static let send: Int32 = NodeEvent.firstPrivate + 2
+    /// A client's own events.
+    enum Event: Int32, CaseIterable {
+        case arrive = 2, timeout, send
+    }
 
     init(workload: Int32, config: WorkloadConfig, classRoutes: [Int32], classTypes: [Int32], typeCount: Int, model: Model) {
         self.workload = workload
@@ -82,7 +83,7 @@ public final class Client: Node {
     public var failed: Int { failedBy.reduce(0, +) }
 
     /// Schedules the first arrival.
-    public override func start() { sim.schedule(after: nextGap(), to: id, kind: Client.arrive) }
+    public override func start() { sim.schedule(after: nextGap(), to: id, kind: Client.Event.arrive.rawValue) }
 
     private func nextGap() -> SimDuration {
         switch config.arrival {
@@ -94,9 +95,9 @@ public final class Client: Node {
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {
-        case Client.arrive: arrive()
-        case Client.timeout: timedOut(Int32(truncatingIfNeeded: arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
-        case Client.send: send(Int32(truncatingIfNeeded: arg))
+        case Client.Event.arrive.rawValue: arrive()
+        case Client.Event.timeout.rawValue: timedOut(Int32(truncatingIfNeeded: arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
+        case Client.Event.send.rawValue: send(Int32(truncatingIfNeeded: arg))
         default: preconditionFailure("unknown client event \(kind)")
         }
     }
@@ -126,7 +127,7 @@ public final class Client: Node {
             bytes += r.pointee.size
         }
         if measured && now.ns >= focusStart && now.ns < focusEnd { focusArrived += 1 }
-        sim.schedule(after: nextGap(), to: id, kind: Client.arrive)
+        sim.schedule(after: nextGap(), to: id, kind: Client.Event.arrive.rawValue)
         send(request)
     }
 
@@ -136,7 +137,7 @@ public final class Client: Node {
         r.pointee.frames.append(Frame(node: id, isSubcall: false, arrivedAt: sim.now.ns, size: r.pointee.baseSize))
         if let timeout = config.timeout {
             let arg = Int64(request) << 32 | Int64(r.pointee.generation)
-            sim.schedule(after: timeout, to: id, kind: Client.timeout, arg: arg)
+            sim.schedule(after: timeout, to: id, kind: Client.Event.timeout.rawValue, arg: arg)
         }
         model.start(request, from: self)
     }
@@ -164,7 +165,7 @@ public final class Client: Node {
             r.pointee.baseSize = old.baseSize
             r.pointee.attempt = old.attempt + 1
             if old.measured { retries += 1 }
-            sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.send, arg: Int64(next))
+            sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.Event.send.rawValue, arg: Int64(next))
         } else if old.measured {
             failedBy[Int(reason.rawValue)] += 1
             count(created: old.created, failed: true)
