@@ -2,7 +2,11 @@ import SDEngine
 import SDConfig
 
 /// Injects the scenario's failures at their times. Not a component: requests never reach it.
-final class FailureInjector: Node {
+final class FailureInjector: ModelPart {
+    /// Handler id in the simulation.
+    var id: Int32 = -1
+    private unowned(unsafe) let model: Model
+    private unowned(unsafe) let sim: Simulation
     private let events: [FailureEvent]
     private let random: [(failure: RandomFailure, nodes: [(node: Node, part: String?)], stream: RandomStream)]
     /// The injector's own events.
@@ -17,10 +21,11 @@ final class FailureInjector: Node {
             random.append((f, model.failureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
         }
         self.random = random
-        super.init(name: "failures", group: "failures", model: model)
+        self.model = model
+        self.sim = model.sim
     }
 
-    override func start() {
+    func start() {
         for (i, e) in events.enumerated() {
             sim.schedule(at: SimTime(ns: e.at.ns), to: id, kind: FailureInjector.Event.begin.rawValue, arg: Int64(i))
             if let d = e.duration { sim.schedule(at: SimTime(ns: e.at.ns + d.ns), to: id, kind: FailureInjector.Event.end.rawValue, arg: Int64(i)) }
@@ -33,7 +38,7 @@ final class FailureInjector: Node {
         }
     }
 
-    override func handlePrivate(kind: Int32, arg: Int64) {
+    func handle(kind: Int32, arg: Int64, sim: Simulation) {
         switch kind {
         case FailureInjector.Event.begin.rawValue: apply(events[Int(arg)].action, starting: true)
         case FailureInjector.Event.end.rawValue: apply(events[Int(arg)].action, starting: false)
@@ -74,5 +79,4 @@ final class FailureInjector: Node {
         }
     }
 
-    override func receive(_ request: Int32) { preconditionFailure("requests never reach the failure injector") }
 }
