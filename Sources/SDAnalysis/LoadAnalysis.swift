@@ -34,13 +34,16 @@ public enum OfferedLoad {
         return total
     }
 
-    /// A workload's mean arrival rate over the measured window (a daily cycle's, not the day's mean).
+    /// A workload's mean arrival rate over the measured window (a daily cycle's, not the day's mean;
+    /// a workload with `start`/`stop` counts the part of the window it sends in).
     static func rate(_ w: WorkloadConfig, _ config: ModelConfig) -> Double? {
+        let from = config.warmup.seconds, to = config.duration.seconds
         if case .cyclic(let c) = w.arrival {
-            let from = config.warmup.seconds, to = config.duration.seconds
-            return to > from ? c.expectedArrivals(from: from, to: to) / (to - from) : c.rate(at: from)
+            let a = Swift.max(from, w.start.seconds), b = Swift.min(to, w.stop?.seconds ?? to)
+            guard to > from else { return c.rate(at: from) * w.activeFraction(from: from, to: to) }
+            return b > a ? c.expectedArrivals(from: a, to: b) / (to - from) : 0
         }
-        return w.arrival.ratePerSecond
+        return w.arrival.ratePerSecond.map { $0 * w.activeFraction(from: from, to: to) }
     }
 
     /// Visits per system request to each component group (declaration order), following routes,

@@ -28,6 +28,7 @@ public enum StabilityCheck {
         var v = StabilityVerdict()
         v.overloaded = OfferedLoad.overloaded(rows)
         if !v.overloaded.isEmpty, let w = OfferedLoad.warning(v.overloaded) { v.reasons.append(w) }
+        v.scriptedChanges = changesInWindow(config, r)
         let arrived = r.workloads.reduce(0) { $0 + $1.arrived }
         let inFlight = r.workloads.reduce(0) { $0 + $1.inFlight }
         v.inFlightFraction = arrived > 0 ? Double(inFlight) / Double(arrived) : 0
@@ -48,6 +49,25 @@ public enum StabilityCheck {
             }
         }
         return v
+    }
+
+    /// What the scenario itself changes during the measured window: a workload that starts or
+    /// stops inside it (a load step), an autoscaler's changes. One sentence each.
+    static func changesInWindow(_ config: ModelConfig, _ r: RunResult) -> [String] {
+        let from = r.warmupSeconds, to = r.simulatedSeconds
+        var out: [String] = []
+        for w in config.workloads {
+            let start = w.start.seconds, stop = w.stop?.seconds ?? .infinity
+            if (start > from && start < to) || (stop > from && stop < to) {
+                let window = stop.isFinite ? "from \(String(format: "%g", start)) s to \(String(format: "%g", stop)) s"
+                    : "from \(String(format: "%g", start)) s on"
+                out.append("workload '\(w.name)' sends only \(window): the load changes during the measured window")
+            }
+        }
+        for t in r.autoscaling where t.actions.contains(where: { $0.at > from }) {
+            out.append("the autoscaler of '\(t.policy.group)' changed its replicas during the measured window")
+        }
+        return out
     }
 
     /// Least-squares slope of a series, per second (nil with fewer than 4 samples).

@@ -119,6 +119,13 @@ public enum Runner {
         result.population = PopulationSummary.make(config, workloads: workloads)
         result.stoppedEarly = model.stoppedEarly
         result.storage = StorageGrowth.rows(model)
+        result.autoscaling = model.autoscaleTraces
+        for trace in result.autoscaling {
+            // The group's row (the group row of a replicated group) carries the autoscaler's figures.
+            if let k = result.components.firstIndex(where: { $0.name == trace.policy.group }) {
+                result.components[k].extra += trace.figures
+            }
+        }
         if let links = model.links {
             result.network = NetworkSummary(ingressBytes: links.ingress, egressBytes: links.egress, windowSeconds: window.seconds,
                                             egressCostPerGB: config.network.egressCostPerGB)
@@ -234,6 +241,7 @@ public enum Runner {
             return row
         }
         combined.stoppedEarly = outcomes.lazy.compactMap(\.result.stoppedEarly).first
+        combined.autoscaling = first.autoscaling
         combined.population = first.population.map { p in
             var p = p
             p.reads = outcomes.reduce(0) { $0 + ($1.result.population?.reads ?? 0) }

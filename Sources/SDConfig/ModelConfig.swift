@@ -11,7 +11,7 @@ public struct ModelConfig: Sendable, Equatable {
             && a.warmup == b.warmup && a.network == b.network && a.workloads == b.workloads && a.components == b.components
             && a.machines == b.machines && a.failures == b.failures && a.randomFailures == b.randomFailures
             && a.slo == b.slo && a.lesson == b.lesson && a.expectations == b.expectations && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
-            && a.population == b.population && a.scaling == b.scaling
+            && a.population == b.population && a.scaling == b.scaling && a.autoscaling == b.autoscaling
     }
 
     /// The scenario's name, printed in every report.
@@ -51,8 +51,10 @@ public struct ModelConfig: Sendable, Equatable {
     public var population: PopulationConfig?
     /// Changes of the active replicas of groups at given times (`scale:`), in time order.
     public var scaling: [ScaleEvent] = []
-    /// Whether the scenario scales any group.
-    public var hasScaling: Bool { !scaling.isEmpty }
+    /// Autoscalers on utilization (`autoscale:`), in declaration order.
+    public var autoscaling: [AutoscalePolicy] = []
+    /// Whether the scenario scales any group (`scale:` or `autoscale:`).
+    public var hasScaling: Bool { !scaling.isEmpty || !autoscaling.isEmpty }
 
     /// Every request type used by any workload, in order of first appearance.
     public var requestTypes: [String] {
@@ -128,6 +130,17 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var timeout: SimDuration?
     /// What the client does after a timeout or a rejection (nil: nothing; the request fails).
     public var retry: RetryPolicy?
+    /// When the first arrival may come (`start:`, from the start of the run); before it the workload sends nothing.
+    public var start: SimDuration = .zero
+    /// When arrivals stop (`stop:`; nil: at the end of the run). With `start`, a burst or a load step.
+    public var stop: SimDuration?
+
+    /// The fraction of the time from `from` to `to` (seconds) during which the workload sends.
+    public func activeFraction(from: Double, to: Double) -> Double {
+        guard to > from else { return start.seconds <= from && (stop.map { $0.seconds > from } ?? true) ? 1 : 0 }
+        let a = Swift.max(from, start.seconds), b = Swift.min(to, stop?.seconds ?? to)
+        return Swift.max(0, b - a) / (to - from)
+    }
 
     /// A workload with a single request class of type `type`.
     public init(name: String, arrival: ArrivalProcess, route: [String], type: String = "read",

@@ -22,6 +22,8 @@ import SDAnalysis
 ///   "storage": { "<component>": { "kind", "start_bytes", "end_bytes", "window_bytes", "growth_bytes_per_second",
 ///       "cycle_factor", "per_month", "per_year", "copies", "per_year_all_copies", "estimate_per_month" } }
 ///       (databases and object stores),
+///   "autoscaling": { "<group>": { "min", "max", "interval", "cooldown", the rule, "initial_replicas", "actions",
+///       "series" } } (with `autoscale:`; see `JSONReport.autoscaling`),
 ///   "machines", "cost_per_hour", "cost_of_run" (when components are placed on machines),
 ///   "expectations": [ { "expect", "value", "passed", "problem" (when unmeasurable) } ],
 ///   "expectations_passed" (when the scenario has expectations) }
@@ -50,6 +52,7 @@ public enum JSONReport {
         ] + (r.population.map { p in [("population", population(p))] } ?? [])
             + (r.network.map { n in [("network", network(n))] } ?? [])
             + (r.storage.isEmpty ? [] : [("storage", .object(r.storage.map { ($0.component, storage($0)) }))])
+            + (r.autoscaling.isEmpty ? [] : [("autoscaling", autoscaling(r.autoscaling))])
             + (r.machines.isEmpty ? [] : [
             ("machines", .object(r.machines.map { ($0.name, machine($0)) })),
             ("cost_per_hour", .double(r.costPerHour)),
@@ -127,7 +130,7 @@ public enum JSONReport {
             ("overloaded", .object(v.overloaded.map { ($0.name, .double($0.load)) })),
             ("in_flight_fraction", .double(v.inFlightFraction)),
             ("backlog_growth_per_second", v.backlogGrowthPerSecond.map { .double($0) } ?? .null),
-        ])
+        ] + (v.scriptedChanges.isEmpty ? [] : [("scripted_changes", .array(v.scriptedChanges.map { .string($0) }))]))
     }
 
     /// The bottleneck analysis: one entry per component group (database roles) and machine.
@@ -229,10 +232,7 @@ public enum JSONReport {
         if let moved = c.keysMovedOnAdd { members.append(("keys_moved_on_add", .double(moved))) }
         for (name, value) in c.extra { members.append((name, .double(value))) }
         if !c.series.isEmpty {
-            members.append(("series", .object(c.series.map { s in
-                (s.name, .object([("start", .double(s.start)), ("interval", .double(s.interval)),
-                                  ("values", .array(s.values.map { .double($0) }))]))
-            })))
+            members.append(("series", .object(c.series.map { ($0.name, series($0)) })))
         }
         return .object(members)
     }

@@ -15,6 +15,11 @@ public enum TextReport {
                 .joined(separator: " ") + " Means and percentiles depend on the run's length, and the 95% intervals "
                 + "are marked unreliable.", width: 100)
         }
+        if let v = r.stability, v.steady, !v.scriptedChanges.isEmpty {
+            out += "\n" + wrap("Note: the scenario changes the system during the measured window. " + v.scriptedChanges.map {
+                $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ") + " Means average over the change, and "
+                + "the 95% intervals are marked unreliable; read the percentiles and the time series.", width: 100)
+        }
         if let lesson = r.lesson { out += "\n" + wrap("Lesson: " + lesson, width: 100) }
         if !r.workloads.isEmpty {
             out += "\n" + workloadTable(r.workloads, reliable: r.intervalsReliable)
@@ -62,6 +67,7 @@ public enum TextReport {
         for c in r.components where c.isGroup || c.group == nil {
             if let line = hitRatioOverTime(c) { out += line }
         }
+        out += autoscaleSection(r.autoscaling)
         out += storageSection(r.storage)
         if !r.machines.isEmpty {
             var t = TextTable(headers: ["Machine", "type", "cores", "speed", "cpu util", "cpu demand", "cost/h", "components"],

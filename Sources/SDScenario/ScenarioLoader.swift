@@ -59,6 +59,8 @@ public enum ScenarioLoader {
         let v = Validator(file: file, source: SourceText(text))
         var draft = v.readScenario(root)
         v.applyScaling(&draft)
+        v.applyAutoscaling(&draft)
+        v.checkWorkloadWindows(draft)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
@@ -93,8 +95,11 @@ public enum ScenarioLoader {
                 classes = [RequestClass(type: w.type, share: 1, route: route.map(\.name), size: w.size, isWrite: w.isWrite,
                                         payloads: w.payloads.map(\.config), copies: w.copies)]
             }
-            workloads.append(WorkloadConfig(name: wname, arrival: arrival, mix: classes, keys: w.keys,
-                                            timeout: w.timeout, retry: w.retry))
+            var workload = WorkloadConfig(name: wname, arrival: arrival, mix: classes, keys: w.keys,
+                                          timeout: w.timeout, retry: w.retry)
+            workload.start = w.start ?? .zero
+            workload.stop = w.stop
+            workloads.append(workload)
         }
         var components: [ComponentConfig] = []
         for c in d.components {
@@ -117,6 +122,8 @@ public enum ScenarioLoader {
         config.machines = machines
         guard let scaling = Validator.assembleScaling(d.scale) else { return nil }
         config.scaling = scaling
+        guard let autoscaling = Validator.assembleAutoscaling(d.autoscale) else { return nil }
+        config.autoscaling = autoscaling
         (config.failures, config.randomFailures) = assembleFailures(d.failures)
         config.slo = d.slo
         config.lesson = d.lesson

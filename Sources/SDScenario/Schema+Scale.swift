@@ -31,32 +31,13 @@ extension Schema {
             + "placement almost every key moves and the caches go cold; with `consistent-hash` about 1/(n+1) do. "
             + "The load balancer reports `active replicas` and `keys moved at scale` (of the keys it had routed, the fraction "
             + "whose replica changed at the last event).",
-        shape: .list(.mapping(scaleFields.docs()), nonEmpty: false)) { d, n, v in d.scale = v.readScale(n) }
+        shape: .list(.mapping(scaleFields.docs()), nonEmpty: false)) { d, n, v in
+        d.scale = v.readMappingList(n, key: "scale", example: "{at: 60s, group: cache, replicas: 5}", fields: Schema.scaleFields,
+                                    make: { ScaleDraft(node: $0) })
+    }
 }
 
 extension Validator {
-    /// Reads `scale:`, a list of changes.
-    func readScale(_ node: YAMLNode) -> [ScaleDraft] {
-        guard case .sequence(let seq) = node else {
-            error("'scale' must be a list of changes such as '- {at: 60s, group: cache, replicas: 5}', found \(Validator.describe(node))", at: node)
-            return []
-        }
-        var out: [ScaleDraft] = []
-        for item in seq {
-            guard case .mapping(let mapping) = item else {
-                error("each entry of 'scale' must be a mapping such as '{at: 60s, group: cache, replicas: 5}', found \(Validator.describe(item))", at: item)
-                continue
-            }
-            var d = ScaleDraft(node: item)
-            let allowed = Schema.scaleFields.map(\.key)
-            readFields(mapping, into: &d, fields: Schema.scaleFields, place: " in 'scale'", anchor: item) { key in
-                Validator.unknownKeyMessage(key, place: " in 'scale'", allowed: allowed, listLabel: "keys")
-            }
-            out.append(d)
-        }
-        return out
-    }
-
     /// Checks the scale entries against the components, and builds each scaled group with the
     /// most replicas it ever has (the declared ones active at the start).
     func applyScaling(_ draft: inout ScenarioDraft) {

@@ -21,6 +21,7 @@ struct ScenarioDraft {
     var expectations: [ExpectationDraft] = []
     var population: PopulationDraft?
     var scale: [ScaleDraft] = []
+    var autoscale: [AutoscaleDraft] = []
     /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
     var workloadGiven = false
 }
@@ -43,6 +44,10 @@ struct WorkloadDraft {
     var isWrite: Bool?
     var payloads: [PayloadDraft] = []
     var copies: [Double] = []
+    var start: SimDuration?
+    var startNode: YAMLNode?
+    var stop: SimDuration?
+    var stopNode: YAMLNode?
 }
 
 /// What has been read of one request class under `mix:`.
@@ -428,6 +433,8 @@ enum Schema {
                   shape: .flag, default: "from the type") { d, n, v in d.isWrite = v.bool(n, key: "write") },
         payloadField(WorkloadDraft.self) { d, p in d.payloads = p },
         copiesField(WorkloadDraft.self) { d, c in d.copies = c },
+        workloadStart,
+        workloadStop,
     ]
 
     static let mixFields: [FieldSpec<MixDraft>] = [
@@ -521,6 +528,7 @@ enum Schema {
         FieldSpec("failures", help: "Failures to inject, each with exactly one action.",
                   shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
         scaleField,
+        autoscaleField,
         FieldSpec("slo", help: "Service-level objective, used by `sdsim spof`.", shape: .mapping(sloFields.docs()),
                   default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,

@@ -52,6 +52,8 @@ public final class Model {
     public private(set) var links: Links?
     /// The component group (index in ``groups``) of each node, by handler id; −1 for clients and helpers.
     private(set) var nodeGroup: [Int32] = []
+    /// The autoscalers (`autoscale:`), if any.
+    private(set) var autoscaler: Autoscaler?
 
     /// Builds the model for `config`, with `seed` overriding the configuration's seed.
     /// The configuration must be valid (the scenario loader checks it); violations are preconditions.
@@ -113,8 +115,11 @@ public final class Model {
             failuresEnabled = true
             parts.append(FailureInjector(model: self))
         }
-        if config.hasScaling {
-            parts.append(Scaler(model: self))
+        if !config.scaling.isEmpty { parts.append(Scaler(model: self)) }
+        if !config.autoscaling.isEmpty {
+            let a = Autoscaler(model: self)
+            parts.append(a)
+            autoscaler = a
         }
         let types = config.requestTypes
         for (w, workload) in config.workloads.enumerated() {

@@ -25,8 +25,14 @@ final class Scaler: ModelPart {
 
     func handle(kind: Int32, arg: Int64, sim: Simulation) {
         let e = events[Int(arg)]
-        for case let lb as LoadBalancer in model.nodes where lb.targetGroup == e.group {
-            lb.setActive(e.replicas)
+        Scaler.setActive(model, group: e.group, e.replicas)
+    }
+
+    /// Makes `replicas` replicas of `group` active: every load balancer targeting it spreads
+    /// requests over that many (a `scale:` event, or an autoscaler's decision).
+    static func setActive(_ model: Model, group: String, _ replicas: Int) {
+        for case let lb as LoadBalancer in model.nodes where lb.targetGroup == group {
+            lb.setActive(replicas)
         }
     }
 }

@@ -75,8 +75,13 @@ public struct StabilityVerdict: Sendable, Equatable {
     public static func == (a: StabilityVerdict, b: StabilityVerdict) -> Bool {
         a.steady == b.steady && a.reasons == b.reasons && a.inFlightFraction == b.inFlightFraction
             && a.overloaded.map(\.name) == b.overloaded.map(\.name) && a.overloaded.map(\.load) == b.overloaded.map(\.load)
-            && a.backlogGrowthPerSecond == b.backlogGrowthPerSecond
+            && a.backlogGrowthPerSecond == b.backlogGrowthPerSecond && a.scriptedChanges == b.scriptedChanges
     }
+
+    /// Changes the scenario itself makes during the measured window (a workload that starts or
+    /// stops, an autoscaler's changes), one sentence each. The run is a designed transient: its
+    /// confidence intervals are marked unreliable, but its expectations are still checked.
+    public var scriptedChanges: [String] = []
 
     /// False when the run has no steady state: its means and confidence intervals describe a
     /// transient that depends on the run's length, and are marked unreliable.

@@ -212,11 +212,14 @@ public struct RunResult: Sendable, Equatable {
     public var bottleneck: BottleneckReport?
 
     /// Whether confidence intervals mean anything: false when the run has no steady state.
-    public var intervalsReliable: Bool { stability?.steady ?? true }
+    public var intervalsReliable: Bool { (stability?.steady ?? true) && (stability?.scriptedChanges.isEmpty ?? true) }
     /// Bytes in and out of the data center and what egress costs (nil when no link is configured).
     public var network: NetworkSummary?
     /// How the data of each storing component (database, object store) grows, in declaration order.
     public var storage: [StorageGrowth] = []
+    /// What each autoscaler saw and did (`autoscale:`), in declaration order. Combined
+    /// replications keep the first replication's.
+    public var autoscaling: [AutoscaleTrace] = []
 
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }

@@ -82,15 +82,22 @@ public final class Client: Node {
     /// Measured requests that failed, for any reason.
     public var failed: Int { failedBy.reduce(0, +) }
 
-    /// Schedules the first arrival.
-    public override func start() { sim.schedule(after: nextGap(), to: id, kind: Client.Event.arrive.rawValue) }
+    /// Schedules the first arrival (one gap after the workload's `start`).
+    public override func start() { scheduleArrival(after: config.start) }
 
-    private func nextGap() -> SimDuration {
+    private func nextGap(after t: SimDuration) -> SimDuration {
         switch config.arrival {
         case .poisson(let rate): return Distribution.exponential(mean: 1 / rate).sampleDuration(stream)
         case .interarrival(let d): return d.sampleDuration(stream)
-        case .cyclic(let c): return SimDuration(seconds: c.nextGap(after: sim.now.seconds, stream))
+        case .cyclic(let c): return SimDuration(seconds: c.nextGap(after: t.seconds, stream))
         }
+    }
+
+    /// Schedules the next arrival one gap after `t` (≥ now), unless it would come at or after `stop`.
+    private func scheduleArrival(after t: SimDuration) {
+        let at = t + nextGap(after: t)
+        if let stop = config.stop, at >= stop { return }
+        sim.schedule(after: at - SimDuration(ns: sim.now.ns), to: id, kind: Client.Event.arrive.rawValue)
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
@@ -127,7 +134,7 @@ public final class Client: Node {
             bytes += r.pointee.size
         }
         if measured && now.ns >= focusStart && now.ns < focusEnd { focusArrived += 1 }
-        sim.schedule(after: nextGap(), to: id, kind: Client.Event.arrive.rawValue)
+        scheduleArrival(after: SimDuration(ns: now.ns))
         send(request)
     }
 
