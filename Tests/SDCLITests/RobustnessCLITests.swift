@@ -83,6 +83,24 @@ final class RobustnessCLITests: XCTestCase {
         XCTAssertEqual(out.stdout, "", "nothing is simulated when the result could not be stored")
     }
 
+    /// A database another writer holds locked when the run starts: the run waits for the lock
+    /// (SQLite's busy timeout, 60 s) instead of losing its result at the end, and is stored once
+    /// the writer lets go (here after 2 s).
+    func testLockedDatabaseDoesNotLoseTheRun() throws {
+        let db = try temporaryDirectory().appendingPathComponent("r.db").path
+        XCTAssertEqual(try sdsim(["run", "scenarios/mm1.yaml", "--db", db, "--quiet"]).status, 0)
+        var writer: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(db, &writer), SQLITE_OK)
+        defer { sqlite3_close(writer) }
+        XCTAssertEqual(sqlite3_exec(writer, "BEGIN EXCLUSIVE", nil, nil, nil), SQLITE_OK)
+        final class Handle: @unchecked Sendable { let pointer: OpaquePointer?; init(_ p: OpaquePointer?) { pointer = p } }
+        let held = Handle(writer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) { sqlite3_exec(held.pointer, "COMMIT", nil, nil, nil) }
+        let out = try sdsim(["run", "scenarios/mm1.yaml", "--db", db, "--quiet"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertEqual(try SQLiteCounter(path: db).query("SELECT COUNT(*) FROM runs"), 2)
+    }
+
     func testUnopenableDatabaseFailsBeforeTheRun() throws {
         let dir = try temporaryDirectory()
         let blocker = dir.appendingPathComponent("file")
