@@ -3,6 +3,7 @@
 #   System packages: libgsl-dev (random streams, distributions, quantiles), libsqlite3-dev
 #   (results database), pkg-config (how SwiftPM finds both).
 #   Optional: python3-jsonschema, python3-yaml (the test that scenarios/ pass docs/scenario.schema.json).
+#   Optional: chromium, graphviz (the HTML-report browser tests; the topology drawn by Graphviz).
 #   Optional: redis-server (the real-Redis check of tools/validate/redis; skipped without it).
 #   Swift 6 toolchain: must already be on PATH (swift.org); it is not a Debian package.
 #   --validate: instead, the servers of `make validate` (nginx, postgresql, redis-server).
@@ -51,6 +52,23 @@ if [ ${#optional_missing[@]} -gt 0 ] && ! python3 -c 'import jsonschema, yaml' 2
             || echo "install-deps: could not install ${optional_missing[*]}; the JSON Schema test will be skipped" >&2
     else
         echo "install-deps: optional: sudo apt-get install -y ${optional_missing[*]} (the JSON Schema test is skipped without them)" >&2
+    fi
+fi
+# Optional: chromium, the browser the HTML-report tests render in (headless), and graphviz, whose
+# 'dot' draws the topology in the HTML reports. Tests that need them skip with a message when they
+# are missing; installed here when we are root.
+report_missing=()
+for p in chromium graphviz; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || report_missing+=("$p")
+done
+if [ ${#report_missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing ${report_missing[*]} (optional: HTML report tests and diagrams)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq "${report_missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${report_missing[@]}" >/dev/null; }; } \
+            || echo "install-deps: could not install ${report_missing[*]}; the HTML report tests will be skipped" >&2
+    else
+        echo "install-deps: optional: sudo apt-get install -y ${report_missing[*]} (the HTML report tests are skipped without them)" >&2
     fi
 fi
 # Optional: redis-server, for the real-Redis check of the Redis cache policies (tools/validate/redis;

@@ -91,6 +91,10 @@ public enum Runner {
             w.bytes = client.bytes
             w.backlog = client.backlog.series("in_flight")
             w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
+            w.sliceLatency = client.sliceLatency
+            w.sliceSeconds = model.seriesSlice.seconds
+            w.sliceStart = model.warmupEnd.seconds
+            w.fillSeries(replications: 1, end: config.duration.seconds)
             w.availabilityTheory = theory?[Int(client.workload)]
             if config.focus != nil {
                 w.focus = FocusResult(arrived: client.focusArrived, completed: client.focusCompleted, failed: client.focusFailed,
@@ -199,9 +203,15 @@ public enum Runner {
             out.bytes = rows.reduce(0) { $0 + $1.bytes }
             out.availabilityTheory = rows[0].availabilityTheory
             out.backlog = rows[0].backlog
+            out.sliceSeconds = rows[0].sliceSeconds
+            out.sliceStart = rows[0].sliceStart
+            out.sliceLatency = rows[0].sliceLatency.map { first in
+                rows.dropFirst().reduce(into: first) { h, row in if let other = row.sliceLatency { h.merge(other) } }
+            }
             out.slices = rows[0].slices.indices.map { i in
                 (rows.reduce(0) { $0 + $1.slices[i].completed }, rows.reduce(0) { $0 + $1.slices[i].failed })
             }
+            out.fillSeries(replications: outcomes.count, end: first.simulatedSeconds)
             if rows[0].focus != nil {
                 var pooled = outcomes[0].focusRecorders[w]
                 for o in outcomes.dropFirst() { pooled.mergeHistogram(o.focusRecorders[w]) }

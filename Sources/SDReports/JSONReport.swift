@@ -1,4 +1,5 @@
 import SDModels
+import SDMetrics
 import SDConfig
 import SDAnalysis
 
@@ -9,6 +10,10 @@ import SDAnalysis
 /// { "scenario", "partial" and "stopped_early" (only for a run stopped before its end), "lesson" (when the scenario has one), "seed", "simulated_seconds", "warmup_seconds", "events", "replications",
 ///   "workload": { "<name>": { "arrived", "completed", "failed", "in_flight",
 ///       "failed_by": { "<reason>": n }, "retries", "late_replies", "arrived_by_type": { "<type>": n }, "bytes",
+///       "availability", "availability_series": [a, …] (per slice; null where nothing finished),
+///       "series": { "<name>": { "start", "interval", "values": [x or null, …] } } with "throughput"
+///                   (req/s), "latency_mean", "latency_p50", "latency_p99" (s, within 6.25%), per slice of
+///                   the measured window by arrival time,
 ///       "latency": { "count", "mean", "mean_ci95": [lo, hi], "p50", "p90", "p99", "p999", "max",
 ///                    "out_of_range" } } },
 ///   "components": { "<name>": { "kind", "group" (instances of a replicated group only),
@@ -16,7 +21,8 @@ import SDAnalysis
 ///       "queue_length_mean", "wait_mean", "response_mean", "hit_ratio" (caches only),
 ///       "arrived", "completed", "rejected", "target_shares": { "<replica>": f } (load balancers),
 ///       "keys_moved_on_add" (hash load balancers), then per-kind extras,
-///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (queues only) } },
+///       "series": { "<name>": { "start", "interval", "values": [x, …] } } (stations: "utilization" and
+///       "queue_length" averaged over each slice; message queues: sampled "depth") } },
 ///   "network": { "ingress_bytes", "egress_bytes", "egress_bytes_per_second", "egress_cost",
 ///       "egress_cost_per_month", "edge_bytes" (bytes CDN edges delivered, when any) } (when links are configured),
 ///   "storage": { "<component>": { "kind", "start_bytes", "end_bytes", "window_bytes", "growth_bytes_per_second",
@@ -122,6 +128,11 @@ public enum JSONReport {
         ])
     }
 
+    /// Series as `{ "<name>": { "start", "interval", "values": [x, …] } }` (NaN written as null).
+    static func series(_ list: [Series]) -> JSONValue {
+        .object(list.map { ($0.name, series($0)) })
+    }
+
     /// Whether the run had a steady state and why not.
     static func stability(_ v: StabilityVerdict) -> JSONValue {
         .object([
@@ -201,6 +212,7 @@ public enum JSONReport {
             ("availability", .double(w.availability)),
         ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [
             ("availability_series", .array(w.availabilitySeries.map { $0.map(JSONValue.double) ?? .null })),
+        ] + (w.series.isEmpty ? [] : [("series", series(w.series))]) + [
             ("latency", latency(l, reliable: reliable)),
         ] + (w.focus.map { f in [("focus", JSONValue.object([
             ("arrived", .integer(f.arrived)), ("completed", .integer(f.completed)), ("failed", .integer(f.failed)),
@@ -232,7 +244,7 @@ public enum JSONReport {
         if let moved = c.keysMovedOnAdd { members.append(("keys_moved_on_add", .double(moved))) }
         for (name, value) in c.extra { members.append((name, .double(value))) }
         if !c.series.isEmpty {
-            members.append(("series", .object(c.series.map { ($0.name, series($0)) })))
+            members.append(("series", series(c.series)))
         }
         return .object(members)
     }

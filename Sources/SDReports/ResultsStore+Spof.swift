@@ -7,8 +7,9 @@ import SDAnalysis
 /// `spof_outcomes` per (thing taken down, workload), the baseline first with `target_kind = 'baseline'`.
 ///
 /// - `spof_audits(id, scenario, scenario_file, slo_availability, slo_p99, slo_given, failures_removed,
-///   window_start, window_end, baseline_meets_slo, stopped, spofs)`; `spofs` lists the single points
-///   of failure, comma-separated.
+///   window_start, window_end, baseline_meets_slo, stopped, spofs, created_at, label, sdsim_version,
+///   sdsim_commit, command_line)`; `spofs` lists the single points of failure, comma-separated; the
+///   last five as in `runs` (schema version 3).
 /// - `spof_outcomes(audit_id, target, target_kind, crashed, workload, arrived, completed, failed,
 ///   availability, p99, meets_slo, spof, reason, fix)`; `spof` is 1 on every row of a target that
 ///   is a single point of failure.
@@ -26,7 +27,12 @@ extension ResultsStore {
             window_end REAL NOT NULL,
             baseline_meets_slo INTEGER NOT NULL,
             stopped INTEGER NOT NULL,
-            spofs TEXT NOT NULL
+            spofs TEXT NOT NULL,
+            created_at TEXT,
+            label TEXT,
+            sdsim_version TEXT,
+            sdsim_commit TEXT,
+            command_line TEXT
         );
         CREATE TABLE IF NOT EXISTS spof_outcomes (
             audit_id INTEGER NOT NULL REFERENCES spof_audits(id) ON DELETE CASCADE,
@@ -49,15 +55,16 @@ extension ResultsStore {
 
     /// Stores an audit in one transaction and returns its id.
     @discardableResult
-    public func record(_ a: SpofAuditResult, scenarioFile: String) throws -> Int64 {
+    public func record(_ a: SpofAuditResult, scenarioFile: String, metadata m: RunMetadata = RunMetadata(command: "spof")) throws -> Int64 {
         guard let db = handle else { throw ReportError("results database '\(path)': the database is closed") }
         try ResultsStore.exec(db, path, "BEGIN IMMEDIATE")
         do {
             try ResultsStore.exec(db, path, ResultsStore.spofSchema)
             let audit = try Statement(db, path, """
                 INSERT INTO spof_audits (scenario, scenario_file, slo_availability, slo_p99, slo_given, failures_removed,
-                    window_start, window_end, baseline_meets_slo, stopped, spofs)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    window_start, window_end, baseline_meets_slo, stopped, spofs, created_at, label, sdsim_version,
+                    sdsim_commit, command_line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try audit.bind(1, a.scenario)
             try audit.bind(2, scenarioFile)
@@ -70,6 +77,11 @@ extension ResultsStore {
             try audit.bind(9, Int64(a.baseline.meetsSLO ? 1 : 0))
             try audit.bind(10, Int64(a.stopped ? 1 : 0))
             try audit.bind(11, a.singlePointsOfFailure.joined(separator: ","))
+            try audit.bind(12, m.createdAt)
+            try audit.bind(13, m.label)
+            try audit.bind(14, m.version)
+            try audit.bind(15, m.commit)
+            try audit.bind(16, m.commandLine)
             try audit.step()
             let id = sqlite3_last_insert_rowid(db)
             let row = try Statement(db, path, """

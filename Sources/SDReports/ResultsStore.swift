@@ -1,5 +1,6 @@
 import CSQLite
 import SDModels
+import SDMetrics
 import SDConfig
 import SDAnalysis
 
@@ -14,18 +15,71 @@ public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String { message }
 }
 
-/// A SQLite database of run results, one row in `runs` per recorded run, with its workload and
-/// component rows in `workload_stats` and `component_stats` (in the order of the `RunResult`
-/// arrays). The schema is created if missing; nothing in it depends on the wall clock.
+/// Who made a recorded run, and when: metadata kept beside the results, never printed in a
+/// report (reports stay deterministic).
+public struct RunMetadata: Sendable, Equatable {
+    /// Wall-clock time the run was recorded, ISO 8601 in UTC (`2026-11-30T02:14:05Z`).
+    public var createdAt: String?
+    /// A label the user gave (`--label`).
+    public var label: String?
+    /// The sdsim version.
+    public var version: String?
+    /// The git commit of the source checkout sdsim was built from, when known.
+    public var commit: String?
+    /// The command line, arguments joined by spaces (quoted where needed).
+    public var commandLine: String?
+    /// What made the record: `run`, `spof`, `compare`, `sweep` or `size`.
+    public var command: String
+
+    /// Metadata.
+    public init(createdAt: String? = nil, label: String? = nil, version: String? = nil, commit: String? = nil,
+                commandLine: String? = nil, command: String = "run") {
+        self.createdAt = createdAt; self.label = label; self.version = version; self.commit = commit
+        self.commandLine = commandLine; self.command = command
+    }
+}
+
+/// One row of an analysis (`spof`, `compare`, `sweep`, `size`) as stored in `analysis_rows`:
+/// row `index` is about `subject` (a component, a configuration, a load level); each of its
+/// figures is a (name, number) or (name, text) pair.
+public struct AnalysisRow: Sendable, Equatable {
+    /// Position of the row in the analysis's report, from 0.
+    public var index: Int
+    /// What the row is about.
+    public var subject: String
+    /// Named figures, in report order.
+    public var values: [(name: String, value: Double?, text: String?)]
+
+    /// A row.
+    public init(index: Int, subject: String, values: [(name: String, value: Double?, text: String?)]) {
+        self.index = index; self.subject = subject; self.values = values
+    }
+
+    public static func == (a: AnalysisRow, b: AnalysisRow) -> Bool {
+        a.index == b.index && a.subject == b.subject && a.values.count == b.values.count
+            && zip(a.values, b.values).allSatisfy { $0.name == $1.name && $0.value == $1.value && $0.text == $1.text }
+    }
+}
+
+/// A SQLite database of run results: one row in `runs` per recorded run or analysis, with its
+/// rows in the other tables. The schema is documented in docs/reference/results-database.md,
+/// versioned in `PRAGMA user_version` (now 3), created if missing and migrated forward when an
+/// older database is opened. Each record is one transaction: a run is all there or not at all.
 ///
 /// Tables:
-/// - `runs(id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications, config)`;
+/// - `runs(id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications, config,
+///   created_at, label, sdsim_version, sdsim_commit, command_line, command, lesson)`;
 ///   `seed` holds the 64-bit pattern of the `UInt64` seed (seeds ≥ 2^63 read back negative).
 /// - `workload_stats(run_id, workload, arrived, completed, failed, latency_mean, latency_ci_low,
 ///   latency_ci_high, p50, p90, p99, p999, max, out_of_range, latency_count)`; latencies in seconds.
 /// - `component_stats(run_id, component, kind, group_name, is_group, workers, utilization, throughput,
 ///   queue_length_mean, wait_mean, response_mean, hit_ratio, arrived, completed, rejected)`;
 ///   `group_name` and `hit_ratio` are NULL where they do not apply.
+/// - `figures(run_id, subject_kind, subject, name, value)`: every other figure.
+/// - `expectations(run_id, expectation, value, passed)`.
+/// - `series(run_id, subject_kind, subject, name, start, interval, idx, value)`: values over time.
+/// - `analysis_rows(run_id, row_index, subject, name, value, text)`: compare, sweep, size (spof has its
+///   own tables, ResultsStore+Spof.swift).
 ///
 /// Not safe to share between threads; open one store per thread.
 public final class ResultsStore {
@@ -35,8 +89,15 @@ public final class ResultsStore {
     /// The open connection (nil once closed), for the store's extensions.
     var handle: OpaquePointer? { db }
 
-    /// The schema version kept in `PRAGMA user_version`.
-    static let schemaVersion = 2
+    /// The schema version kept in `PRAGMA user_version`: 1 the first tables, 2 added `figures` and
+    /// `expectations`, 3 added the run metadata columns, `series` and `analysis_rows`.
+    public static let schemaVersion = 3
+
+    /// Columns version 3 added to `runs`, with their types (added by ALTER TABLE when migrating).
+    static let runColumnsAdded: [(String, String)] = [
+        ("created_at", "TEXT"), ("label", "TEXT"), ("sdsim_version", "TEXT"), ("sdsim_commit", "TEXT"),
+        ("command_line", "TEXT"), ("command", "TEXT NOT NULL DEFAULT 'run'"), ("lesson", "TEXT"),
+    ]
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS runs (
@@ -48,7 +109,14 @@ public final class ResultsStore {
             warmup_seconds REAL NOT NULL,
             events INTEGER NOT NULL,
             replications INTEGER NOT NULL,
-            config TEXT
+            config TEXT,
+            created_at TEXT,
+            label TEXT,
+            sdsim_version TEXT,
+            sdsim_commit TEXT,
+            command_line TEXT,
+            command TEXT NOT NULL DEFAULT 'run',
+            lesson TEXT
         );
         CREATE TABLE IF NOT EXISTS workload_stats (
             run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -100,6 +168,26 @@ public final class ResultsStore {
             value REAL,
             passed INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS series (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            start REAL NOT NULL,
+            interval REAL NOT NULL,
+            idx INTEGER NOT NULL,
+            value REAL
+        );
+        CREATE INDEX IF NOT EXISTS series_run ON series(run_id);
+        CREATE TABLE IF NOT EXISTS analysis_rows (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            row_index INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL,
+            text TEXT
+        );
+        CREATE INDEX IF NOT EXISTS analysis_rows_run ON analysis_rows(run_id);
         """
 
     /// Opens (creating if needed) the database at `path` and creates any missing table.
@@ -119,10 +207,11 @@ public final class ResultsStore {
                 throw ReportError("results database '\(path)': the file cannot be written (read-only)")
             }
             sqlite3_extended_result_codes(handle, 1)
-            sqlite3_busy_timeout(handle, 5_000)
+            sqlite3_busy_timeout(handle, 60_000)
             try ResultsStore.exec(handle, path, "PRAGMA foreign_keys = ON")
             try ResultsStore.exec(handle, path, "BEGIN IMMEDIATE")
             do {
+                try ResultsStore.migrate(handle, path)
                 try ResultsStore.exec(handle, path, ResultsStore.schema)
                 try ResultsStore.exec(handle, path, "PRAGMA user_version = \(ResultsStore.schemaVersion)")
                 try ResultsStore.exec(handle, path, "COMMIT")
@@ -139,6 +228,38 @@ public final class ResultsStore {
 
     deinit { close() }
 
+    /// Brings an older database up to this schema inside the opening transaction: adds the
+    /// columns later versions gave `runs` (the new tables come from `CREATE TABLE IF NOT EXISTS`).
+    /// A database from a newer sdsim is refused rather than changed.
+    static func migrate(_ db: OpaquePointer, _ path: String) throws {
+        let version = try Int(scalar(db, path, "PRAGMA user_version") ?? "0") ?? 0
+        if version > schemaVersion {
+            throw ReportError("results database '\(path)': written by a newer sdsim (schema version \(version)); "
+                              + "this sdsim reads versions up to \(schemaVersion)")
+        }
+        guard try scalar(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'runs'") != nil else { return }
+        var existing: Set<String> = []
+        let info = try Statement(db, path, "PRAGMA table_info(runs)")
+        while try info.next() { existing.insert(info.text(1) ?? "") }
+        for (column, type) in runColumnsAdded where !existing.contains(column) {
+            try exec(db, path, "ALTER TABLE runs ADD COLUMN \(column) \(type)")
+        }
+        // spof_audits (written by `sdsim spof` since version 2) gained the metadata columns in 3.
+        guard try scalar(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'spof_audits'") != nil else { return }
+        var audits: Set<String> = []
+        let auditInfo = try Statement(db, path, "PRAGMA table_info(spof_audits)")
+        while try auditInfo.next() { audits.insert(auditInfo.text(1) ?? "") }
+        for column in ["created_at", "label", "sdsim_version", "sdsim_commit", "command_line"] where !audits.contains(column) {
+            try exec(db, path, "ALTER TABLE spof_audits ADD COLUMN \(column) TEXT")
+        }
+    }
+
+    /// The first column of the first row of `sql` as text (nil: no row or NULL).
+    static func scalar(_ db: OpaquePointer, _ path: String, _ sql: String) throws -> String? {
+        let s = try Statement(db, path, sql)
+        return try s.next() ? s.text(0) : nil
+    }
+
     /// Closes the database. Further `record` calls throw. Closing twice does nothing.
     public func close() {
         if let db { sqlite3_close_v2(db) }
@@ -149,21 +270,15 @@ public final class ResultsStore {
     /// read from; `configText`, when given, is kept verbatim (for example the scenario's YAML).
     /// All rows go in one transaction: on any error nothing of the run is left in the database.
     @discardableResult
-    public func record(_ r: RunResult, scenarioFile: String, configText: String? = nil) throws -> Int64 {
-        try record(r, scenarioFile: scenarioFile, configText: configText, settings: [])
-    }
-
-    /// Stores `r` like ``record(_:scenarioFile:configText:)``, with the settings it ran under (a
-    /// sweep point's swept values, a compared variant's name): each is a row of `figures` with
-    /// `subject_kind` `setting`, `subject` the path, `name` the value as written and `value` its
-    /// number (NULL when it has none).
-    @discardableResult
-    public func record(_ r: RunResult, scenarioFile: String, configText: String?,
-                       settings: [(path: String, value: String, number: Double?)]) throws -> Int64 {
-        guard let db else { throw ReportError("results database '\(path)': the database is closed") }
-        try ResultsStore.exec(db, path, "BEGIN IMMEDIATE")
-        do {
-            let id = try insert(db, r, scenarioFile: scenarioFile, configText: configText)
+    public func record(_ r: RunResult, scenarioFile: String, configText: String? = nil,
+                       settings: [(path: String, value: String, number: Double?)] = [],
+                       metadata: RunMetadata = RunMetadata()) throws -> Int64 {
+        try transaction { db in
+            let id = try insertRun(db, r, scenarioFile: scenarioFile, configText: configText, metadata: metadata)
+            try insert(db, id, r)
+            // The settings a run ran under (a sweep point's swept values, a compared variant's
+            // name): each a row of `figures` with `subject_kind` `setting`, `subject` the path,
+            // `name` the value as written and `value` its number (NULL when it has none).
             if !settings.isEmpty {
                 let row = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, 'setting', ?, ?, ?)")
                 for s in settings {
@@ -175,6 +290,42 @@ public final class ResultsStore {
                     try row.step()
                 }
             }
+            return id
+        }
+    }
+
+    /// Stores the rows of an analysis (`metadata.command`: compare, sweep, size) as a new
+    /// record and returns its id. `header` gives the scenario, seed and durations; its workload
+    /// and component rows, when any, are stored as for a run.
+    @discardableResult
+    public func recordAnalysis(_ rows: [AnalysisRow], header: RunResult, scenarioFile: String, configText: String? = nil,
+                               metadata: RunMetadata) throws -> Int64 {
+        try transaction { db in
+            let id = try insertRun(db, header, scenarioFile: scenarioFile, configText: configText, metadata: metadata)
+            try insert(db, id, header)
+            let row = try Statement(db, path, "INSERT INTO analysis_rows (run_id, row_index, subject, name, value, text) VALUES (?, ?, ?, ?, ?, ?)")
+            for r in rows {
+                for v in r.values {
+                    try row.reset()
+                    try row.bind(1, id)
+                    try row.bind(2, Int64(r.index))
+                    try row.bind(3, r.subject)
+                    try row.bind(4, v.name)
+                    try row.bind(5, v.value)
+                    try row.bind(6, v.text)
+                    try row.step()
+                }
+            }
+            return id
+        }
+    }
+
+    /// Runs `body` in one immediate transaction: on any error nothing it wrote is left.
+    private func transaction<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        guard let db else { throw ReportError("results database '\(path)': the database is closed") }
+        try ResultsStore.exec(db, path, "BEGIN IMMEDIATE")
+        do {
+            let id = try body(db)
             try ResultsStore.exec(db, path, "COMMIT")
             return id
         } catch {
@@ -185,11 +336,13 @@ public final class ResultsStore {
         }
     }
 
-    private func insert(_ db: OpaquePointer, _ r: RunResult, scenarioFile: String, configText: String?) throws -> Int64 {
+    private func insertRun(_ db: OpaquePointer, _ r: RunResult, scenarioFile: String, configText: String?,
+                           metadata m: RunMetadata) throws -> Int64 {
         let run = try Statement(db, path, """
             INSERT INTO runs (scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events,
-                              replications, config)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                              replications, config, created_at, label, sdsim_version, sdsim_commit,
+                              command_line, command, lesson)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try run.bind(1, r.scenario)
         try run.bind(2, scenarioFile)
@@ -199,8 +352,18 @@ public final class ResultsStore {
         try run.bind(6, Int64(r.events))
         try run.bind(7, Int64(r.replications))
         try run.bind(8, configText)
+        try run.bind(9, m.createdAt)
+        try run.bind(10, m.label)
+        try run.bind(11, m.version)
+        try run.bind(12, m.commit)
+        try run.bind(13, m.commandLine)
+        try run.bind(14, m.command)
+        try run.bind(15, r.lesson)
         try run.step()
-        let id = sqlite3_last_insert_rowid(db)
+        return sqlite3_last_insert_rowid(db)
+    }
+
+    private func insert(_ db: OpaquePointer, _ id: Int64, _ r: RunResult) throws {
 
         let workload = try Statement(db, path, """
             INSERT INTO workload_stats (run_id, workload, arrived, completed, failed, latency_mean,
@@ -273,7 +436,41 @@ public final class ResultsStore {
             try expectation.bind(4, Int64(o.passed ? 1 : 0))
             try expectation.step()
         }
-        return id
+
+        let series = try Statement(db, path, """
+            INSERT INTO series (run_id, subject_kind, subject, name, start, interval, idx, value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (kind, subject, s) in ResultsStore.series(of: r) {
+            for (i, v) in s.values.enumerated() {
+                try series.reset()
+                try series.bind(1, id)
+                try series.bind(2, kind)
+                try series.bind(3, subject)
+                try series.bind(4, s.name)
+                try series.bind(5, s.start)
+                try series.bind(6, s.interval)
+                try series.bind(7, Int64(i))
+                try series.bind(8, v)
+                try series.step()
+            }
+        }
+    }
+
+    /// Every series of a run as (subject kind, subject, series): per workload the finished
+    /// requests per slice (`completed`, `failed`) and its figures over time, then per component.
+    static func series(of r: RunResult) -> [(String, String, Series)] {
+        var out: [(String, String, Series)] = []
+        for w in r.workloads where !w.slices.isEmpty {
+            out.append(("workload", w.name, Series(name: "completed", start: w.sliceStart, interval: w.sliceSeconds,
+                                                   values: w.slices.map { Double($0.completed) })))
+            out.append(("workload", w.name, Series(name: "failed", start: w.sliceStart, interval: w.sliceSeconds,
+                                                   values: w.slices.map { Double($0.failed) })))
+            for s in w.series { out.append(("workload", w.name, s)) }
+            if let b = w.backlog { out.append(("workload", w.name, b)) }
+        }
+        for c in r.components { for s in c.series { out.append(("component", c.name, s)) } }
+        return out
     }
 
     /// Every figure of a run beyond the fixed columns, as (subject kind, subject, name, value) rows
@@ -291,6 +488,13 @@ public final class ResultsStore {
             for f in w.failedBy { rows.append(("workload", w.name, "failed_by." + f.reason, Double(f.count))) }
             for t in w.arrivedByType { rows.append(("workload", w.name, "arrived_by_type." + t.type, Double(t.count))) }
             if let a = w.availabilityTheory { rows.append(("workload", w.name, "availability_theory", a)) }
+        }
+        if let p = r.population {
+            rows.append(("population", "population", "users", Double(p.users)))
+            rows.append(("population", "population", "daily_active_users", p.dailyActiveUsers))
+            rows.append(("population", "population", "reads", Double(p.reads)))
+            rows.append(("population", "population", "writes", Double(p.writes)))
+            if let t = p.readToWriteTheory { rows.append(("population", "population", "read_to_write_theory", t)) }
         }
         for c in r.components {
             for s in c.targetShares { rows.append(("component", c.name, "share." + s.name, s.share)) }
@@ -401,4 +605,21 @@ final class Statement {
     func step() throws {
         guard sqlite3_step(stmt) == SQLITE_DONE else { throw ResultsStore.error(db, path) }
     }
+
+    /// Steps to the next result row: true when there is one.
+    func next() throws -> Bool {
+        switch sqlite3_step(stmt) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw ResultsStore.error(db, path)
+        }
+    }
+
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+    func text(_ i: Int32) -> String? {
+        guard !isNull(i), let p = sqlite3_column_text(stmt, i) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i))), as: UTF8.self)
+    }
+    func double(_ i: Int32) -> Double? { isNull(i) ? nil : sqlite3_column_double(stmt, i) }
+    func int(_ i: Int32) -> Int64 { sqlite3_column_int64(stmt, i) }
 }

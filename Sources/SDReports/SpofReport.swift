@@ -84,3 +84,19 @@ public enum SpofReport {
         ])
     }
 }
+
+extension SpofReport {
+    /// The audit as CSV: one row per (target, workload), the baseline first: target, target_kind,
+    /// crashed, workload, arrived, completed, failed, availability, p99, meets_slo, spof, reason, fix.
+    public static func csv(_ a: SpofAuditResult) -> String {
+        var rows: [[String]] = []
+        func add(_ target: String, _ kind: String, _ crashed: String, _ w: SpofWorkloadOutcome, spof: Bool, reason: String, fix: String) {
+            rows.append([target, kind, crashed, w.workload, "\(w.arrived)", "\(w.completed)", "\(w.failed)",
+                         CSVReport.number(w.availability), CSVReport.number(w.p99), w.meetsSLO ? "1" : "0", spof ? "1" : "0", reason, fix])
+        }
+        for w in a.baseline.workloads { add("baseline", "baseline", "", w, spof: false, reason: "", fix: "") }
+        for r in a.rows { for w in r.workloads { add(r.target, r.targetKind, r.crashed, w, spof: !r.meetsSLO, reason: r.reason, fix: r.fix ?? "") } }
+        return CSVReport.table(["target", "target_kind", "crashed", "workload", "arrived", "completed", "failed", "availability",
+                                "p99", "meets_slo", "spof", "reason", "fix"], rows)
+    }
+}

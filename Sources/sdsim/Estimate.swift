@@ -32,6 +32,7 @@ struct EstimateCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func validate() throws {
+        guard format != .csv else { throw ValidationError("estimate prints text or json (--format csv is not supported)") }
         guard targetUtilization > 0 && targetUtilization <= 1 else {
             throw ValidationError("--target-utilization must be above 0 and at most 1 (found \(targetUtilization))")
         }

@@ -9,7 +9,7 @@ import SDAnalysis
 
 /// Output formats of `sdsim run`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, csv
 }
 
 /// `sdsim run FILE`: simulate a scenario and report.
@@ -23,10 +23,20 @@ struct Run: ParsableCommand {
             not depend on --jobs).
 
             Every run is also stored in an SQLite database (default results/sdsim.db) in one \
-            transaction: tables runs, workload_stats and component_stats, with the scenario text \
-            exactly as it was loaded. The database is opened before the simulation starts (a path \
-            that cannot be written fails at once), and the run is stored before the report is \
-            printed, so a closed pipe (sdsim run … | head) cannot lose it.
+            transaction, with the time it was made, its --label, the sdsim version and commit, the \
+            command line, the scenario text exactly as it was loaded and its series over time; find \
+            it again with 'sdsim results list' (docs/how-to/results-database.md). The database is \
+            opened before the simulation starts (a path that cannot be written fails at once), and \
+            the run is stored before the report is printed, so a closed pipe (sdsim run … | head) \
+            cannot lose it.
+
+            --html PATH writes the report as one self-contained HTML file: the topology coloured \
+            by utilization with the bottleneck marked, latency percentiles, throughput, \
+            availability, utilization and queue length over simulated time with failure windows \
+            shaded. --dot PATH writes the topology as Graphviz DOT; when Graphviz's 'dot' is \
+            installed the HTML shows its rendering (docs/how-to/html-reports.md).
+
+            --format csv prints the workload table, a blank line, then the component table, as CSV.
 
             Budgets: before running, the events (arrival rates × duration) and the memory of the \
             model's structures (replicas × shards × nodes, vnodes × replicas) are estimated, and a \
@@ -43,11 +53,13 @@ struct Run: ParsableCommand {
               sdsim run scenarios/mm1.yaml
               sdsim run scenarios/three-tier.yaml --format json | jq '.workload'
               sdsim run scenarios/mm1.yaml --seed 42 --replications 10 --jobs 2
+              sdsim run scenarios/failures.yaml --label baseline --html failures.html
               sdsim run big.yaml --max-events 200B --max-memory 16GiB
 
             Exit status: 0 success; 1 an expectation failed, the run stopped early, the results \
-            database failed, or the report could not be written (a full disk, a closed pipe); \
-            2 bad input (a scenario error, a wrong option, a scenario past the budgets).
+            database failed, or the report or an --html/--dot file could not be written (a full \
+            disk, a closed pipe); 2 bad input (a scenario error, a wrong option, a scenario past \
+            the budgets).
             """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -57,11 +69,9 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: SimulationOptions
 
-    @Option(help: "SQLite results database to append the run to.")
-    var db: String = "results/sdsim.db"
+    @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Do not write the results database.")
-    var noDb = false
+    @OptionGroup var files: ReportFileOptions
 
     @Option(help: "Independent replications; their means give the confidence intervals.")
     var replications: Int = 1
@@ -78,15 +88,14 @@ struct Run: ParsableCommand {
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
         }
-        if !noDb { try ResultsDatabase.checkPath(db) }
     }
 
     func run() throws {
         let (config, text) = try loadScenarioAndText(file, scenario)
         let budget = try options.checkBudget(config, file: file, runs: replications, parallel: min(options.jobs, replications))
         // Opened before simulating: a database that cannot be written fails now, not after the run.
-        let store = noDb ? nil : try ResultsDatabase.open(db)
-        defer { store?.close() }
+        let database = try store.open()
+        defer { database?.close() }
         if let warning = OfferedLoad.warning(OfferedLoad.overloaded(OfferedLoad.rows(config))) {
             Console.standardError.writeIfPossible("sdsim: warning: \(warning)\n".escapingControlCharacters(keepingNewlines: true))
         }
@@ -99,16 +108,21 @@ struct Run: ParsableCommand {
         } else {
             result = Expectations.check(config, result)
         }
-        // Stored first, then printed: a closed pipe or a full disk on stdout cannot lose the run.
-        if let store {
-            do {
-                try store.record(result, scenarioFile: file, configText: text)
-            } catch {
-                Console.standardError.writeIfPossible("sdsim: error: \(error)\n".escapingControlCharacters(keepingNewlines: true))
-                throw ExitCode.failure
-            }
+        // Stored first, then written and printed: a closed pipe or a full disk on stdout cannot
+        // lose the run.
+        try store.record(in: database) { db in
+            try db.record(result, scenarioFile: file, configText: text, metadata: store.metadata(command: "run"))
         }
-        let report = options.format == .json ? JSONReport.render(result) : TextReport.render(result)
+        if files.any {
+            let topology = Topology(config, result: result)
+            try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.run(result, config: config, dotSVG: $0) }
+        }
+        let report: String
+        switch options.format {
+        case .json: report = JSONReport.render(result)
+        case .csv: report = CSVReport.render(result)
+        case .text: report = TextReport.render(result)
+        }
         try Console.standardOutput.writeReport(report)
         if let stopped = result.stoppedEarly {
             Console.standardError.writeIfPossible("sdsim: error: the run \(stopped)\n")
@@ -129,38 +143,6 @@ struct Run: ParsableCommand {
     }
 }
 
-/// The results database named by `--db`: checked before anything runs.
-enum ResultsDatabase {
-    /// Refuses a path that cannot name a database file (exit status 2, as for any bad option).
-    static func checkPath(_ path: String) throws {
-        guard !path.isEmpty else {
-            throw ValidationError("--db needs a file name, such as results/sdsim.db (use --no-db to store nothing)")
-        }
-        let shown = path.escapingControlCharacters()
-        guard !path.hasSuffix("/") else {
-            throw ValidationError("--db '\(shown)' ends with '/', so it names a directory; give a file such as '\(shown)sdsim.db'")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--db '\(shown)' is a directory; give a file such as '\(shown)/sdsim.db'")
-        }
-    }
-
-    /// Opens (creating its folder and the file if needed) the database for writing, or reports
-    /// why not and exits with status 1, before any simulation.
-    static func open(_ path: String) throws -> ResultsStore {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        do {
-            return try ResultsStore(path: path)
-        } catch {
-            Console.standardError.writeIfPossible("sdsim: error: \(error)\n".escapingControlCharacters(keepingNewlines: true))
-            throw ExitCode.failure
-        }
-    }
-}
 extension Console {
     /// Writes a report: a text report with any control character from the scenario escaped
     /// (JSON escapes them itself).

@@ -23,6 +23,7 @@ struct Sdsim: ParsableCommand {
               sdsim spof scenarios/single-db.yaml   find single points of failure
               sdsim estimate scenarios/instagram.yaml   back-of-the-envelope numbers
               sdsim validate my.yaml                check a file without running it
+              sdsim results list                    runs recorded in results/sdsim.db
 
             docs/README.md indexes a tutorial, how-to guides, the reference of every
             scenario key (docs/reference/scenario.md) and explanations.
@@ -33,7 +34,7 @@ struct Sdsim: ParsableCommand {
             option, or a scenario past the --max-events/--max-memory budgets).
             """,
         version: sdsimVersionLine,
-        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self, Docs.self])
+        subcommands: [Run.self, Validate.self, Spof.self, EstimateCommand.self, Compare.self, Sweep.self, Size.self, Results.self, Docs.self])
 
     /// Parses the arguments and runs the command. Usage errors exit with status 2, like scenario errors.
     /// A write to stdout that fails (a full disk, a closed pipe) is exit status 1 with a message on
@@ -96,6 +97,12 @@ enum Console {
     /// already being reported by the exit status.
     func writeIfPossible(_ text: String) {
         do { try write(text) } catch {}
+    }
+
+    /// Writes `sdsim: error: MESSAGE` and a newline when the stream still takes it, with any
+    /// control character in the message (from a file name or a scenario) escaped.
+    func error(_ message: String) {
+        writeIfPossible("sdsim: error: \(message)\n".escapingControlCharacters(keepingNewlines: true))
     }
     /// Whether the stream is a terminal (progress is shown only there).
     var isTerminal: Bool { isatty(self == .standardError ? 2 : 1) == 1 }

@@ -10,7 +10,7 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Seed for every random stream; overrides the file's 'seed'.")
     var seed: UInt64?
 
-    @Option(help: "Output format: text (a readable summary) or json (one document on stdout).")
+    @Option(help: "Output format: text (a readable summary), json (one document on stdout) or csv (the tables, for spreadsheets).")
     var format: OutputFormat = .text
 
     @Option(help: "Threads for replications or experiments (default: the number of cores); the output does not depend on it.")
@@ -55,7 +55,7 @@ struct SimulationOptions: ParsableArguments {
         let problems = ResourceEstimate.of(config, replications: runs).problems(within: budget, parallelRuns: parallel)
         guard problems.isEmpty else {
             for p in problems {
-                Console.standardError.writeIfPossible("sdsim: error: \(file): \(p)\n".escapingControlCharacters(keepingNewlines: true))
+                Console.standardError.error("\(file): \(p)")
             }
             throw ExitCode(2)
         }

@@ -23,8 +23,13 @@ struct Spof: ParsableCommand {
             default 99.9% availability) is a single point of failure; each row says why and what \
             to change. The runs use all cores (--jobs) and the output does not depend on how many.
 
-            The audit is stored in the results database (tables spof_audits and spof_outcomes), \
-            opened before the first run and written before the report is printed.
+            The audit is stored in the results database (tables spof_audits and spof_outcomes, \
+            with the time, --label, version and command line) unless --no-db; the database is \
+            opened before the first run and written before the report is printed. --html PATH \
+            writes the audit as one HTML file: the topology coloured by the baseline's utilization \
+            with the single points of failure marked, and each outage's worst availability and p99 \
+            against the SLO; --dot PATH the topology as Graphviz DOT. --format csv: one row per \
+            target and workload.
 
             Budgets: the runs' events and the model's memory are estimated first and checked \
             against --max-events and --max-memory (exit status 2 past them); a run that piles up \
@@ -45,36 +50,32 @@ struct Spof: ParsableCommand {
 
     @OptionGroup var options: SimulationOptions
 
-    @Option(help: "SQLite results database to append the audit to.")
-    var db: String = "results/sdsim.db"
+    @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Do not write the results database.")
-    var noDb = false
-
-    func validate() throws {
-        if !noDb { try ResultsDatabase.checkPath(db) }
-    }
+    @OptionGroup var files: ReportFileOptions
 
     func run() throws {
         let config = try loadScenario(file, scenario)
         let runs = SpofAudit.runCount(config)
         let budget = try options.checkBudget(config, file: file, runs: runs, parallel: min(options.jobs, runs))
         // Opened before the audit: a database that cannot be written fails now, not after every run.
-        let store = noDb ? nil : try ResultsDatabase.open(db)
-        defer { store?.close() }
+        let database = try store.open()
+        defer { database?.close() }
         let progress = options.progress(label: config.name + " spof")
         let audit = SpofAudit.run(config, seed: options.seed, jobs: options.jobs, budget: budget, progress: progress.update)
         try progress.display.finish()
-        // Stored first, then printed: a closed pipe or a full disk on stdout cannot lose the audit.
-        if let store {
-            do {
-                try store.record(audit, scenarioFile: file)
-            } catch {
-                Console.standardError.writeIfPossible("sdsim: error: \(error)\n".escapingControlCharacters(keepingNewlines: true))
-                throw ExitCode.failure
-            }
+        // Stored first, then written and printed: a closed pipe or a full disk on stdout cannot
+        // lose the audit.
+        try store.record(in: database) { db in try db.record(audit, scenarioFile: file, metadata: store.metadata(command: "spof")) }
+        if files.any {
+            let topology = HTMLReport.spofTopology(audit, config: config)
+            try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.spof(audit, config: config, dotSVG: $0) }
         }
-        try Console.standardOutput.writeReport(options.format == .json ? SpofReport.json(audit) : SpofReport.text(audit))
+        switch options.format {
+        case .json: try Console.standardOutput.writeReport(SpofReport.json(audit))
+        case .csv: try Console.standardOutput.writeReport(SpofReport.csv(audit))
+        case .text: try Console.standardOutput.writeReport(SpofReport.text(audit))
+        }
         if audit.stopped {
             Console.standardError.writeIfPossible("sdsim: the baseline misses the SLO with nothing down; the audit stopped\n")
             throw ExitCode.failure

@@ -22,8 +22,13 @@ struct CommandOutput {
 
 /// Runs the built `sdsim` with `arguments` in `directory` and waits for it.
 func sdsim(_ arguments: [String], in directory: URL = repoRoot) throws -> CommandOutput {
+    try runProcess(productsDirectory.appendingPathComponent("sdsim"), arguments, in: directory)
+}
+
+/// Runs `executable` with `arguments` in `directory`, waits for it, and returns what it printed.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL = repoRoot) throws -> CommandOutput {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("sdsim")
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
@@ -75,5 +80,14 @@ final class SQLiteCounter {
         sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
         defer { sqlite3_finalize(stmt) }
         return sqlite3_step(stmt) == SQLITE_ROW ? Int(sqlite3_column_int64(stmt, 0)) : -1
+    }
+
+    /// The first column of the first row of `sql` as text, or nil when there is none.
+    func text(_ sql: String) -> String? {
+        var stmt: OpaquePointer?
+        sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_step(stmt) == SQLITE_ROW, let p = sqlite3_column_text(stmt, 0) else { return nil }
+        return String(cString: p)
     }
 }

@@ -185,16 +185,16 @@ final class SpofCLITests: XCTestCase {
     /// `sdsim spof` names the single database, and no longer names the database once it is
     /// replicated behind a health-checked balancer (the balancers themselves remain single points).
     func testSpofNamesTheSingleDatabaseOnly() throws {
-        let single = try sdsim(["spof", "scenarios/single-db.yaml", "--format", "json"])
+        let single = try sdsim(["spof", "scenarios/single-db.yaml", "--no-db", "--format", "json"])
         XCTAssertEqual(single.status, 1, single.stderr)
         let a = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(a["single_points_of_failure"] as? [String], ["lb", "db"])
-        let replicated = try sdsim(["spof", "scenarios/replicated-db.yaml", "--format", "json"])
+        let replicated = try sdsim(["spof", "scenarios/replicated-db.yaml", "--no-db", "--format", "json"])
         let b = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(replicated.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(b["single_points_of_failure"] as? [String], ["lb", "db-lb"])
-        let text = try sdsim(["spof", "scenarios/single-db.yaml", "--jobs", "1"])
+        let text = try sdsim(["spof", "scenarios/single-db.yaml", "--no-db", "--jobs", "1"])
         XCTAssertTrue(text.stdout.contains("no replica and no failover"), text.stdout)
-        let parallel = try sdsim(["spof", "scenarios/single-db.yaml", "--jobs", "2"])
+        let parallel = try sdsim(["spof", "scenarios/single-db.yaml", "--no-db", "--jobs", "2"])
         XCTAssertEqual(text.stdout, parallel.stdout, "spof output must not depend on --jobs")
     }
 }

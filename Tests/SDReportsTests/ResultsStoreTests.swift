@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import SDModels
+import SDMetrics
 import XCTest
 @testable import SDReports
 import SDConfig
@@ -100,7 +101,7 @@ final class ResultsStoreTests: XCTestCase {
         ])
         // A third run after reopening gets the next id.
         XCTAssertEqual(try reopened.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 3)
-        XCTAssertEqual(try query("PRAGMA user_version"), [["2"]])   // version 2 added figures and expectations
+        XCTAssertEqual(try query("PRAGMA user_version"), [["3"]])   // version 3 added run metadata, series and analysis rows
     }
 
     func testFailingInsertLeavesNoPartialRun() throws {
@@ -178,5 +179,158 @@ final class ResultsStoreTests: XCTestCase {
         let row = try query("SELECT seed FROM runs")[0][0]!
         XCTAssertEqual(UInt64(bitPattern: Int64(row)!), .max)
         XCTAssertEqual(try query("SELECT latency_mean FROM workload_stats WHERE workload = 'feed-read'"), [[nil]])
+    }
+
+    /// The schema as sdsim wrote it at version 2 (before run metadata, series and analysis rows),
+    /// kept here verbatim so the migration test opens a database an older sdsim really wrote.
+    static let version2Schema = """
+        CREATE TABLE IF NOT EXISTS runs (
+            id INTEGER PRIMARY KEY,
+            scenario TEXT NOT NULL,
+            scenario_file TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            simulated_seconds REAL NOT NULL,
+            warmup_seconds REAL NOT NULL,
+            events INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            config TEXT
+        );
+        CREATE TABLE IF NOT EXISTS workload_stats (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            workload TEXT NOT NULL,
+            arrived INTEGER NOT NULL,
+            completed INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            latency_mean REAL,
+            latency_ci_low REAL,
+            latency_ci_high REAL,
+            p50 REAL,
+            p90 REAL,
+            p99 REAL,
+            p999 REAL,
+            max REAL,
+            out_of_range INTEGER NOT NULL,
+            latency_count INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS workload_stats_run ON workload_stats(run_id);
+        CREATE TABLE IF NOT EXISTS component_stats (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            component TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            group_name TEXT,
+            is_group INTEGER NOT NULL,
+            workers INTEGER NOT NULL,
+            utilization REAL,
+            throughput REAL,
+            queue_length_mean REAL,
+            wait_mean REAL,
+            response_mean REAL,
+            hit_ratio REAL,
+            arrived INTEGER NOT NULL,
+            completed INTEGER NOT NULL,
+            rejected INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS component_stats_run ON component_stats(run_id);
+        CREATE TABLE IF NOT EXISTS figures (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL
+        );
+        CREATE INDEX IF NOT EXISTS figures_run ON figures(run_id);
+        CREATE TABLE IF NOT EXISTS expectations (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            expectation TEXT NOT NULL,
+            value REAL,
+            passed INTEGER NOT NULL
+        );
+        """
+
+    func testOpensAndMigratesADatabaseWrittenBySchemaVersion2() throws {
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(dbPath, &db), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, ResultsStoreTests.version2Schema, nil, nil, nil), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, """
+            INSERT INTO runs (scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications, config)
+            VALUES ('old', 'old.yaml', 7, 60, 5, 1000, 1, 'name: old');
+            INSERT INTO workload_stats (run_id, workload, arrived, completed, failed, latency_mean, out_of_range, latency_count)
+            VALUES (1, 'w', 10, 9, 1, 0.5, 0, 9);
+            INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (1, 'workload', 'w', 'retries', 3);
+            PRAGMA user_version = 2;
+            """, nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        XCTAssertEqual(try query("PRAGMA user_version"), [["3"]])
+        XCTAssertEqual(try query("PRAGMA integrity_check"), [["ok"]])
+        // The old run reads back, with no metadata, as a run.
+        let old = try XCTUnwrap(try store.load(1))
+        XCTAssertEqual(old.info.scenario, "old")
+        XCTAssertEqual(old.info.metadata, RunMetadata(command: "run"))
+        XCTAssertEqual(old.configText, "name: old")
+        XCTAssertEqual(old.result.workloads.map(\.name), ["w"])
+        XCTAssertEqual(old.result.workloads[0].retries, 3)
+        XCTAssertEqual(old.result.workloads[0].latency.mean, 0.5)
+        // New runs go in with their metadata and series.
+        let meta = RunMetadata(createdAt: "2026-11-30T02:00:00Z", label: "after", version: "0.12.0", commit: "abc",
+                               commandLine: "sdsim run x.yaml", command: "run")
+        XCTAssertEqual(try store.record(Fixtures.threeTier(), scenarioFile: "x.yaml", metadata: meta), 2)
+        XCTAssertEqual(try store.list(label: "after").map(\.id), [2])
+        XCTAssertEqual(try store.list().map(\.id), [1, 2])
+        XCTAssertEqual(try store.list(scenario: "old").map(\.id), [1])
+        XCTAssertEqual(try store.list(scenario: "x.yaml").map(\.id), [2])
+        XCTAssertEqual(try store.load(2)?.info.metadata, meta)
+        // Reopening a migrated database changes nothing.
+        store.close()
+        let again = try ResultsStore(path: dbPath)
+        defer { again.close() }
+        XCTAssertEqual(try again.list().count, 2)
+    }
+
+    func testADatabaseFromANewerSdsimIsRefusedUntouched() throws {
+        _ = try ResultsStore(path: dbPath)
+        _ = try query("PRAGMA user_version = 99")
+        XCTAssertThrowsError(try ResultsStore(path: dbPath)) { error in
+            XCTAssertTrue("\(error)".contains("written by a newer sdsim (schema version 99)"), "\(error)")
+        }
+        XCTAssertEqual(try query("PRAGMA user_version"), [["99"]])
+    }
+
+    func testARunReadsBackWithItsSeriesFiguresAndExpectations() throws {
+        var r = Fixtures.threeTier()
+        r.lesson = "a lesson"
+        r.workloads[0].slices = [(10, 0), (8, 2)]
+        r.workloads[0].sliceStart = 10
+        r.workloads[0].sliceSeconds = 55
+        r.workloads[0].series = [Series(name: "throughput", start: 10, interval: 55, values: [0.5, .nan])]
+        r.workloads[0].failedBy = [("rejected", 2)]
+        r.components[1].series = [Series(name: "utilization", start: 10, interval: 55, values: [0.25, 0.75])]
+        r.components[0].targetShares = [("app-1", 0.5), ("app-2", 0.5)]
+        r.components[5].extra = [("stale_reads", 4)]
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        let id = try store.record(r, scenarioFile: "a.yaml")
+        let back = try XCTUnwrap(try store.load(id)).result
+        XCTAssertEqual(back.workloads, r.workloads)
+        XCTAssertEqual(back.components, r.components)
+        XCTAssertEqual(back.lesson, "a lesson")
+        XCTAssertEqual(back.workloads[0].availabilitySeries, [1, 0.8])
+        XCTAssertNil(try store.load(99))
+        XCTAssertEqual(try query("SELECT count(*) FROM series WHERE run_id = 1"), [["8"]])
+    }
+
+    func testAnAnalysisIsStoredWithItsRows() throws {
+        let rows = [AnalysisRow(index: 0, subject: "db", values: [("crashed", nil, "db"), ("availability", 0.5, nil)]),
+                    AnalysisRow(index: 1, subject: "lb", values: [("crashed", nil, "lb"), ("availability", nil, nil)])]
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        let header = RunResult(scenario: "s", seed: 3, simulatedSeconds: 60, warmupSeconds: 0, events: 0, replications: 1,
+                               workloads: [], components: [])
+        let id = try store.recordAnalysis(rows, header: header, scenarioFile: "s.yaml", metadata: RunMetadata(command: "sweep"))
+        let back = try XCTUnwrap(try store.load(id))
+        XCTAssertEqual(back.analysis, rows)
+        XCTAssertEqual(back.info.metadata.command, "sweep")
     }
 }

@@ -76,5 +76,61 @@ class ArithmeticTests(unittest.TestCase):
             self.assertIn(line, text)
 
 
+
+def stack_tool():
+    """tools/validate/stack as a module (it has no .py suffix)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("validate_stack", os.path.join(HERE, "stack"))
+    spec = importlib.util.spec_from_loader("validate_stack", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+class CalibrationTests(unittest.TestCase):
+    """The model's parameters from a recorded CPU window and round trips (seconds per request)."""
+
+    def window(self, rate):
+        return {"rate": rate, "requests": 1000, "errors": 0, "hits": 600, "misses": 400, "commands": 1400,
+                "per_request_cpu": {"app-1": 0.0012, "app-2": 0.0012, "loadgen": 0.0003, "nginx": 0.0001,
+                                    "postgres": 0.0001, "redis": 0.0001},
+                "redis_cpu": 0.1, "postgres_cpu": 0.08, "mean_latency": 0.003, "other_cores": 0.5, "loadavg": 3.0}
+
+    def test_parameters_from_one_window(self):
+        tool = stack_tool()
+        args = type("Args", (), {"priority": "realtime", "keys": 100, "zipf": 1.0, "ttl": 10, "burn_ms": 2.0})()
+        rt = {"redis": {"rtt": 50e-6, "client": 20e-6, "server": 10e-6},
+              "postgres": {"rtt": 90e-6, "client": 30e-6, "server": 40e-6}}
+        c = tool.calibration(rt, self.window(300), args)
+        self.assertAlmostEqual(c["miss_ratio"], 0.4)
+        # A GET per request and, on a miss, a SELECT and a SET: 20 us × 1.4 + 30 us × 0.4.
+        self.assertAlmostEqual(c["app_call_cost"], 20e-6 * 1.4 + 30e-6 * 0.4)
+        self.assertAlmostEqual(c["app"], 0.0024)
+        self.assertAlmostEqual(c["app_rest"], 0.0024 - 0.002 - c["app_call_cost"])
+        self.assertAlmostEqual(c["redis_op"], 0.1 / 1400)
+        self.assertAlmostEqual(c["pg_select"], 0.08 / 400)
+        self.assertAlmostEqual(c["one_way"], (50e-6 - 10e-6 - 20e-6) / 2)
+        self.assertAlmostEqual(c["cpu_per_request"], 0.0030)
+        # Capacity: 2 cores ÷ 3 ms = 667/s, or 2 locks ÷ 2.4 ms = 833/s: the cores.
+        self.assertAlmostEqual(c["capacity"], 2 / 0.0030)
+        self.assertEqual(c["scheduling"], "fifo")
+
+    def test_report_shows_each_prediction_with_its_error(self):
+        tool = stack_tool()
+        args = type("Args", (), {"repetitions": 1, "priority": "realtime"})()
+        c = {"calibration": {"rate": 100}, "cpu_per_request": 0.003, "other_cores": 0.1, "cores": 2, "loadavg": 1.0,
+             "at_load": {"0.3": {"cpu_per_request": 0.0028}}}
+        real = [{"mean": 0.004, "p50": 0.003, "p90": 0.008, "p99": 0.020, "others": 0.2, "loadavg": 1.5, "send_lag": 0.0003}]
+        same = [{"mean": 0.004, "p50": 0.003, "p90": 0.008, "p99": 0.020}]
+        half = [{"mean": 0.002, "p50": 0.0015, "p90": 0.004, "p99": 0.010}]
+        table = tool.report([(0.3, 200.0, real, [("sdsim", same), ("sdsim, calibrated at 100/s", half)])], c, 666.0, args)
+        self.assertIn("at each load 30%: 2.80", table)
+        self.assertIn("| 30% | 200/s | real | 4.00 ± 0.00 | 3.00 ± 0.00 | 8.00 ± 0.00 | 20.00 ± 0.00 |", table)
+        self.assertIn("| | | sdsim | 4.00 ± 0.00 |", table)
+        self.assertIn("| | | error | +0% | +0% | +0% | +0% |", table)
+        self.assertIn("| | | error | -50% | -50% | -50% | -50% |", table)
+        self.assertIn("0.300", table)   # the send lag, ms
+
 if __name__ == "__main__":
     unittest.main()

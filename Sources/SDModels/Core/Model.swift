@@ -74,6 +74,12 @@ public final class Model {
         }
     }
 
+    /// The length of one slice of the series over time: ``Client/seriesSlices`` slices cover the
+    /// measured window (the last may be shorter).
+    public var seriesSlice: SimDuration {
+        SimDuration(ns: max(1, (config.duration.ns - warmupEnd.ns + Int64(Client.seriesSlices) - 1) / Int64(Client.seriesSlices)))
+    }
+
     /// A random stream for `name`, derived from this run's seed.
     public func stream(for name: String) -> RandomStream { RandomStream(seed: seed, name: name) }
 

@@ -42,6 +42,7 @@ open class Station: Node {
         self.stream = model.stream(for: name)
         self.warmupNs = model.warmupEnd.ns
         self.pool = WorkerPool(workers: workers, lineLimit: queueLimit, warmupEnd: model.warmupEnd)
+        pool.enableSlices(count: Client.seriesSlices, length: model.seriesSlice)
         super.init(name: name, group: group, model: model)
     }
 
@@ -264,6 +265,7 @@ open class Station: Node {
         var r = pool.row(name: name, kind: kindName, group: name == group ? nil : group, window: window, end: end,
                          hitRatio: hitRatioResult)
         if processLock { r.extra.append(("lock_wait_mean", lockWaits.mean)) }
+        r.series = pool.series(start: model.warmupEnd, slice: model.seriesSlice, until: end)
         return r
     }
 }

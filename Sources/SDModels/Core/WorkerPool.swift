@@ -166,6 +166,25 @@ struct WorkerPool {
         if named { idle = (0..<Int32(workers)).reversed() }
     }
 
+    /// Also averages the busy workers and the line's length over `count` slices of `length`
+    /// from the end of the warm-up, for ``series(start:slice:until:)``.
+    mutating func enableSlices(count: Int, length: SimDuration) {
+        busyAverage.enableSlices(count: count, length: length)
+        lineAverage?.enableSlices(count: count, length: length)
+    }
+
+    /// The pool over time, slice by slice (after ``enableSlices(count:length:)``): `utilization`
+    /// (fraction of the workers busy) and `queue_length` (jobs in line, when the pool averages it).
+    func series(start: SimTime, slice: SimDuration, until end: SimTime) -> [Series] {
+        let utilization = busyAverage.sliceAverages(until: end).map { workers > 0 ? $0 / Double(workers) : 0 }
+        var out = [Series(name: "utilization", start: start.seconds, interval: slice.seconds, values: utilization)]
+        if let lineAverage {
+            out.append(Series(name: "queue_length", start: start.seconds, interval: slice.seconds,
+                              values: lineAverage.sliceAverages(until: end)))
+        }
+        return out
+    }
+
     /// Mean fraction of the workers busy, from the end of the warm-up to `end`.
     func utilization(until end: SimTime) -> Double {
         workers > 0 ? busyAverage.average(until: end) / Double(workers) : 0

@@ -35,6 +35,8 @@ public struct WorkloadResult: Sendable, Equatable {
             && a.arrivedByType.map(\.count) == b.arrivedByType.map(\.count) && a.bytes == b.bytes
             && a.slices.map(\.completed) == b.slices.map(\.completed) && a.slices.map(\.failed) == b.slices.map(\.failed)
             && a.focus == b.focus && a.availabilityTheory == b.availabilityTheory
+            && a.sliceSeconds == b.sliceSeconds && a.series.count == b.series.count
+            && zip(a.series, b.series).allSatisfy { $0.name == $1.name && $0.values.elementsEqual($1.values) { $0 == $1 || ($0.isNaN && $1.isNaN) } }
     }
 
     /// Workload name.
@@ -59,6 +61,13 @@ public struct WorkloadResult: Sendable, Equatable {
     public var bytes: Double = 0
     /// Completed and failed requests per slice of the measured window (by arrival time), in time order.
     public var slices: [(completed: Int, failed: Int)] = []
+    /// Latencies of the completed requests per slice (by arrival time, like ``slices``), summed
+    /// over replications; nil when not measured.
+    public var sliceLatency: SliceHistogram?
+    /// Length of a slice in seconds (the last slice may be shorter: it ends with the run).
+    public var sliceSeconds: Double = 0
+    /// Time of the first slice's start, in seconds (the end of the warm-up).
+    public var sliceStart: Double = 0
     /// The steady-state availability the scenario's MTTF/MTTR figures imply (nil without random failures).
     public var availabilityTheory: Double?
     /// What happened to the requests that arrived in the focus window (`sdsim spof`'s outage), if any.
@@ -73,6 +82,30 @@ public struct WorkloadResult: Sendable, Equatable {
     /// Availability per slice of the run (nil for slices where nothing finished).
     public var availabilitySeries: [Double?] {
         slices.map { $0.completed + $0.failed == 0 ? nil : Double($0.completed) / Double($0.completed + $0.failed) }
+    }
+
+    /// Figures per slice (by arrival time, like ``slices``), filled by the runner: `throughput`
+    /// (completed requests per second, per replication), `latency_mean`, `latency_p50` and
+    /// `latency_p99` (seconds, within 6.25%; NaN where nothing completed).
+    public var series: [Series] = []
+
+    /// Fills ``series`` from ``slices`` and ``sliceLatency``; `end` is the end of the run in seconds.
+    public mutating func fillSeries(replications: Int, end: Double) {
+        guard let h = sliceLatency else { return }
+        let throughput = slices.indices.map { i -> Double in
+            let from = sliceStart + Double(i) * sliceSeconds
+            let length = i == slices.count - 1 ? end - from : sliceSeconds
+            return length > 0 ? Double(slices[i].completed) / length / Double(max(replications, 1)) : .nan
+        }
+        func make(_ name: String, _ values: [Double]) -> Series {
+            Series(name: name, start: sliceStart, interval: sliceSeconds, values: values)
+        }
+        series = [
+            make("throughput", throughput),
+            make("latency_mean", slices.indices.map { h.mean($0) ?? .nan }),
+            make("latency_p50", slices.indices.map { h.percentile(50, slice: $0) ?? .nan }),
+            make("latency_p99", slices.indices.map { h.percentile(99, slice: $0) ?? .nan }),
+        ]
     }
 
     /// Requests still in flight when the run ended, counted from the live request records (not

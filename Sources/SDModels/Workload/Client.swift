@@ -44,6 +44,9 @@ public final class Client: Node {
     /// Requests created inside the focus window (``ModelConfig/focus``): arrived, completed, failed, latency.
     public private(set) var focusArrived = 0, focusCompleted = 0, focusFailed = 0
     public private(set) var focusLatency = LatencyRecorder()
+    /// Latencies of completed measured requests per slice (by creation time), for latency and
+    /// throughput over time.
+    public private(set) var sliceLatency = SliceHistogram(slices: Client.seriesSlices)
     /// Measured requests in flight, sampled at arrivals (no events of its own).
     public private(set) var backlog: DecimatingSampler
     /// Slices in the availability series.
@@ -72,7 +75,7 @@ public final class Client: Node {
         backlog = DecimatingSampler(start: model.warmupEnd,
                                     interval: SimDuration(ns: max(1, (model.config.duration.ns - model.warmupEnd.ns) / 256)),
                                     capacity: 512)
-        sliceNs = max(1, (model.config.duration.ns - model.warmupEnd.ns + Int64(Client.seriesSlices) - 1) / Int64(Client.seriesSlices))
+        sliceNs = model.seriesSlice.ns
         focusStart = model.config.focus?.start.ns ?? .max
         focusEnd = model.config.focus?.end.ns ?? .max
         super.init(name: config.name, group: config.name, model: model)
@@ -182,6 +185,7 @@ public final class Client: Node {
     private func count(created: Int64, failed: Bool, latency: SimDuration? = nil) {
         let slice = min(Int((created - windowStart) / sliceNs), Client.seriesSlices - 1)
         if failed { sliceFailed[slice] += 1 } else { sliceCompleted[slice] += 1 }
+        if let latency { sliceLatency.record(latency, slice: slice) }
         if created >= focusStart && created < focusEnd {
             if failed { focusFailed += 1 } else { focusCompleted += 1 }
             if let latency { focusLatency.record(latency) }

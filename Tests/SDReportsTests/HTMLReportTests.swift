@@ -1,0 +1,155 @@
+import SDEngine
+@testable import SDModels
+import SDConfig
+@testable import SDAnalysis
+import SDMetrics
+import XCTest
+@testable import SDReports
+
+/// The HTML report: self-contained, deterministic, and safe with any name a scenario holds.
+final class HTMLReportTests: XCTestCase {
+    static let hostile = [
+        "<script>alert(1)</script>", "quo\"te's", "a & b &amp; c", "two\nlines\r\nthree",
+        String(repeating: "very-long-name-", count: 40), "]]><!-- -->", "</svg></body>",
+    ]
+
+    /// A configuration and a result whose every name is hostile.
+    func hostileRun() -> (ModelConfig, RunResult) {
+        var components: [ComponentConfig] = []
+        for (i, name) in HTMLReportTests.hostile.enumerated() {
+            let calls = i + 1 < HTMLReportTests.hostile.count ? [HTMLReportTests.hostile[i + 1]] : []
+            components.append(ComponentConfig(name: name, replicas: 1, kind: .server(ServerConfig(
+                workers: 2, service: .constant(0.01), calls: calls))))
+        }
+        let workload = WorkloadConfig(name: "<img src=x onerror=alert(2)>", arrival: .poisson(ratePerSecond: 10),
+                                      mix: [RequestClass(type: "t&<>\"", share: 1, route: [HTMLReportTests.hostile[0]])])
+        var config = ModelConfig(name: "<script>document.write('pwned')</script> & \"co\"", seed: 1,
+                                 duration: SimDuration(seconds: 100), warmup: SimDuration(seconds: 10),
+                                 workloads: [workload], components: components)
+        config.description = "desc <b>bold</b>\n& more"
+        config.failures = [FailureEvent(at: SimDuration(seconds: 40), action: .crash(HTMLReportTests.hostile[1]),
+                                        duration: SimDuration(seconds: 10))]
+        var w = WorkloadResult(name: workload.name, arrived: 100, completed: 90, failed: 10, latency: LatencySummary(
+            count: 90, mean: 0.02, meanCI95: ConfidenceInterval(low: 0.019, high: 0.021), p50: 0.015, p90: 0.03,
+            p99: 0.05, p999: 0.06, max: 0.07, outOfRange: 0))
+        w.slices = [(40, 0), (30, 10), (20, 0)]
+        w.sliceStart = 10; w.sliceSeconds = 30
+        w.series = ["throughput", "latency_mean", "latency_p50", "latency_p99"].map {
+            Series(name: $0, start: 10, interval: 30, values: [1, .nan, 2])
+        }
+        var rows = components.map { c in
+            ComponentResult(name: c.name, kind: "server", group: nil, isGroup: false, workers: 2, utilization: 0.5,
+                            throughput: 9, queueLengthMean: 0.1, waitMean: 0.001, responseMean: 0.01, hitRatio: nil,
+                            arrived: 100, completed: 90, rejected: 0)
+        }
+        rows[0].series = [Series(name: "utilization", start: 10, interval: 30, values: [0.2, 0.9, 0.4]),
+                          Series(name: "queue_length", start: 10, interval: 30, values: [0, 3, 1])]
+        rows[2].utilization = 0.95
+        var r = RunResult(scenario: config.name, seed: 1, simulatedSeconds: 100, warmupSeconds: 10, events: 1000,
+                          replications: 1, workloads: [w], components: rows)
+        r.lesson = "lesson <i>&</i> \"quoted\""
+        r.bottleneck = BottleneckReport(rows: [], throughput: 9, busiest: HTMLReportTests.hostile[2], bottleneck: HTMLReportTests.hostile[2],
+                                        maxDemand: 0.1, ceiling: 10, headroom: 0.1, advice: "add <b>workers</b> & more")
+        r.expectations = [ExpectationOutcome(expectation: Expectation(text: "<x> < 1 & \"y\"", subject: "x", metric: "p99",
+                                                                      comparison: .less, value: 1), value: 2, passed: false)]
+        return (config, r)
+    }
+
+    /// Every tag in the document is one the report writes itself, and no hostile text survives unescaped.
+    func assertSafe(_ html: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 1, "only the report's own script", file: file, line: line)
+        for bad in ["<script>alert", "<img", "<b>bold", "<i>&", "onerror=alert(2)>", "</svg></body>", "]]><!--"] {
+            XCTAssertFalse(html.contains(bad), "unescaped: \(bad)", file: file, line: line)
+        }
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), file: file, line: line)
+        XCTAssertTrue(html.contains("quo&quot;te&#39;s"), file: file, line: line)
+        XCTAssertTrue(html.contains("a &amp; b &amp;amp; c"), file: file, line: line)
+        // No reference to anything outside the file.
+        for external in ["https://", "src=\"", "href=\"", "src='", "href='", "@import", "url(http"] {
+            XCTAssertFalse(html.contains(external), "external reference \(external)", file: file, line: line)
+        }
+        let http = html.components(separatedBy: "http://").count - 1
+        let svgNamespace = html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1
+        XCTAssertEqual(http, svgNamespace, "the only http:// is the SVG namespace", file: file, line: line)
+        // Tags balance: every <svg>, <g>, <table>, <tr> opened is closed.
+        for tag in ["svg", "g", "table", "tr", "text", "title", "p", "h2"] {
+            let opened = html.components(separatedBy: "<\(tag)>").count + html.components(separatedBy: "<\(tag) ").count - 2
+            XCTAssertEqual(opened, html.components(separatedBy: "</\(tag)>").count - 1, "<\(tag)> balance", file: file, line: line)
+        }
+    }
+
+    func testHostileNamesAreEscapedInTheRunReport() {
+        let (config, r) = hostileRun()
+        let html = HTMLReport.run(r, config: config)
+        assertSafe(html)
+        XCTAssertTrue(html.contains("crash quo&quot;te&#39;s"), "the failure window is shaded and labelled")
+        XCTAssertEqual(html, HTMLReport.run(r, config: config), "deterministic")
+        XCTAssertEqual(HTMLReport.runSeriesCount(r), 4 + 1 + 1)
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.runSeriesCount(r))
+        XCTAssertTrue(html.contains("class=\"node component bottleneck\""), "the bottleneck is marked")
+        XCTAssertTrue(html.contains("add &lt;b&gt;workers&lt;/b&gt; &amp; more"))
+    }
+
+    func testHostileNamesAreEscapedInTheSpofReportAndTheDOT() {
+        let (config, _) = hostileRun()
+        let workload = config.workloads[0].name
+        let rows = config.components.enumerated().map { i, c in
+            SpofRow(target: c.name, targetKind: "component", crashed: c.name,
+                    workloads: [SpofWorkloadOutcome(workload: workload, arrived: 10, completed: i == 0 ? 0 : 10, failed: i == 0 ? 10 : 0,
+                                                    p99: i == 0 ? .nan : 0.01, meetsSLO: i != 0)],
+                    meetsSLO: i != 0, reason: "why <because> & \"so\"", fix: i == 0 ? "add <replicas>" : nil)
+        }
+        let audit = SpofAuditResult(scenario: config.name, slo: ServiceLevelObjective(availability: 0.999, p99: 0.5), sloGiven: true,
+                                    failuresRemoved: 1, window: (30, 60),
+                                    baseline: SpofBaseline(workloads: [SpofWorkloadOutcome(workload: workload, arrived: 10, completed: 10,
+                                                                                           failed: 0, p99: 0.01, meetsSLO: true)],
+                                                           steady: true, unsteadyReasons: [], bottleneckAdvice: nil,
+                                                           utilization: [(config.components[2].name, 0.9)]),
+                                    rows: rows)
+        let html = HTMLReport.spof(audit, config: config)
+        assertSafe(html)
+        XCTAssertTrue(html.contains("class=\"node component spof\""))
+        XCTAssertFalse(html.contains("add <replicas>"))
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.spofSeriesCount(audit))
+        let dot = Topology(config, spofs: [config.components[0].name]).dot(name: config.name)
+        XCTAssertTrue(dot.contains(#"label="<script>document.write('pwned')</script> & \"co\"""#) == false)
+        XCTAssertTrue(dot.contains(#"digraph "<script>document.write('pwned')</script> & \"co\"""#), dot)
+        XCTAssertTrue(dot.contains(#"two\nlines\nthree"#), "line breaks become \\n")
+        XCTAssertFalse(dot.contains("two\nlines"))
+        // Every quote inside a string is escaped: outside strings there are only the expected tokens.
+        for line in dot.split(separator: "\n") where line.hasPrefix("  n") && line.contains("[") {
+            var inString = false, escaped = false
+            for ch in line {
+                if escaped { escaped = false; continue }
+                if ch == "\\" && inString { escaped = true; continue }
+                if ch == "\"" { inString.toggle() }
+            }
+            XCTAssertFalse(inString, "unbalanced quotes in \(line)")
+        }
+    }
+
+    func testTopologyEdgesFollowRoutesAndCalls() {
+        let (config, r) = hostileRun()
+        let t = Topology(config, result: r)
+        XCTAssertEqual(t.nodes.count, 1 + HTMLReportTests.hostile.count)
+        XCTAssertEqual(t.edges.count, HTMLReportTests.hostile.count)   // the client's first hop, then each call
+        XCTAssertEqual(t.layers, Array(0...HTMLReportTests.hostile.count))
+    }
+
+    func testChartTicksAreRound() {
+        XCTAssertEqual(SVGChart.ticks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1])
+        XCTAssertEqual(SVGChart.ticks(0, 95), [0, 20, 40, 60, 80])
+        XCTAssertEqual(SVGChart.ticks(10, 160, count: 8), [20, 40, 60, 80, 100, 120, 140, 160])
+    }
+
+    func testGraphvizOutputIsInlined() {
+        let doc = """
+            <?xml version="1.0" encoding="UTF-8" standalone="no"?>
+            <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+            <!-- Generated by graphviz -->
+            <svg width="206pt" height="116pt" viewBox="0 0 206 116" xmlns="http://www.w3.org/2000/svg"><g/></svg>
+            """
+        XCTAssertEqual(HTMLReport.inlineSVG(doc), "<svg   viewBox=\"0 0 206 116\" xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>\n")
+        XCTAssertNil(HTMLReport.inlineSVG("not svg"))
+    }
+}
