@@ -1,6 +1,7 @@
 # sdsim: two commands on a fresh Debian machine.
 #   make demo   installs what is missing, builds in release mode, runs the main demo
-#   make test   installs what is missing, builds the tests in release mode, runs them all
+#   make test   installs what is missing, builds the tests in release mode, runs them all, then
+#               fuzzes the loader for about a minute (tools/fuzz/test.sh)
 #   make validate  starts a real stack (nginx, Python, Redis, PostgreSQL) on loopback, measures
 #               it and compares sdsim's prediction (minutes; not part of make test)
 #   make check  the fast tier: the same build, without the long statistical and whole-scenario suites
@@ -18,9 +19,10 @@ SLOW_SUITES := CLITests|ScenarioLibraryTests|QueueingTheoryTests|CacheTests|Data
 
 .PHONY: demo test check bench bench-peers build deps clean docs fuzz fuzz-build validate
 
-# Seconds of `make fuzz` (0: until stopped); `make test` fuzzes for FUZZ_TEST_SECONDS.
-FUZZ_SECONDS      ?= 600
-FUZZ_TEST_SECONDS ?= 60
+# Seconds of `make fuzz` (0: until stopped); `make test` ends with FUZZ_TEST_RUNS inputs from the
+# seed corpus with a fixed seed (tools/fuzz/test.sh; skipped with a message without libFuzzer).
+FUZZ_SECONDS   ?= 600
+FUZZ_TEST_RUNS ?= 15000
 
 deps:
 	@tools/install-deps.sh
@@ -41,6 +43,7 @@ demo: build
 test: deps
 	$(SWIFT) build $(TESTFLAGS) --build-tests
 	$(SWIFT) test $(TESTFLAGS) --skip-build
+	tools/fuzz/test.sh $(FUZZ_TEST_RUNS)
 	python3 -m unittest discover -s tools/validate -p 'test_*.py'
 
 # The real stack against sdsim's prediction: see docs/how-to/validate-a-real-stack.md.

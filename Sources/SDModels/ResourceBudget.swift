@@ -28,8 +28,9 @@ public struct ResourceBudget: Sendable, Equatable {
 }
 
 /// What a scenario will cost before it runs: events from rates × duration (and from timers: polls,
-/// health checks, samplers), and the memory of its stations (replicas × shards × nodes), hash rings
-/// (virtual nodes × replicas), consumers, pollers and prefixes. The figures
+/// health checks, samplers, the draws that fill warm caches), and the memory of its stations
+/// (replicas × shards × nodes), hash rings (virtual nodes × replicas), consumers, pollers and
+/// prefixes, and the entries of warm caches, which are full from the start. The figures
 /// are estimates on the high side, made to refuse a run that cannot finish, not to predict it.
 public struct ResourceEstimate: Sendable, Equatable {
     /// Requests the workloads send in the whole run (all replications).
@@ -40,10 +41,15 @@ public struct ResourceEstimate: Sendable, Equatable {
     public var stations: Double
     /// Points on the hash rings of consistent-hash load balancers.
     public var ringPoints: Double
+    /// Entries of warm keyed caches and CDN edges (`warm: true`), all replicas together.
+    public var warmEntries: Double = 0
     /// Bytes of the model's structures (stations and rings) in one run.
     public var structureBytes: Double
     /// Of those, the bytes of consumers, pollers and prefixes.
-    public var workerBytes: Double { structureBytes - stations * ResourceEstimate.bytesPerStation - ringPoints * ResourceEstimate.bytesPerRingPoint }
+    public var workerBytes: Double {
+        structureBytes - stations * ResourceEstimate.bytesPerStation - ringPoints * ResourceEstimate.bytesPerRingPoint
+            - warmEntries * ResourceEstimate.bytesPerCacheEntry
+    }
 
     /// Bytes one station holds (its workers, queue, averages and result rows), measured high.
     public static let bytesPerStation = 2_048.0
@@ -53,6 +59,9 @@ public struct ResourceEstimate: Sendable, Equatable {
     public static let bytesPerWorker = 64.0
     /// Bytes one request in flight holds (its record, call stack, events and queue places).
     public static let bytesPerRequest = 512.0
+    /// Bytes one cached entry holds (key, version, size, the policy's links; a warm Redis LRU cache
+    /// of 1M entries measured 175 bytes each).
+    public static let bytesPerCacheEntry = 256.0
 
     /// The estimate for `config` run `replications` times.
     public static func of(_ config: ModelConfig, replications: Int = 1) -> ResourceEstimate {
@@ -77,11 +86,18 @@ public struct ResourceEstimate: Sendable, Equatable {
             requests += sent
             events += sent * (2 + 4 * max(hops, 1))
         }
-        var stations = 0.0, ringPoints = 0.0, workers = 0.0
+        var stations = 0.0, ringPoints = 0.0, workers = 0.0, warmEntries = 0.0
         /// Timer events of something that fires every `every` for the whole run.
         func ticks(_ count: Double, every: SimDuration) -> Double { count * seconds / max(every.seconds, 1e-9) }
         for c in config.components {
             let replicas = Double(c.replicas)
+            /// A warm cache's entries; filling it draws keys until it is full, and behind a balancer
+            /// that places keys each replica skips the others' keys: entries × replicas draws each.
+            func warm(_ keyed: KeyedCacheConfig?, _ replicas: Double) {
+                let entries = Self.warmEntries(keyed, of: c.name, config)
+                warmEntries += replicas * entries
+                events += 2 * replicas * replicas * entries
+            }
             switch c.kind {
             case .database(let d): stations += replicas * Double(d.shards + 1) * Double(1 + d.readReplicas)
             case .loadBalancer(let lb):
@@ -100,13 +116,31 @@ public struct ResourceEstimate: Sendable, Equatable {
             case .objectStore(let o):
                 stations += replicas
                 workers += replicas * Double(o.prefixes)
+            case .cache(let k): stations += replicas; warm(k.keyed, replicas)
+            case .cdn(let k): stations += replicas; warm(k.mode.keyedConfig, replicas)
             default: stations += replicas
             }
         }
         let r = Double(max(replications, 1))
         return ResourceEstimate(requests: requests * r, events: events * r, stations: stations, ringPoints: ringPoints,
+                                warmEntries: warmEntries,
                                 structureBytes: stations * bytesPerStation + ringPoints * bytesPerRingPoint
-                                    + workers * bytesPerWorker)
+                                    + workers * bytesPerWorker + warmEntries * bytesPerCacheEntry)
+    }
+
+    /// The entries one replica of a warm keyed cache holds from the start (`warm: true`): its
+    /// capacity in entries, or its bytes over the entry size of the traffic that fills it, and no
+    /// more than there are keys; 0 for a cold cache or one no keyed traffic reaches.
+    static func warmEntries(_ keyed: KeyedCacheConfig?, of name: String, _ config: ModelConfig) -> Double {
+        guard let keyed, keyed.warm, let traffic = config.keyedTraffic(reaching: name) else { return 0 }
+        let keys: Double
+        switch traffic.keys {
+        case .zipf(let n, _), .uniform(let n): keys = Double(n)
+        }
+        switch keyed.capacity {
+        case .items(let n): return min(Double(n), keys)
+        case .bytes(let b): return min(b / max(traffic.size + keyed.entryOverhead, 1), keys)
+        }
     }
 
     /// Why the run does not fit `budget` (empty when it does), one sentence each, naming what
@@ -124,10 +158,11 @@ public struct ResourceEstimate: Sendable, Equatable {
             if stations > 0 { parts.append("\(ResourceEstimate.count(stations)) stations (replicas × shards × nodes)") }
             if workerBytes > 0 { parts.append("consumers, pollers and prefixes") }
             if ringPoints > 0 { parts.append("\(ResourceEstimate.count(ringPoints)) hash-ring points (vnodes × replicas)") }
+            if warmEntries > 0 { parts.append("\(ResourceEstimate.count(warmEntries)) entries of warm caches (capacity × replicas)") }
             let runs = parallelRuns > 1 ? " for \(parallelRuns) runs at once" : ""
             out.append("the model would need about \(ResourceEstimate.bytes(bytes))\(runs) for \(parts.joined(separator: " and ")), "
                        + "more than the budget of \(ResourceEstimate.bytes(budget.maxMemory)); "
-                       + "use fewer replicas, shards or vnodes, or raise the budget with --max-memory")
+                       + "use fewer replicas, shards or vnodes\(warmEntries > 0 ? ", smaller warm caches" : ""), or raise the budget with --max-memory")
         }
         return out
     }

@@ -213,6 +213,28 @@ final class RobustnessCLITests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("hash-ring points"), out.stderr)
     }
 
+    /// A warm cache is full before the first request: 100M entries of about 256 bytes are 24 GiB,
+    /// past the 4 GiB budget, refused before the fill starts (it used to fill for minutes and grow
+    /// without a warning). Under a raised budget the estimate lets it through.
+    func testWarmCacheOfAHundredMillionEntriesIsRefusedByTheMemoryBudget() throws {
+        let file = try scenario("""
+            name: huge-warm-cache
+            duration: 1s
+            workload:
+              - name: w
+                arrival: poisson(10/s)
+                keys: uniform(1000000000)
+                route: [cache]
+            components:
+              cache: {kind: cache, capacity: 100000000, warm: true, workers: 4, service: constant(1ms), on-miss: db}
+              db: {kind: server, workers: 4, service: exponential(1ms)}
+            """)
+        let out = try sdsim(["run", file, "--no-db"])
+        XCTAssertEqual(out.status, 2, out.stderr)
+        XCTAssertTrue(out.stderr.contains("100 million entries of warm caches"), out.stderr)
+        XCTAssertEqual(out.stdout, "")
+    }
+
     func testOverloadedServerStopsCleanlyAtTheMemoryBudgetWithAPartialReport() throws {
         let file = try scenario("""
             name: overload

@@ -99,6 +99,39 @@ final class LoadAnalysisTests: XCTestCase {
         XCTAssertEqual(box.utilization ?? 0, 0.75, accuracy: 0.05)
     }
 
+    /// A machine's offered load counts for stability: the machine-bound system above on one core
+    /// (CPU 20 ms per request at 150/s = 3 cores' worth) is overloaded although each server's own
+    /// load is 0.19. The warning names the machine, before the run and in its verdict.
+    func testOverloadedMachineIsWarned() {
+        var config = poissonConfig("machine-over", rate: 150, duration: 20, warmup: 2, route: ["a", "b"], components: [
+            ComponentConfig(name: "a", kind: .server(ServerConfig(workers: 8, service: .exponential(mean: 0.010))), machine: "box"),
+            ComponentConfig(name: "b", kind: .server(ServerConfig(workers: 8, service: .exponential(mean: 0.010))), machine: "box"),
+        ])
+        config.machines = [MachineConfig(name: "box", cores: 1)]
+        let over = OfferedLoad.overloaded(OfferedLoad.rows(config))
+        XCTAssertEqual(over.map(\.name), ["box"])
+        XCTAssertEqual(over.first?.load ?? 0, 3, accuracy: 1e-9)
+        XCTAssertTrue(OfferedLoad.warning(over)?.contains("box") ?? false, OfferedLoad.warning(over) ?? "nil")
+        let r = Runner.run(config)
+        XCTAssertFalse(r.stability!.steady)
+        XCTAssertEqual(r.stability!.overloaded.map(\.name), ["box"])
+        XCTAssertFalse(r.intervalsReliable)
+    }
+
+    /// A database's primary as the bottleneck: 80 reads/s × 10 ms on one worker, no replica, is
+    /// ρ = 0.8. 0.8 ÷ 0.7 (the target) rounds up to 2 servers, twice today's: shard it in two (or
+    /// a cache, or replicas for the reads).
+    func testDatabasePrimaryBottleneckAdvisesShardingOrACache() {
+        let config = poissonConfig("db-bound", rate: 80, duration: 60, warmup: 5, route: ["db"], components: [
+            ComponentConfig(name: "db", kind: .database(DatabaseConfig(workers: 1, service: .exponential(mean: 0.010)))),
+        ])
+        let b = Runner.run(config).bottleneck!
+        XCTAssertEqual(b.bottleneck, "db.primary")
+        XCTAssertEqual(b.ceiling, 100, accuracy: 1e-9)
+        XCTAssertTrue(b.advice.contains("Shard db (1 → 2 shards)"), b.advice)
+        XCTAssertTrue(b.advice.contains("put a cache in front of it"), b.advice)
+    }
+
     /// Below the threshold there is no bottleneck: ρ = 10/s × 10 ms = 0.1.
     func testNoBottleneckAtLowLoad() {
         let r = Runner.run(single(rate: 10, duration: 60))

@@ -10,7 +10,11 @@ import SDConfig
 /// worker-seconds of the replicas active at its end over their workers × the time each was active
 /// in it (a replica activated mid-interval counts from then). Evaluations therefore start one
 /// interval after the warm-up ends.
-final class Autoscaler: Node {
+final class Autoscaler: ModelPart {
+    /// Handler id in the simulation.
+    var id: Int32 = -1
+    private unowned(unsafe) let model: Model
+    private unowned(unsafe) let sim: Simulation
     private struct State {
         var replicas: [Station]
         var active: Int
@@ -24,14 +28,18 @@ final class Autoscaler: Node {
     }
     private let policies: [AutoscalePolicy]
     private var states: [State] = []
-    private static let evaluate: Int32 = NodeEvent.firstPrivate
+    /// The autoscaler's own events.
+    enum Event: Int32, CaseIterable {
+        case evaluate = 2
+    }
 
     init(model: Model) {
         policies = model.config.autoscaling
-        super.init(name: "autoscaling", group: "autoscaling", model: model)
+        self.model = model
+        self.sim = model.sim
     }
 
-    override func start() {
+    func start() {
         let w = model.warmupEnd.ns
         states = policies.map { p in
             let replicas = model.nodes(named: p.group).map { node -> Station in
@@ -43,11 +51,11 @@ final class Autoscaler: Node {
                          activeSince: [Int64](repeating: w, count: replicas.count), lastEval: w)
         }
         for (i, p) in policies.enumerated() {
-            sim.schedule(after: SimDuration(ns: w) + p.interval, to: id, kind: Autoscaler.evaluate, arg: Int64(i))
+            sim.schedule(after: SimDuration(ns: w) + p.interval, to: id, kind: Autoscaler.Event.evaluate.rawValue, arg: Int64(i))
         }
     }
 
-    override func handlePrivate(kind: Int32, arg: Int64) {
+    func handle(kind: Int32, arg: Int64, sim: Simulation) {
         let i = Int(arg)
         let p = policies[i]
         let now = sim.now
@@ -77,7 +85,7 @@ final class Autoscaler: Node {
         states[i].utilization.append(u)
         states[i].counts.append(Double(desired))
         if now.ns + p.interval.ns <= model.config.duration.ns {
-            sim.schedule(after: p.interval, to: id, kind: Autoscaler.evaluate, arg: arg)
+            sim.schedule(after: p.interval, to: id, kind: Autoscaler.Event.evaluate.rawValue, arg: arg)
         }
     }
 

@@ -37,6 +37,8 @@ public final class Model {
     private var latencyStreams: [RandomStream] = []
     /// Machine instances, in order of first use.
     public private(set) var machines: [Machine] = []
+    /// The failure injector and the scaler, when the scenario has failures or scale events.
+    private var parts: [ModelPart] = []
     /// The follower graph of the scenario's population (nil without `population:`), derived from this run's seed.
     public let followerGraph: FollowerGraph?
     /// What each request type carries to each component group (`payload:`, `copies:`).
@@ -117,17 +119,12 @@ public final class Model {
         for case let vip? in addresses { vip.wire() }
         if !config.failures.isEmpty || !config.randomFailures.isEmpty {
             failuresEnabled = true
-            let injector = FailureInjector(model: self)
-            injector.id = sim.register(injector)
-            nodes.append(injector)
-            latencyStreams.append(stream(for: "failures#net"))
-            nodeGroup.append(-1)
+            parts.append(FailureInjector(model: self))
         }
-        // Helper nodes (named `scaling`, `autoscaling`): `register` derives the same `NAME#net` stream.
-        if !config.scaling.isEmpty { register(Scaler(model: self)) }
+        if !config.scaling.isEmpty { parts.append(Scaler(model: self)) }
         if !config.autoscaling.isEmpty {
             let a = Autoscaler(model: self)
-            register(a)
+            parts.append(a)
             autoscaler = a
         }
         let types = config.requestTypes
@@ -145,6 +142,10 @@ public final class Model {
             register(client)
             clients.append(client)
         }
+        // Machines, the failure injector and the scaler take handler ids after every node, so
+        // that a node's id stays its index in `nodes`.
+        for machine in machines { machine.id = sim.register(machine) }
+        for part in parts { part.id = sim.register(part) }
     }
 
     /// Puts `node` on the machine instance `name` (made on first use).
@@ -153,12 +154,7 @@ public final class Model {
         if let i = machines.firstIndex(where: { $0.name == name }) {
             index = i
         } else {
-            let machine = Machine(name: name, config: type, model: self)
-            machine.id = sim.register(machine)
-            nodes.append(machine)
-            latencyStreams.append(stream(for: name + "#net"))
-            nodeGroup.append(-1)
-            machines.append(machine)
+            machines.append(Machine(name: name, config: type, model: self))
             index = machines.count - 1
         }
         node.machineIndex = Int32(index)
@@ -254,7 +250,7 @@ public final class Model {
             replyArrives(request, at: nodes[Int(to)])
         } else {
             requests.records[Int(request)].inTransit = true
-            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverReply, arg: Int64(request))
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverReply.rawValue, arg: Int64(request))
         }
     }
 
@@ -322,7 +318,7 @@ public final class Model {
             arrives(request, at: nodes[Int(to)])
         } else {
             requests.records[Int(request)].inTransit = true
-            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest, arg: Int64(request))
+            sim.schedule(after: delay, to: to, kind: NodeEvent.deliverRequest.rawValue, arg: Int64(request))
         }
     }
 
@@ -476,7 +472,13 @@ public final class Model {
 
     /// Starts every node's timers (arrivals, probes, failures) without running; tests that step
     /// the simulation call this, then `sim.run(until:)`.
-    public func begin() { for node in nodes { node.start() } }
+    public func begin() {
+        // Components first, then the failure injector and the scaler, then the clients: the order
+        // in which their first events take sequence numbers (ties at one instant go in this order).
+        for node in nodes where !(node is Client) { node.start() }
+        for part in parts { part.start() }
+        for client in clients { client.start() }
+    }
 
     /// Runs to the configured duration. `progress` receives the simulated time now and then.
     public func run(progress: ((SimTime) -> Void)? = nil) {

@@ -1,14 +1,22 @@
 import SDEngine
 import SDConfig
 
-/// Event kinds every node understands; component-specific kinds start at ``NodeEvent/firstPrivate``.
-public enum NodeEvent {
+/// Event kinds every node understands. A node class numbers its own kinds in an `Event` enum of
+/// its own, from ``NodeEvent/firstPrivate`` (a ``Station`` subclass from ``Station/firstSubclassEvent``),
+/// so that no kind is ever computed by adding to another.
+public enum NodeEvent: Int32, CaseIterable {
     /// A request arrives over the network (arg: request id).
-    public static let deliverRequest: Int32 = 0
+    case deliverRequest = 0
     /// A reply arrives over the network (arg: request id).
-    public static let deliverReply: Int32 = 1
-    /// The first kind a subclass may use for its own events.
+    case deliverReply = 1
+
+    /// The first kind a node class may use for its own events.
     public static let firstPrivate: Int32 = 2
+}
+
+extension CaseIterable where Self: RawRepresentable, RawValue == Int32 {
+    /// Every event kind of an `Event` enum, as the engine sees it.
+    static var allRawValues: [Int32] { allCases.map(\.rawValue) }
 }
 
 /// A component instance in the running model: a server, a cache, a load balancer or a client.
@@ -107,10 +115,10 @@ open class Node: EventHandler {
     /// Engine entry point: dispatches network deliveries and private events.
     public final func handle(kind: Int32, arg: Int64, sim: Simulation) {
         switch kind {
-        case NodeEvent.deliverRequest:
+        case NodeEvent.deliverRequest.rawValue:
             requests.records[Int(arg)].inTransit = false
             model.arrives(Int32(truncatingIfNeeded: arg), at: self)
-        case NodeEvent.deliverReply:
+        case NodeEvent.deliverReply.rawValue:
             requests.records[Int(arg)].inTransit = false
             model.replyArrives(Int32(truncatingIfNeeded: arg), at: self)
         default: handlePrivate(kind: kind, arg: arg)

@@ -2,20 +2,28 @@ import SDEngine
 import SDConfig
 
 /// Runs the scale events of a model at their times.
-final class Scaler: Node {
+final class Scaler: ModelPart {
+    /// Handler id in the simulation.
+    var id: Int32 = -1
+    private unowned(unsafe) let model: Model
+    private unowned(unsafe) let sim: Simulation
     private let events: [ScaleEvent]
-    static let fire: Int32 = NodeEvent.firstPrivate
+    /// The scaler's own events.
+    enum Event: Int32, CaseIterable {
+        case fire = 2
+    }
 
     init(model: Model) {
         events = model.config.scaling
-        super.init(name: "scaling", group: "scaling", model: model)
+        self.model = model
+        self.sim = model.sim
     }
 
-    override func start() {
-        for (i, e) in events.enumerated() { sim.schedule(after: e.at, to: id, kind: Scaler.fire, arg: Int64(i)) }
+    func start() {
+        for (i, e) in events.enumerated() { sim.schedule(after: e.at, to: id, kind: Scaler.Event.fire.rawValue, arg: Int64(i)) }
     }
 
-    override func handlePrivate(kind: Int32, arg: Int64) {
+    func handle(kind: Int32, arg: Int64, sim: Simulation) {
         let e = events[Int(arg)]
         Scaler.setActive(model, group: e.group, e.replicas)
     }

@@ -30,7 +30,12 @@ open class Station: Node {
     /// Arrivals turned away in the window.
     public var rejections: Int { pool.rejections }
 
-    static let serviceDone: Int32 = NodeEvent.firstPrivate
+    /// A station's own events (2–15; its subclasses number theirs from 16, ``Station/firstSubclassEvent``).
+    enum Event: Int32, CaseIterable {
+        case serviceDone = 2
+    }
+    /// The first event kind a subclass of ``Station`` numbers its own from.
+    static let firstSubclassEvent: Int32 = 16
 
     /// Whether a worker stays with its request until the request leaves (thread-per-request).
     public let holdsWorker: Bool
@@ -152,7 +157,7 @@ open class Station: Node {
         if let machine {
             machine.submit(station: id, request: request, demand: demand, epoch: epoch)
         } else {
-            sim.schedule(after: demand, to: id, kind: Station.serviceDone, arg: tagged(request))
+            sim.schedule(after: demand, to: id, kind: Station.Event.serviceDone.rawValue, arg: tagged(request))
         }
     }
 
@@ -213,7 +218,7 @@ open class Station: Node {
     func cpuDone(_ request: Int32, epoch started: UInt32) { if started == epoch { cpuFinished(request) } }
 
     open override func handlePrivate(kind: Int32, arg: Int64) {
-        precondition(kind == Station.serviceDone)
+        precondition(kind == Station.Event.serviceDone.rawValue)
         if let request = untag(arg) { cpuFinished(request) }
     }
 

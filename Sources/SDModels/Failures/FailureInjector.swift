@@ -2,13 +2,17 @@ import SDEngine
 import SDConfig
 
 /// Injects the scenario's failures at their times. Not a component: requests never reach it.
-final class FailureInjector: Node {
+final class FailureInjector: ModelPart {
+    /// Handler id in the simulation.
+    var id: Int32 = -1
+    private unowned(unsafe) let model: Model
+    private unowned(unsafe) let sim: Simulation
     private let events: [FailureEvent]
     private let random: [(failure: RandomFailure, nodes: [(node: Node, part: String?)], stream: RandomStream)]
-    private static let begin: Int32 = NodeEvent.firstPrivate
-    private static let end: Int32 = NodeEvent.firstPrivate + 1
-    private static let randomCrash: Int32 = NodeEvent.firstPrivate + 2
-    private static let randomRepair: Int32 = NodeEvent.firstPrivate + 3
+    /// The injector's own events.
+    enum Event: Int32, CaseIterable {
+        case begin = 2, end, randomCrash, randomRepair
+    }
 
     init(model: Model) {
         events = model.config.failures
@@ -17,35 +21,36 @@ final class FailureInjector: Node {
             random.append((f, model.failureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
         }
         self.random = random
-        super.init(name: "failures", group: "failures", model: model)
+        self.model = model
+        self.sim = model.sim
     }
 
-    override func start() {
+    func start() {
         for (i, e) in events.enumerated() {
-            sim.schedule(at: SimTime(ns: e.at.ns), to: id, kind: FailureInjector.begin, arg: Int64(i))
-            if let d = e.duration { sim.schedule(at: SimTime(ns: e.at.ns + d.ns), to: id, kind: FailureInjector.end, arg: Int64(i)) }
+            sim.schedule(at: SimTime(ns: e.at.ns), to: id, kind: FailureInjector.Event.begin.rawValue, arg: Int64(i))
+            if let d = e.duration { sim.schedule(at: SimTime(ns: e.at.ns + d.ns), to: id, kind: FailureInjector.Event.end.rawValue, arg: Int64(i)) }
         }
         for (r, entry) in random.enumerated() {
             for n in entry.nodes.indices {
-                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomCrash,
+                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.Event.randomCrash.rawValue,
                              arg: Int64(r) << 32 | Int64(n))
             }
         }
     }
 
-    override func handlePrivate(kind: Int32, arg: Int64) {
+    func handle(kind: Int32, arg: Int64, sim: Simulation) {
         switch kind {
-        case FailureInjector.begin: apply(events[Int(arg)].action, starting: true)
-        case FailureInjector.end: apply(events[Int(arg)].action, starting: false)
+        case FailureInjector.Event.begin.rawValue: apply(events[Int(arg)].action, starting: true)
+        case FailureInjector.Event.end.rawValue: apply(events[Int(arg)].action, starting: false)
         default:
             let entry = random[Int(arg >> 32)]
             let (node, part) = entry.nodes[Int(Int32(truncatingIfNeeded: arg))]
-            if kind == FailureInjector.randomCrash {
+            if kind == FailureInjector.Event.randomCrash.rawValue {
                 model.crash(node, part: part)
-                sim.schedule(after: entry.failure.mttr.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomRepair, arg: arg)
+                sim.schedule(after: entry.failure.mttr.sampleDuration(entry.stream), to: id, kind: FailureInjector.Event.randomRepair.rawValue, arg: arg)
             } else {
                 model.restart(node, part: part)
-                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.randomCrash, arg: arg)
+                sim.schedule(after: entry.failure.mttf.sampleDuration(entry.stream), to: id, kind: FailureInjector.Event.randomCrash.rawValue, arg: arg)
             }
         }
     }
@@ -74,5 +79,4 @@ final class FailureInjector: Node {
         }
     }
 
-    override func receive(_ request: Int32) { preconditionFailure("requests never reach the failure injector") }
 }

@@ -40,7 +40,13 @@ public struct MachineResult: Sendable, Equatable {
 /// core. So ten components with eight workers each on an eight-core box cannot all compute at once.
 /// The cores are shared first come first served, by processor sharing, or in round-robin time
 /// slices (``MachineScheduling``).
-public final class Machine: Node {
+public final class Machine: ModelPart {
+    /// Handler id in the simulation.
+    public internal(set) var id: Int32 = -1
+    /// Instance name (`big`, or `web-2` for the machine under replica 2).
+    public let name: String
+    private unowned(unsafe) let model: Model
+    private unowned(unsafe) let sim: Simulation
     /// The type it is an instance of.
     public let config: MachineConfig
     /// The cores, and the jobs waiting for one (fifo and round robin).
@@ -67,8 +73,10 @@ public final class Machine: Node {
     private var sharedSince: Int64 = 0
     private var generation: Int64 = 0
 
-    static let coreDone: Int32 = NodeEvent.firstPrivate
-    static let sharedDone: Int32 = NodeEvent.firstPrivate + 1
+    /// A machine's own events.
+    enum Event: Int32, CaseIterable {
+        case coreDone = 2, sharedDone
+    }
 
     /// A machine instance named `name`.
     public init(name: String, config: MachineConfig, model: Model) {
@@ -77,7 +85,9 @@ public final class Machine: Node {
         self.warmupNs = model.warmupEnd.ns
         if case .roundRobin(let q) = config.scheduling { quantumNs = max(1, q.ns) } else { quantumNs = 0 }
         shares = config.scheduling == .processorSharing
-        super.init(name: name, group: config.name, model: model)
+        self.name = name
+        self.model = model
+        self.sim = model.sim
     }
 
     /// Runs `demand` (at speed 1) of CPU work for `request` of `station`; the station's
@@ -99,11 +109,13 @@ public final class Machine: Node {
     private func run(_ job: Int32) {
         let left = jobs[job].demand
         let slice = quantumNs > 0 ? min(left, quantumNs) : left
-        sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.coreDone, arg: Int64(job))
+        sim.schedule(after: SimDuration(ns: slice), to: id, kind: Machine.Event.coreDone.rawValue, arg: Int64(job))
     }
 
-    public override func handlePrivate(kind: Int32, arg: Int64) {
-        if kind == Machine.sharedDone { return sharedTick(generation: arg) }
+    func start() {}
+
+    public func handle(kind: Int32, arg: Int64, sim: Simulation) {
+        if kind == Machine.Event.sharedDone.rawValue { return sharedTick(generation: arg) }
         let job = Int32(truncatingIfNeeded: arg)
         if quantumNs > 0 {
             let left = jobs[job].demand - min(jobs[job].demand, quantumNs)
@@ -152,7 +164,7 @@ public final class Machine: Node {
         generation &+= 1
         guard let least = sharing.lazy.map(\.left).min() else { return }
         let delay = SimDuration(nanoseconds: (max(0, least) / rate(sharing.count)).rounded(.up))
-        sim.schedule(after: delay, to: id, kind: Machine.sharedDone, arg: generation)
+        sim.schedule(after: delay, to: id, kind: Machine.Event.sharedDone.rawValue, arg: generation)
     }
 
     private func sharedTick(generation g: Int64) {
@@ -169,7 +181,6 @@ public final class Machine: Node {
         for job in finished { complete(job) }
     }
 
-    public override func receive(_ request: Int32) { preconditionFailure("machines do not receive requests") }
 
     /// What the machine did over the window.
     public func machineResult(end: SimTime) -> MachineResult {

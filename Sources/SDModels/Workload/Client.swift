@@ -54,9 +54,10 @@ public final class Client: Node {
     private let windowStart: Int64, sliceNs: Int64
     private let focusStart: Int64, focusEnd: Int64
 
-    static let arrive: Int32 = NodeEvent.firstPrivate
-    static let timeout: Int32 = NodeEvent.firstPrivate + 1
-    static let send: Int32 = NodeEvent.firstPrivate + 2
+    /// A client's own events.
+    enum Event: Int32, CaseIterable {
+        case arrive = 2, timeout, send
+    }
 
     init(workload: Int32, config: WorkloadConfig, classRoutes: [Int32], classTypes: [Int32], typeCount: Int, model: Model) {
         self.workload = workload
@@ -99,14 +100,14 @@ public final class Client: Node {
     private func scheduleArrival(after t: SimDuration) {
         let at = t + nextGap(after: t)
         if let stop = config.stop, at >= stop { return }
-        sim.schedule(after: at - SimDuration(ns: sim.now.ns), to: id, kind: Client.arrive)
+        sim.schedule(after: at - SimDuration(ns: sim.now.ns), to: id, kind: Client.Event.arrive.rawValue)
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {
-        case Client.arrive: arrive()
-        case Client.timeout: timedOut(Int32(truncatingIfNeeded: arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
-        case Client.send: send(Int32(truncatingIfNeeded: arg))
+        case Client.Event.arrive.rawValue: arrive()
+        case Client.Event.timeout.rawValue: timedOut(Int32(truncatingIfNeeded: arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
+        case Client.Event.send.rawValue: send(Int32(truncatingIfNeeded: arg))
         default: preconditionFailure("unknown client event \(kind)")
         }
     }
@@ -146,7 +147,7 @@ public final class Client: Node {
         r.pointee.frames.append(Frame(node: id, isSubcall: false, arrivedAt: sim.now.ns, size: r.pointee.baseSize))
         if let timeout = config.timeout {
             let arg = Int64(request) << 32 | Int64(r.pointee.generation)
-            sim.schedule(after: timeout, to: id, kind: Client.timeout, arg: arg)
+            sim.schedule(after: timeout, to: id, kind: Client.Event.timeout.rawValue, arg: arg)
         }
         model.start(request, from: self)
     }
@@ -174,7 +175,7 @@ public final class Client: Node {
             r.pointee.baseSize = old.baseSize
             r.pointee.attempt = old.attempt + 1
             if old.measured { retries += 1 }
-            sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.send, arg: Int64(next))
+            sim.schedule(after: backoff(retry, attempt: Int(old.attempt) + 1), to: id, kind: Client.Event.send.rawValue, arg: Int64(next))
         } else if old.measured {
             failedBy[Int(reason.rawValue)] += 1
             count(created: old.created, failed: true)

@@ -37,8 +37,10 @@ public final class CDN: Station {
     private var lookups = 0, hits = 0, writes = 0, purges = 0, evictions = 0, staleReads = 0
     private var bytesFromEdge = 0.0, bytesFromOrigin = 0.0
 
-    private static let awaitingOrigin: UInt8 = 1
-    private static let awaitingWrite: UInt8 = 2
+    /// Where a request is at the edge (its frame's `phase`; 0: arrived).
+    enum Phase: UInt8 {
+        case awaitingOrigin = 1, awaitingWrite
+    }
 
     /// A CDN edge.
     public init(name: String, group: String, model: Model, config: CDNConfig) {
@@ -76,7 +78,7 @@ public final class CDN: Station {
         let r = requests.records + Int(request)
         if r.pointee.isWrite {
             if measured { writes += 1 }
-            model.setPhase(request, CDN.awaitingWrite)
+            model.setPhase(request, CDN.Phase.awaitingWrite.rawValue)
             return model.call(request, target: origin, from: self)
         }
         if measured { lookups += 1 }
@@ -100,20 +102,20 @@ public final class CDN: Station {
             }
             return model.finish(request, at: self)
         }
-        model.setPhase(request, CDN.awaitingOrigin)
+        model.setPhase(request, CDN.Phase.awaitingOrigin.rawValue)
         model.setAux(request, measured ? 1 : 0)
         model.call(request, target: origin, from: self)
     }
 
     public override func reply(_ request: Int32) {
         let top = requests.top(request)
-        guard top.phase == CDN.awaitingOrigin || top.phase == CDN.awaitingWrite else { return model.unwind(request, from: self) }
+        guard top.phase == CDN.Phase.awaitingOrigin.rawValue || top.phase == CDN.Phase.awaitingWrite.rawValue else { return model.unwind(request, from: self) }
         model.setPhase(request, 0)
         let r = requests.records + Int(request)
         guard !r.pointee.failed else { return model.unwind(request, from: self) }
         let now = sim.now.ns
         let key = r.pointee.key
-        if top.phase == CDN.awaitingWrite {
+        if top.phase == CDN.Phase.awaitingWrite.rawValue {
             if let store, key != 0, store.invalidate(key), now >= model.warmupEnd.ns { purges += 1 }
             return model.finish(request, at: self)
         }

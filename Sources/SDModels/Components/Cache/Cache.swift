@@ -13,7 +13,10 @@ public final class Cache: Station {
     private let hitStream: RandomStream
     private var lookups = 0
     private var hits = 0
-    private static let awaitingMiss: UInt8 = 1
+    /// Where a request is in the cache (its frame's `phase`; 0: arrived).
+    enum Phase: UInt8 {
+        case awaitingMiss = 1
+    }
 
     /// A cache.
     public init(name: String, group: String, model: Model, config: CacheConfig) {
@@ -34,12 +37,12 @@ public final class Cache: Station {
             if hit { hits += 1 }
         }
         guard !hit, let target = onMiss else { return model.finish(request, at: self) }
-        model.setPhase(request, Cache.awaitingMiss)
+        model.setPhase(request, Cache.Phase.awaitingMiss.rawValue)
         model.call(request, target: target, from: self)
     }
 
     public override func reply(_ request: Int32) {
-        if requests.top(request).phase == Cache.awaitingMiss && !requests.records[Int(request)].failed {
+        if requests.top(request).phase == Cache.Phase.awaitingMiss.rawValue && !requests.records[Int(request)].failed {
             model.setPhase(request, 0)
             model.finish(request, at: self)
         } else {

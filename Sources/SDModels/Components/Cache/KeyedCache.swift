@@ -61,11 +61,14 @@ public final class KeyedCache: Station {
     private var sliceLookups: [Double] = [], sliceHits: [Double] = []
     private var sliceNs: Int64 = 1
 
-    private static let awaitingRead: UInt8 = 1
-    private static let awaitingWrite: UInt8 = 2
-    private static let flushing: UInt8 = 3
-    private static let filling: UInt8 = 4
-    static let flushTimer: Int32 = Station.serviceDone + 1
+    /// Where a request is in the cache (its frame's `phase`; 0: arrived).
+    enum Phase: UInt8 {
+        case awaitingRead = 1, awaitingWrite, flushing, filling
+    }
+    /// A keyed cache's own events.
+    enum Event: Int32, CaseIterable {
+        case flushTimer = 16
+    }
 
     /// A keyed cache.
     public init(name: String, group: String, model: Model, config: CacheConfig, keyed: KeyedCacheConfig) {
@@ -112,7 +115,7 @@ public final class KeyedCache: Station {
 
     public override func serviceCompleted(_ request: Int32) {
         let now = sim.now.ns
-        if requests.top(request).phase == KeyedCache.filling {
+        if requests.top(request).phase == KeyedCache.Phase.filling.rawValue {
             model.setPhase(request, 0)
             fill(request, now: now)
             return model.finish(request, at: self)
@@ -151,7 +154,7 @@ public final class KeyedCache: Station {
     /// Sends a read miss to `on-miss`, or with none fills the entry at once.
     private func miss(_ request: Int32, now: Int64) {
         if let target = onMiss {
-            model.setPhase(request, KeyedCache.awaitingRead)
+            model.setPhase(request, KeyedCache.Phase.awaitingRead.rawValue)
             model.call(request, target: target, from: self)
         } else {
             fill(request, now: now)
@@ -183,14 +186,14 @@ public final class KeyedCache: Station {
             let version = commit(request)
             let stored = store.store(key, version: version, size: size, now: now, dirty: true, access: true)
             if stored.becameDirty, let delay = keyed.flushDelay {
-                sim.schedule(after: delay, to: id, kind: KeyedCache.flushTimer,
+                sim.schedule(after: delay, to: id, kind: KeyedCache.Event.flushTimer.rawValue,
                              arg: Int64(stored.slot) << 32 | Int64(stored.flushEpoch))
             }
             settleRemovals(now: now, measured: measured)
             return model.finish(request, at: self)
         }
         if let target = onMiss {
-            model.setPhase(request, KeyedCache.awaitingWrite)
+            model.setPhase(request, KeyedCache.Phase.awaitingWrite.rawValue)
             model.call(request, target: target, from: self)
         } else {
             applyWrite(request, now: now)
@@ -225,30 +228,30 @@ public final class KeyedCache: Station {
 
     public override func reply(_ request: Int32) {
         let phase = requests.top(request).phase
-        if phase == KeyedCache.flushing {
+        if phase == KeyedCache.Phase.flushing.rawValue {
             requests.release(request)
             return
         }
-        guard phase == KeyedCache.awaitingRead || phase == KeyedCache.awaitingWrite else {
+        guard phase == KeyedCache.Phase.awaitingRead.rawValue || phase == KeyedCache.Phase.awaitingWrite.rawValue else {
             return model.unwind(request, from: self)
         }
         model.setPhase(request, 0)
         guard !requests.records[Int(request)].failed else { return model.unwind(request, from: self) }
         let now = sim.now.ns
-        if phase == KeyedCache.awaitingRead, keyed.fill != nil {
+        if phase == KeyedCache.Phase.awaitingRead.rawValue, keyed.fill != nil {
             // The fill is a command of its own: it waits for a worker and takes its time.
-            model.setPhase(request, KeyedCache.filling)
+            model.setPhase(request, KeyedCache.Phase.filling.rawValue)
             let r = requests.records + Int(request)
             r.pointee.frames[r.pointee.frames.count - 1].arrivedAt = now
             return super.receive(request)
         }
-        if phase == KeyedCache.awaitingRead { fill(request, now: now) } else { applyWrite(request, now: now) }
+        if phase == KeyedCache.Phase.awaitingRead.rawValue { fill(request, now: now) } else { applyWrite(request, now: now) }
         model.finish(request, at: self)
     }
 
     /// A worker starts a request: a fill costs `fill`, anything else the service time.
     public override func beginService(_ request: Int32) -> SimDuration {
-        if let fillCost = keyed.fill, requests.top(request).phase == KeyedCache.filling { return fillCost.sampleDuration(stream) }
+        if let fillCost = keyed.fill, requests.top(request).phase == KeyedCache.Phase.filling.rawValue { return fillCost.sampleDuration(stream) }
         return super.beginService(request)
     }
 
@@ -300,12 +303,12 @@ public final class KeyedCache: Station {
         r.pointee.baseSize = entry.size
         r.pointee.version = entry.version
         r.pointee.hasVersion = true
-        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: KeyedCache.flushing, arrivedAt: now, size: entry.size))
+        r.pointee.frames.append(Frame(node: id, isSubcall: false, phase: KeyedCache.Phase.flushing.rawValue, arrivedAt: now, size: entry.size))
         model.call(f, target: target, from: self)
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
-        guard kind == KeyedCache.flushTimer else { return super.handlePrivate(kind: kind, arg: arg) }
+        guard kind == KeyedCache.Event.flushTimer.rawValue else { return super.handlePrivate(kind: kind, arg: arg) }
         let slot = Int32(truncatingIfNeeded: arg >> 32), epoch = UInt32(truncatingIfNeeded: arg)
         if let entry = store.flushDue(slot: slot, epoch: epoch) {
             let now = sim.now.ns

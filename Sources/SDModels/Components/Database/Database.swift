@@ -97,8 +97,8 @@ public final class Database: Node {
         var live = true
         /// Its station crashed while it was in service: the pending event only frees the slot.
         var dead = false
-        /// Database.queued, serving or awaitingReplicas.
-        var phase: UInt8 = Database.queued
+        /// Where the query is.
+        var phase: JobPhase = .queued
         var request: Int32
         var station: Int32
         /// Index in `fanouts`, or -1 for a single query.
@@ -125,7 +125,9 @@ public final class Database: Node {
         /// The station's ``DatabaseStation/generation`` when the write was shipped.
         var generation: UInt32
     }
-    private static let queued: UInt8 = 0, serving: UInt8 = 1, awaitingReplicas: UInt8 = 2
+    /// Where a query is: waiting (for a connection or a worker), in service, or done on the
+    /// primary and waiting for its replicas (synchronous replication).
+    enum JobPhase { case queued, serving, awaitingReplicas }
     private var jobs = SlotPool<Job>()
     private var fanouts = SlotPool<Fanout>()
     private var applies = SlotPool<Apply>()
@@ -154,12 +156,10 @@ public final class Database: Node {
     // Measured window.
     private var lostInCrash = 0, refusedPrimaryDown = 0
 
-    static let queryDone: Int32 = NodeEvent.firstPrivate
-    static let replicaApplied: Int32 = NodeEvent.firstPrivate + 1
-    static let lookupDone: Int32 = NodeEvent.firstPrivate + 2
-    static let splitNow: Int32 = NodeEvent.firstPrivate + 3
-    static let replicasApplied: Int32 = NodeEvent.firstPrivate + 4
-    static let promoteNow: Int32 = NodeEvent.firstPrivate + 5
+    /// A database's own events.
+    enum Event: Int32, CaseIterable {
+        case queryDone = 2, replicaApplied, lookupDone, splitNow, replicasApplied, promoteNow
+    }
 
     /// A database. Its key space is the largest of the workloads' (`keys:`).
     public init(name: String, group: String, model: Model, config: DatabaseConfig) {
@@ -202,7 +202,7 @@ public final class Database: Node {
     }
 
     public override func wire() {
-        if splitPlanned, let at = config.splitAt { sim.schedule(at: SimTime(ns: at.ns), to: id, kind: Database.splitNow) }
+        if splitPlanned, let at = config.splitAt { sim.schedule(at: SimTime(ns: at.ns), to: id, kind: Database.Event.splitNow.rawValue) }
     }
 
     /// The shard serving `key` now.
@@ -235,7 +235,7 @@ public final class Database: Node {
         let acknowledged = model.data.acknowledgedVersion(of: r.pointee.key, workload: r.pointee.workload)
         model.setAux(request, Int32(bitPattern: acknowledged))
         if config.sharding == .directory, let lookup = config.directoryLookup {
-            sim.schedule(after: lookup.sampleDuration(lookupStream), to: id, kind: Database.lookupDone, arg: Int64(request))
+            sim.schedule(after: lookup.sampleDuration(lookupStream), to: id, kind: Database.Event.lookupDone.rawValue, arg: Int64(request))
         } else {
             dispatch(request)
         }
@@ -243,17 +243,17 @@ public final class Database: Node {
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {
-        case Database.queryDone: queryDone(Int32(truncatingIfNeeded: arg))
-        case Database.replicaApplied:
+        case Database.Event.queryDone.rawValue: queryDone(Int32(truncatingIfNeeded: arg))
+        case Database.Event.replicaApplied.rawValue:
             let slot = Int32(truncatingIfNeeded: arg)
             let a = applies[slot]
             applies.give(slot)
             let st = stations[Int(a.station)]
             if a.generation == st.generation { st.apply(a.key, version: a.version) }
-        case Database.lookupDone: dispatch(Int32(truncatingIfNeeded: arg))
-        case Database.splitNow: splitHottestRange()
-        case Database.replicasApplied: replicasApplied(Int32(truncatingIfNeeded: arg))
-        case Database.promoteNow: promote(shard: Int(arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
+        case Database.Event.lookupDone.rawValue: dispatch(Int32(truncatingIfNeeded: arg))
+        case Database.Event.splitNow.rawValue: splitHottestRange()
+        case Database.Event.replicasApplied.rawValue: replicasApplied(Int32(truncatingIfNeeded: arg))
+        case Database.Event.promoteNow.rawValue: promote(shard: Int(arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
         default: preconditionFailure("unknown database event \(kind)")
         }
     }
@@ -330,7 +330,7 @@ public final class Database: Node {
 
     /// A worker takes the query. A read on a replica sees the replica's state now.
     private func start(_ job: Int32, _ st: DatabaseStation, now: SimTime) {
-        jobs[job].phase = Database.serving
+        jobs[job].phase = .serving
         let j = jobs[job]
         st.cpu.start(arrivedAt: j.arrivedAt, now: now)
         if !j.isWrite && st.role == .replica && j.fanout < 0 && now.ns >= warmupNs {
@@ -341,7 +341,7 @@ public final class Database: Node {
             if seen.version < j.acknowledged { rywViolations += 1 }
         }
         let service = j.isWrite ? config.writeService : config.readService
-        sim.schedule(after: service.sampleDuration(st.stream), to: id, kind: Database.queryDone, arg: Int64(job))
+        sim.schedule(after: service.sampleDuration(st.stream), to: id, kind: Database.Event.queryDone.rawValue, arg: Int64(job))
     }
 
     /// A query's service ends: free its worker and connection, commit a write, answer.
@@ -358,8 +358,8 @@ public final class Database: Node {
         if j.isWrite && config.replication == .sync {
             let wait = commit(j.request, at: st)
             if wait.ns > 0 {
-                jobs[job].phase = Database.awaitingReplicas
-                sim.schedule(after: wait, to: id, kind: Database.replicasApplied, arg: Int64(job))
+                jobs[job].phase = .awaitingReplicas
+                sim.schedule(after: wait, to: id, kind: Database.Event.replicasApplied.rawValue, arg: Int64(job))
                 return
             }
             releaseConnection(st, now: now)
@@ -420,7 +420,7 @@ public final class Database: Node {
     private func scheduleApply(_ key: UInt64, version: UInt32, at replica: Int, after delay: SimDuration) {
         let slot = applies.insert(Apply(station: Int32(replica), key: key, version: version,
                                                           generation: stations[replica].generation))
-        sim.schedule(after: delay, to: id, kind: Database.replicaApplied, arg: Int64(slot))
+        sim.schedule(after: delay, to: id, kind: Database.Event.replicaApplied.rawValue, arg: Int64(slot))
     }
 
     private func freeJob(_ job: Int32) {
@@ -509,7 +509,7 @@ public final class Database: Node {
         // What the dead primary had shipped but a replica had not applied never arrives.
         for r in replicasOf[shard] { stations[r].generation &+= 1 }
         failoverGeneration[shard] &+= 1
-        sim.schedule(after: failover.outage, to: id, kind: Database.promoteNow,
+        sim.schedule(after: failover.outage, to: id, kind: Database.Event.promoteNow.rawValue,
                      arg: Int64(shard) << 32 | Int64(failoverGeneration[shard]))
     }
 
@@ -524,7 +524,7 @@ public final class Database: Node {
         for job in victims {
             let j = jobs[job]
             // A query in service or waiting for its replicas has an event on the way; it frees the slot.
-            if j.phase == Database.queued { freeJob(job) } else { jobs[job].dead = true }
+            if j.phase == .queued { freeJob(job) } else { jobs[job].dead = true }
             if requests.top(j.request).arrivedAt >= warmupNs { lostInCrash += 1 }
             model.lose(j.request, reason: .lostInCrash)   // may allocate a retry
             if j.fanout >= 0 {

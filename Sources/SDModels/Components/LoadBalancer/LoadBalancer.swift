@@ -39,8 +39,10 @@ public final class LoadBalancer: Node {
     private var sentToDown = 0
     private var detections = 0
 
-    static let probe: Int32 = NodeEvent.firstPrivate
-    static let probeTimedOut: Int32 = NodeEvent.firstPrivate + 1
+    /// A load balancer's own events.
+    enum Event: Int32, CaseIterable {
+        case probe = 2, probeTimedOut
+    }
 
     /// A load balancer.
     public init(name: String, group: String, model: Model, config: LoadBalancerConfig) {
@@ -99,7 +101,7 @@ public final class LoadBalancer: Node {
         guard let hc = healthCheck else { return }
         for i in targets.indices {
             sim.schedule(after: SimDuration(ns: hc.interval.ns * Int64(i) / Int64(max(targets.count, 1))), to: id,
-                         kind: LoadBalancer.probe, arg: Int64(i))
+                         kind: LoadBalancer.Event.probe.rawValue, arg: Int64(i))
         }
     }
 
@@ -107,13 +109,13 @@ public final class LoadBalancer: Node {
         guard let hc = healthCheck else { return }
         let i = Int(arg)
         switch kind {
-        case LoadBalancer.probe:
+        case LoadBalancer.Event.probe.rawValue:
             if model.nodes[Int(targets[i])].down {
-                sim.schedule(after: hc.timeout, to: id, kind: LoadBalancer.probeTimedOut, arg: arg)
+                sim.schedule(after: hc.timeout, to: id, kind: LoadBalancer.Event.probeTimedOut.rawValue, arg: arg)
             } else {
                 believedUp[i] = true
             }
-            sim.schedule(after: hc.interval, to: id, kind: LoadBalancer.probe, arg: arg)
+            sim.schedule(after: hc.interval, to: id, kind: LoadBalancer.Event.probe.rawValue, arg: arg)
         default:
             if believedUp[i] && sim.now >= model.warmupEnd { detections += 1 }
             believedUp[i] = false

@@ -21,7 +21,10 @@ public final class VirtualAddress: Node {
     /// Times the virtual address moved to another replica (after the warm-up).
     public private(set) var moves = 0
 
-    static let move: Int32 = NodeEvent.firstPrivate
+    /// A virtual address's own events.
+    enum Event: Int32, CaseIterable {
+        case move = 2
+    }
 
     /// The address of group `group`.
     public init(group: String, redundancy: LoadBalancerRedundancy, model: Model) {
@@ -58,7 +61,7 @@ public final class VirtualAddress: Node {
     func memberCrashed(_ node: Node) {
         guard case .virtualIP(let detection) = redundancy, members[holder] == node.id, !moveScheduled else { return }
         moveScheduled = true
-        sim.schedule(after: detection, to: id, kind: VirtualAddress.move)
+        sim.schedule(after: detection, to: id, kind: VirtualAddress.Event.move.rawValue)
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
@@ -75,7 +78,7 @@ public final class VirtualAddress: Node {
         }
         // Every replica is down: look again after another detection period.
         moveScheduled = true
-        sim.schedule(after: detection, to: id, kind: VirtualAddress.move)
+        sim.schedule(after: detection, to: id, kind: VirtualAddress.Event.move.rawValue)
     }
 
     public override func receive(_ request: Int32) { preconditionFailure("a virtual address is resolved before sending") }

@@ -135,9 +135,10 @@ public final class MessageQueue: Station {
     /// Time from enqueue to acknowledgement, seconds.
     public private(set) var timeToAck = Tally()
 
-    static let processDone: Int32 = Station.serviceDone + 1
-    static let visibilityExpired: Int32 = Station.serviceDone + 2
-    static let sample: Int32 = Station.serviceDone + 3
+    /// A queue's own events.
+    enum Event: Int32, CaseIterable {
+        case processDone = 16, visibilityExpired, sample
+    }
 
     /// A queue.
     public init(name: String, group: String, model: Model, config: QueueConfig) {
@@ -168,7 +169,7 @@ public final class MessageQueue: Station {
             }
             deadLetterTarget = target
         }
-        sim.schedule(at: sampler.nextDue, to: id, kind: MessageQueue.sample)
+        sim.schedule(at: sampler.nextDue, to: id, kind: MessageQueue.Event.sample.rawValue)
     }
 
     public override var kindName: String { "queue" }
@@ -244,7 +245,7 @@ public final class MessageQueue: Station {
         }
         if m.visibleSince >= model.warmupEnd.ns { deliveryWaits.add(Double(now - m.visibleSince) / 1e9) }
         if m.receives == 1 && m.measured { firstDeliveryDelay.record(SimDuration(ns: now - m.enqueuedAt)) }
-        sim.schedule(after: config.visibilityTimeout, to: id, kind: MessageQueue.visibilityExpired,
+        sim.schedule(after: config.visibilityTimeout, to: id, kind: MessageQueue.Event.visibilityExpired.rawValue,
                      arg: Int64(index) << 32 | Int64(m.stamp))
 
         consumerMessage[c] = index
@@ -252,7 +253,7 @@ public final class MessageQueue: Station {
         consumerReceive[c] = m.receives
         consumerPayload[c] = m.payload
         consumerMeasured[c] = m.measured
-        sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: MessageQueue.processDone,
+        sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: MessageQueue.Event.processDone.rawValue,
                      arg: Int64(c) << 32 | Int64(consumerEpoch[c]))
     }
 
@@ -370,13 +371,13 @@ public final class MessageQueue: Station {
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {
-        case MessageQueue.processDone:
+        case MessageQueue.Event.processDone.rawValue:
             processDone(consumer: Int(arg >> 32), epoch: UInt32(truncatingIfNeeded: arg))
-        case MessageQueue.visibilityExpired:
+        case MessageQueue.Event.visibilityExpired.rawValue:
             visibilityExpired(Int32(truncatingIfNeeded: arg >> 32), stamp: UInt32(truncatingIfNeeded: arg))
-        case MessageQueue.sample:
+        case MessageQueue.Event.sample.rawValue:
             sampler.record(Double(waitingLevel.current))
-            sim.schedule(at: sampler.nextDue, to: id, kind: MessageQueue.sample)
+            sim.schedule(at: sampler.nextDue, to: id, kind: MessageQueue.Event.sample.rawValue)
         default:
             super.handlePrivate(kind: kind, arg: arg)
         }

@@ -55,8 +55,10 @@ public final class PolledTable: Station {
     /// Time from insert to start of processing of measured rows.
     public private(set) var deliveryDelay = LatencyRecorder()
 
-    static let tick: Int32 = Station.serviceDone + 1
-    static let rowProcessed: Int32 = Station.serviceDone + 2
+    /// A polled table's own events.
+    enum Event: Int32, CaseIterable {
+        case tick = 16, rowProcessed
+    }
 
     /// A polled table.
     public init(name: String, group: String, model: Model, config: PolledTableConfig) {
@@ -79,7 +81,7 @@ public final class PolledTable: Station {
         let interval = config.pollInterval.ns
         phases = (0..<config.pollers).map { _ in min(Int64(phaseStream.uniform() * Double(interval)), interval - 1) }
         for (p, phase) in phases.enumerated() {
-            sim.schedule(at: SimTime(ns: phase), to: id, kind: PolledTable.tick, arg: Int64(p))
+            sim.schedule(at: SimTime(ns: phase), to: id, kind: PolledTable.Event.tick.rawValue, arg: Int64(p))
         }
     }
 
@@ -134,7 +136,7 @@ public final class PolledTable: Station {
         if nextRow[p] < taken[p].count {
             let row = taken[p][nextRow[p]]
             if row.measured { deliveryDelay.record(SimDuration(ns: now - row.insertedAt)) }
-            sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: PolledTable.rowProcessed,
+            sim.schedule(after: config.process.sampleDuration(processStream), to: id, kind: PolledTable.Event.rowProcessed.rawValue,
                          arg: Int64(p))
             return
         }
@@ -144,7 +146,7 @@ public final class PolledTable: Station {
         }
         taken[p] = []
         if full { return poll(p) }
-        sim.schedule(at: SimTime(ns: nextGridTime(p, now: now)), to: id, kind: PolledTable.tick, arg: Int64(p))
+        sim.schedule(at: SimTime(ns: nextGridTime(p, now: now)), to: id, kind: PolledTable.Event.tick.rawValue, arg: Int64(p))
     }
 
     /// The first grid time of poller `p` after its last poll and not before `now`.
@@ -173,9 +175,9 @@ public final class PolledTable: Station {
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
         switch kind {
-        case PolledTable.tick:
+        case PolledTable.Event.tick.rawValue:
             poll(Int(arg))
-        case PolledTable.rowProcessed:
+        case PolledTable.Event.rowProcessed.rawValue:
             let p = Int(arg)
             guard !callTargets.isEmpty else { return rowDone(p, ok: true) }
             let row = taken[p][nextRow[p]]

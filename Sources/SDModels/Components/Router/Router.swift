@@ -17,8 +17,10 @@ public final class Router: Station {
     private var unrouted = 0
     private var mediatedReplies = 0
 
-    private static let routing: UInt8 = 1
-    private static let replying: UInt8 = 2
+    /// Where a request is in a router (its frame's `phase`; 0: arrived).
+    enum Phase: UInt8 {
+        case routing = 1, replying
+    }
 
     /// A gateway (`mediatesReplies` false) or a bus (true).
     public init(name: String, group: String, model: Model, config: RouterConfig, mediatesReplies: Bool) {
@@ -37,7 +39,7 @@ public final class Router: Station {
     }
 
     public override func serviceCompleted(_ request: Int32) {
-        if requests.top(request).phase == Router.replying {
+        if requests.top(request).phase == Router.Phase.replying.rawValue {
             model.setPhase(request, 0)
             return model.finish(request, at: self)
         }
@@ -46,13 +48,13 @@ public final class Router: Station {
             if sim.now >= model.warmupEnd { unrouted += 1 }
             return model.reject(request, at: self)
         }
-        model.setPhase(request, Router.routing)
+        model.setPhase(request, Router.Phase.routing.rawValue)
         model.call(request, target: target, from: self)
     }
 
     /// The routed service answered: a bus queues the reply for a worker; a gateway moves on.
     public override func reply(_ request: Int32) {
-        guard requests.top(request).phase == Router.routing else { return model.unwind(request, from: self) }
+        guard requests.top(request).phase == Router.Phase.routing.rawValue else { return model.unwind(request, from: self) }
         if requests.records[Int(request)].failed {
             model.setPhase(request, 0)
             return model.unwind(request, from: self)
@@ -62,7 +64,7 @@ public final class Router: Station {
             return model.finish(request, at: self)
         }
         if sim.now >= model.warmupEnd { mediatedReplies += 1 }
-        model.setPhase(request, Router.replying)
+        model.setPhase(request, Router.Phase.replying.rawValue)
         model.setArrival(request, sim.now.ns)
         receive(request)
     }

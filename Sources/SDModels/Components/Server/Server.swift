@@ -16,7 +16,10 @@ public final class Server: Station {
     /// When each prepared transaction took its lock here (entries removed at commit).
     private var lockedAt: [Int32: Int64] = [:]
 
-    static let commitDone: Int32 = NodeEvent.firstPrivate + 1
+    /// A server's own events.
+    enum Event: Int32, CaseIterable {
+        case commitDone = 16
+    }
     /// Phases of the coordinator's frame: 1...n prepare call i; `commitBase + i` commit (or abort) call i.
     private static let commitBase: UInt8 = 100
 
@@ -125,11 +128,11 @@ public final class Server: Station {
     /// A commit (or abort) is done by the worker that holds the lock, without queueing.
     public override func receive(_ request: Int32) {
         guard requests.records[Int(request)].txPhase == .commit else { return super.receive(request) }
-        sim.schedule(after: service.sampleDuration(stream), to: id, kind: Server.commitDone, arg: tagged(request))
+        sim.schedule(after: service.sampleDuration(stream), to: id, kind: Server.Event.commitDone.rawValue, arg: tagged(request))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
-        guard kind == Server.commitDone else { return super.handlePrivate(kind: kind, arg: arg) }
+        guard kind == Server.Event.commitDone.rawValue else { return super.handlePrivate(kind: kind, arg: arg) }
         guard let request = untag(arg) else { return }
         if let lockedSince = lockedAt.removeValue(forKey: request), lockedSince >= model.warmupEnd.ns {
             lockHold.add(Double(sim.now.ns - lockedSince) / 1e9)
