@@ -25,7 +25,10 @@ public final class KVStore: Station {
     /// The last committed write of each key: its version, and when each replica has it (ns).
     private var lastWrite: [UInt64: (version: UInt32, hasAt: [Int64])] = [:]
     private var reads = 0, writes = 0, staleReads = 0
-    private static let quorumDone: Int32 = Station.serviceDone + 1
+    /// Its own events (numbered from ``Station/firstSubclassEvent``).
+    enum Event: Int32, CaseIterable {
+        case quorumDone = 16
+    }
 
     /// A key-value store.
     public init(name: String, group: String, model: Model, config: KVStoreConfig) {
@@ -53,11 +56,11 @@ public final class KVStore: Station {
         // The quorum's members, as a bit mask, for when the wait is over.
         let members = order.prefix(quorum).reduce(Int32(0)) { $0 | Int32(1 << $1.replica) }
         model.setAux(request, members)
-        sim.schedule(after: SimDuration(ns: wait), to: id, kind: KVStore.quorumDone, arg: tagged(request))
+        sim.schedule(after: SimDuration(ns: wait), to: id, kind: KVStore.Event.quorumDone.rawValue, arg: tagged(request))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
-        guard kind == KVStore.quorumDone else { return super.handlePrivate(kind: kind, arg: arg) }
+        guard kind == KVStore.Event.quorumDone.rawValue else { return super.handlePrivate(kind: kind, arg: arg) }
         guard let request = untag(arg) else { return }
         let r = requests.records + Int(request)
         let members = requests.top(request).aux
