@@ -22,21 +22,9 @@ public enum SweepReport {
         out += "\(r.replications) replication\(r.replications == 1 ? "" : "s") per point with the same seeds at every point (common random numbers), "
         out += "seeds derived from \(r.seed). Values: mean over replications ± half-width of its 95% interval.\n"
         if let slo = r.slo { out += "SLO: \(slo.text), for every workload.\n" }
-        let workloads = ordered(r.figures.filter { $0.kind == .workload }.map(\.subject))
         let axisHeaders = r.axes.map(axisName)
-        for w in workloads {
-            let metrics = SystemFigures.workloadMetrics
-            var rows: [[String]] = [axisHeaders + metrics.map { $0 == "p999" ? "p99.9" : $0 } + (r.slo == nil ? [] : ["SLO"])]
-            for p in r.points.indices {
-                var row = pointLabel(r, p)
-                for m in metrics {
-                    let f = r.figures.firstIndex { $0.kind == .workload && $0.subject == w && $0.metric == m }
-                    row.append(f.map { C.estimate(r.estimates[p][$0], r.figures[$0].unit) } ?? "—")
-                }
-                if r.slo != nil { row.append(verdict(r.verdicts[p].filter { $0.workload == w }.map(\.verdict))) }
-                rows.append(row)
-            }
-            out += "\nWorkload \(w)\n" + C.table(rows)
+        for w in workloads(r) {
+            out += "\nWorkload \(w)\n" + C.table(workloadTable(r, w))
         }
         let others = r.figures.indices.filter { r.figures[$0].kind != .workload }
         if !others.isEmpty {
@@ -53,6 +41,26 @@ public enum SweepReport {
         out += analysis(r)
         return out
     }
+
+    /// The table of workload `w`: a header row (the axes, the workload metrics, SLO), then a row
+    /// per point with each mean ± half-width and the point's worst SLO verdict.
+    static func workloadTable(_ r: SweepResult, _ w: String) -> [[String]] {
+        let metrics = SystemFigures.workloadMetrics
+        var rows: [[String]] = [r.axes.map(axisName) + metrics.map { $0 == "p999" ? "p99.9" : $0 } + (r.slo == nil ? [] : ["SLO"])]
+        for p in r.points.indices {
+            var row = pointLabel(r, p)
+            for m in metrics {
+                let f = r.figures.firstIndex { $0.kind == .workload && $0.subject == w && $0.metric == m }
+                row.append(f.map { C.estimate(r.estimates[p][$0], r.figures[$0].unit) } ?? "—")
+            }
+            if r.slo != nil { row.append(verdict(r.verdicts[p].filter { $0.workload == w }.map(\.verdict))) }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// The workloads of a sweep, in report order.
+    static func workloads(_ r: SweepResult) -> [String] { ordered(r.figures.filter { $0.kind == .workload }.map(\.subject)) }
 
     /// The worst verdict of a point.
     static func verdict(_ vs: [SLOVerdict]) -> String {

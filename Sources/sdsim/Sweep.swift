@@ -33,12 +33,17 @@ struct Sweep: ParsableCommand {
             parabola through the best point and its neighbours). For an M/M/1 queue theory puts \
             it at utilization 1/2.
 
-            Every point is stored in the results database with its swept values (rows of table \
-            figures with subject_kind 'setting').
+            Every point is stored in the results database (unless --no-db) as a record of its \
+            own, with command 'sweep', the time, --label, version and command line, and its swept \
+            values (rows of table figures with subject_kind 'setting'); the database is opened \
+            before the first run and written before the report is printed. --html PATH writes \
+            the sweep as one self-contained HTML file: for a sweep of one numeric path, latency \
+            (p99 and mean) and throughput against the swept value with the knee and the SLO limit \
+            shaded and the SLO's latency terms as lines, then the tables.
 
             Examples:
               sdsim sweep scenarios/mm1.yaml --vary 'workload.jobs.arrival=poisson(0.1/s)..poisson(0.9/s):9' --set duration=20000s
-              sdsim sweep scenarios/three-tier.yaml --vary components.app.replicas=2..6 --slo 'p99<100ms'
+              sdsim sweep scenarios/three-tier.yaml --vary components.app.replicas=2..6 --slo 'p99<100ms' --html sweep.html
               sdsim sweep FILE --vary 'workload.reads.arrival=poisson(500/s),poisson(1000/s)' --vary components.app.workers=4,8 --format csv
             """)
 
@@ -70,11 +75,11 @@ struct Sweep: ParsableCommand {
     @Option(help: "Independent replications per point (at least 2 for intervals).")
     var replications: Int = 5
 
-    @Option(help: "SQLite results database to append the points to.")
-    var db: String = "results/sdsim.db"
+    @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Do not write the results database.")
-    var noDb = false
+    @Option(help: ArgumentHelp("Also write the sweep as one self-contained HTML file: latency and throughput against the swept value, the knee and the SLO limit shaded, the SLO's latency terms as lines.",
+                               valueName: "path"))
+    var html: String?
 
     func validate() throws {
         guard !varies.isEmpty else { throw ValidationError("sweep needs at least one --vary PATH=FROM..TO[:STEPS]") }
@@ -99,6 +104,9 @@ struct Sweep: ParsableCommand {
             configs.append(try loadPoint(file, scenario, extra: sets))
         }
         let seed = self.seed ?? configs[0].seed
+        // Opened before simulating: a database that cannot be written fails now, not after the sweep.
+        let database = try store.open()
+        defer { database?.close() }
         let display = Progress(label: "sweep", enabled: !quiet && Console.standardError.isTerminal)
         var update: (@Sendable (Double) -> Void)? = nil
         if display.enabled { update = { display.update($0) } }
@@ -111,23 +119,22 @@ struct Sweep: ParsableCommand {
         let result = SweepResult.make(axes: axes, points: points, configs: configs, outcomes: outcomes, seed: seed,
                                       slo: sloTarget, loadSweep: loadSweep)
         let name = configs[0].name
+        // Stored first, then written and printed: a closed pipe cannot lose the points.
+        let text = try? String(contentsOfFile: file, encoding: .utf8)
+        let metadata = store.metadata(command: "sweep")
+        try store.record(in: database) { db in
+            for (p, point) in result.points.enumerated() {
+                let settings = zip(specs, point).map { (path: $0.path, value: $0.values[$1], number: $0.coordinates[$1]) }
+                try db.record(result.combined[p], scenarioFile: file, configText: text, settings: settings, metadata: metadata)
+            }
+        }
+        if let html {
+            try writeReportFile(HTMLReport.sweep(result, scenario: name), to: html, mark: "name=\"generator\" content=\"\(HTMLReport.generator)\"")
+        }
         switch format {
         case .text: try Console.standardOutput.writeReport(SweepReport.text(result, scenario: name))
         case .json: try Console.standardOutput.writeReport(SweepReport.json(result, scenario: name))
         case .csv: try Console.standardOutput.writeReport(SweepReport.csv(result))
-        }
-        if !noDb {
-            try storePoints(result, specs: specs)
-        }
-    }
-
-    private func storePoints(_ r: SweepResult, specs: [SweepSpec]) throws {
-        let text = try? String(contentsOfFile: file, encoding: .utf8)
-        try withResultsStore(db) { store in
-            for (p, point) in r.points.enumerated() {
-                let settings = zip(specs, point).map { (path: $0.path, value: $0.values[$1], number: $0.coordinates[$1]) }
-                try store.record(r.combined[p], scenarioFile: file, configText: text, settings: settings)
-            }
         }
     }
 }
@@ -161,22 +168,5 @@ func loadPoint(_ file: String, _ options: ScenarioOptions, extra: [Override]) th
         return try ScenarioLoader.load(path: file, overrides: options.overrides + extra, variant: options.variant)
     } catch {
         throw reportScenarioErrors(error, file: file)
-    }
-}
-
-/// Opens the results database at `path` (creating its folder), runs `body`, closes it; a failure
-/// is printed and exits with status 1.
-func withResultsStore(_ path: String, _ body: (ResultsStore) throws -> Void) throws {
-    let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-    do {
-        let store = try ResultsStore(path: path)
-        defer { store.close() }
-        try body(store)
-    } catch {
-        Console.standardError.writeIfPossible("sdsim: error: \(error)\n")
-        throw ExitCode.failure
     }
 }

@@ -121,10 +121,20 @@ final class BrowserTests: XCTestCase, @unchecked Sendable {
         let spofShot = dir.appendingPathComponent("html-report-spof.png")
         check(try render(spofHTML, screenshot: spofShot, height: 1400), series: 2, what: "spof report")
 
+        // A load sweep with an SLO: per workload p99, mean and throughput, plus the SLO's p99 line.
+        let sweepHTML = dir.appendingPathComponent("sweep.html")
+        let sweep = try sdsim(["sweep", "scenarios/mm1.yaml", "--vary", "workload.jobs.arrival=poisson(0.1/s)..poisson(0.9/s):9",
+                               "--set", "duration=20000s", "--slo", "p99<20s", "--no-db", "--quiet", "--html", sweepHTML.path])
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let sweepPage = try String(contentsOf: sweepHTML, encoding: .utf8)
+        XCTAssertTrue(sweepPage.contains(">knee<") && sweepPage.contains(">SLO limit<"), "the knee and the SLO limit are shaded")
+        let sweepShot = dir.appendingPathComponent("html-report-sweep.png")
+        check(try render(sweepHTML, screenshot: sweepShot, height: 1500), series: 4, what: "sweep report")
+
         if update {
             let images = repoRoot.appendingPathComponent("docs/images")
             try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-            for shot in [runShot, spofShot] {
+            for shot in [runShot, spofShot, sweepShot] {
                 let target = images.appendingPathComponent(shot.lastPathComponent)
                 try? FileManager.default.removeItem(at: target)
                 try FileManager.default.copyItem(at: shot, to: target)

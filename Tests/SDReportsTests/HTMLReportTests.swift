@@ -90,6 +90,33 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("add &lt;b&gt;workers&lt;/b&gt; &amp; more"))
     }
 
+    func testHostileNamesAreEscapedInTheSweepReport() {
+        let w = HTMLReportTests.hostile[1]
+        let figures = [("throughput", Figure.Unit.perSecond), ("mean", .seconds), ("p99", .seconds)].map {
+            Figure(kind: .workload, subject: w, metric: $0.0, unit: $0.1)
+        }
+        let xs = [1.0, 2.0, 3.0]
+        let estimates: [[MeanEstimate?]] = xs.map { x in
+            [x, 0.01 * x, 0.05 * x].map { MeanEstimate(mean: $0, low: $0 * 0.9, high: $0 * 1.1, count: 5) }
+        }
+        let axis = SweepAxis(path: "workload.<b>bold.arrival", values: xs.map { "poisson(\(Int($0))/s) <i>&" }, coordinates: xs)
+        var r = SweepResult(axes: [axis], points: [[0], [1], [2]], replications: 5, seed: 1, figures: figures,
+                            estimates: estimates, slo: nil, combined: [])
+        r.knee = SweepResult.Knee(value: 2, point: 1, atEdge: false, power: [1, 2, 1])
+        let html = HTMLReport.sweep(r, scenario: "<script>alert(1)</script> quo\"te's a & b &amp; c")
+        assertSafe(html)
+        XCTAssertEqual(html, HTMLReport.sweep(r, scenario: "<script>alert(1)</script> quo\"te's a & b &amp; c"), "deterministic")
+        XCTAssertEqual(HTMLReport.sweepSeriesCount(r), 3, "p99, mean and throughput of the one workload")
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.sweepSeriesCount(r))
+        XCTAssertTrue(html.contains(">knee<"), "the knee is shaded")
+
+        // Two paths: tables only, no chart.
+        let two = SweepResult(axes: [axis, axis], points: [[0, 0]], replications: 5, seed: 1, figures: figures,
+                              estimates: [estimates[0]], slo: nil, combined: [])
+        XCTAssertEqual(HTMLReport.sweepSeriesCount(two), 0)
+        XCTAssertFalse(HTMLReport.sweep(two, scenario: "s").contains("<svg"))
+    }
+
     func testHostileNamesAreEscapedInTheSpofReportAndTheDOT() {
         let (config, _) = hostileRun()
         let workload = config.workloads[0].name

@@ -41,7 +41,7 @@ public enum HTMLReport {
         body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px auto;max-width:1000px;color:#1a1a1a;padding:0 16px}
         h1{font-size:1.5em;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:1.15em;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
         .meta{color:#555;margin:0 0 12px}.lesson{background:#f4f7fb;border-left:4px solid #0072B2;padding:8px 12px;white-space:pre-wrap}
-        table{border-collapse:collapse;font-size:13px;margin:8px 0;width:100%}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;overflow-wrap:anywhere}
+        table{border-collapse:collapse;font-size:13px;margin:8px 0;width:100%}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;overflow-wrap:break-word}td:first-child{overflow-wrap:anywhere}
         th:first-child,td:first-child,td.l,th.l{text-align:left}th{background:#fafafa}tr.group td{font-weight:600}td.fail{color:#b00020;font-weight:600}td.pass{color:#1b7f3b}
         svg{width:100%;height:auto;font-size:11px;display:block;margin:8px 0}.chart-title{font-size:13px;font-weight:600}
         .axis line{stroke:#888;stroke-width:1}.axis .grid{stroke:#eee}.axis text{fill:#444}
@@ -150,7 +150,7 @@ public enum HTMLReport {
             if let name = b.bottleneck {
                 body += "<p>Bottleneck: <strong>\(HTML.escape(name))</strong>. \(HTML.escape(b.advice))</p>\n"
             } else {
-                body += "<p>No bottleneck: \(HTML.escape(b.advice))</p>\n"
+                body += "<p>" + (b.advice.hasPrefix("No bottleneck") ? "" : "No bottleneck: ") + "\(HTML.escape(b.advice))</p>\n"
             }
         }
         if let s = r.stability, !s.steady {

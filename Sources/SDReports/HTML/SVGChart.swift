@@ -88,7 +88,7 @@ public enum SVGChart {
     /// top of the y axis (availability: 1), else it fits the data; `logY` uses a log scale.
     public static func lines(title: String, yLabel: String, series: [ChartSeries], windows: [ChartWindow] = [],
                              xRange: ClosedRange<Double>, yMax: Double? = nil, yMin: Double? = nil,
-                             format: (Double) -> String) -> String {
+                             xLabel: String = "simulated time (s)", format: (Double) -> String) -> String {
         let values = series.flatMap { $0.points.compactMap(\.y) }.filter(\.isFinite)
         var lo = yMin ?? min(0, values.min() ?? 0)
         var hi = yMax ?? (values.max() ?? 1)
@@ -124,7 +124,7 @@ public enum SVGChart {
         }
         svg += "<line x1=\"\(number(left))\" x2=\"\(number(left))\" y1=\"\(number(top))\" y2=\"\(number(top + plotH))\"/>"
         svg += "<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(top + plotH))\" y2=\"\(number(top + plotH))\"/>"
-        svg += "<text x=\"\(number(left + plotW / 2))\" y=\"\(number(top + plotH + 32))\" text-anchor=\"middle\">simulated time (s)</text>"
+        svg += "<text x=\"\(number(left + plotW / 2))\" y=\"\(number(top + plotH + 32))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
         svg += "<text x=\"14\" y=\"\(number(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(number(top + plotH / 2)))\">\(HTML.escape(yLabel))</text>"
         svg += "</g>\n"
         for (i, s) in series.enumerated() {
