@@ -68,6 +68,9 @@ public struct ComponentEdge: Sendable, Equatable {
 
     /// An edge.
     public init(to target: String, _ role: Role) { self.target = target; self.role = role }
+
+    /// The most components one `calls:` may name: a request's frame counts the calls made in one byte.
+    public static let maxCalls = 99
 }
 
 extension ComponentKind {

@@ -256,9 +256,15 @@ enum Schema {
         }
     }
     static let calls = FieldSpec<ComponentDraft>(
-        "calls", help: "Components called in order after the service time, each answering before the next is called. A failed call fails the request.",
+        "calls", help: "Components called in order after the service time, each answering before the next is called. A failed call fails the request. "
+            + "At most \(ComponentEdge.maxCalls) calls.",
         shape: .names) { d, n, v in
-        if let refs = v.references(n, key: "calls") { d.calls = refs }
+        guard let refs = v.references(n, key: "calls") else { return }
+        guard refs.count <= ComponentEdge.maxCalls else {
+            return v.error("'calls' names \(refs.count) components; a component makes at most \(ComponentEdge.maxCalls) calls per request: "
+                           + "put a service in front of some of them and call that", at: n)
+        }
+        d.calls = refs
     }
     static let atomic = FieldSpec<ComponentDraft>(
         "atomic",

@@ -61,7 +61,7 @@ extension Node {
     /// Starts the chain of `targets` (not empty) for the worker `owner`: a new own request calls
     /// the first target; ``continueOwnCalls(_:targets:)`` makes the others as the replies come.
     func startOwnCalls(_ targets: [Int32], owner: Int32, payload: Payload, measured: Bool) -> Int32 {
-        precondition(!targets.isEmpty && targets.count < Int(UInt8.max))
+        precondition(!targets.isEmpty && targets.count <= ComponentEdge.maxCalls)
         let request = ownRequest(owner: owner, payload: payload, measured: measured)
         model.setPhase(request, 1)
         model.call(request, target: targets[0], from: self)

@@ -21,7 +21,7 @@ public final class Server: Station {
         case commitDone = 16
     }
     /// Phases of the coordinator's frame: 1...n prepare call i; `commitBase + i` commit (or abort) call i.
-    private static let commitBase: UInt8 = 100
+    private static let commitBase = UInt8(ComponentEdge.maxCalls + 1)
 
     /// CPU after each call, and per call on the caller (see ``ServerConfig``).
     private let afterCalls: [Distribution]
