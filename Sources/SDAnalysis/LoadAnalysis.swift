@@ -132,6 +132,7 @@ public enum OfferedLoad {
             return total
         case .cache(let s): return s.service.mean
         case .cdn(let s): return s.service.mean
+        case .kvStore(let s): return s.service.mean
         case .gateway(let r), .bus(let r): return r.service.mean
         case .loadBalancer: return 0
         default: return nil
@@ -144,6 +145,7 @@ public enum OfferedLoad {
         case .server(let s): return s.queueLimit != nil
         case .cache(let s): return s.queueLimit != nil
         case .cdn(let s): return s.queueLimit != nil
+        case .kvStore(let s): return s.queueLimit != nil
         case .gateway(let r), .bus(let r): return r.queueLimit != nil
         case .database(let d): return d.queueLimit != nil
         case .loadBalancer: return true
@@ -158,6 +160,7 @@ public enum OfferedLoad {
         case .server(let s): return s.processLock ? s.processes : s.workers
         case .cache(let s): return s.workers
         case .cdn(let s): return s.workers
+        case .kvStore(let s): return s.workers
         case .gateway(let r), .bus(let r): return r.workers
         case .loadBalancer: return 0
         default: return nil

@@ -303,6 +303,8 @@ public enum ComponentKind: Sendable, Equatable {
     case feedService(FeedServiceConfig)
     /// An edge cache in front of an origin (a CDN in front of an object store).
     case cdn(CDNConfig)
+    /// A key-value / wide-column store with N replicas and read and write quorums R and W.
+    case kvStore(KVStoreConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -318,6 +320,7 @@ public enum ComponentKind: Sendable, Equatable {
         case .objectStore: return "object-store"
         case .feedService: return "feed-service"
         case .cdn: return "cdn"
+        case .kvStore: return "kv-store"
         }
     }
 }

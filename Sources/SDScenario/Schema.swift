@@ -160,6 +160,9 @@ struct ComponentDraft {
     var feed = FeedServiceConfig()
     /// cdn (Schema+CDN.swift)
     var cdn = CDNDraft()
+    /// kv-store (Schema+KVStore.swift)
+    var kv = KVStoreDraft()
+    var kvReplicationGiven = false
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -367,7 +370,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind, kvStoreKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }

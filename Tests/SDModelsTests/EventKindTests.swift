@@ -14,7 +14,8 @@ final class EventKindTests: XCTestCase {
             XCTAssertTrue(kinds.allSatisfy { $0 >= NodeEvent.firstPrivate && $0 < Station.firstSubclassEvent }, "\(kinds)")
         }
         let stationSubclasses: [[Int32]] = [Server.Event.allRawValues, KeyedCache.Event.allRawValues,
-                                            MessageQueue.Event.allRawValues, PolledTable.Event.allRawValues]
+                                            MessageQueue.Event.allRawValues, PolledTable.Event.allRawValues,
+                                            KVStore.Event.allRawValues]
         for kinds in stationSubclasses {
             XCTAssertTrue(kinds.allSatisfy { $0 >= Station.firstSubclassEvent }, "\(kinds)")
             XCTAssertTrue(Set(kinds).isDisjoint(with: Station.Event.allRawValues))

@@ -19,6 +19,7 @@ extension ComponentKind {
         case .objectStore(let c): return ObjectStore(name: name, group: group, model: model, config: c)
         case .feedService(let c): return FeedService(name: name, group: group, model: model, config: c)
         case .cdn(let c): return CDN(name: name, group: group, model: model, config: c)
+        case .kvStore(let c): return KVStore(name: name, group: group, model: model, config: c)
         }
     }
 }
