@@ -14,6 +14,9 @@ public struct StoredRunInfo: Sendable, Equatable {
     public var seed: UInt64, simulatedSeconds: Double, warmupSeconds: Double, events: Int, replications: Int
     /// Who made it and when (NULL columns of runs recorded before schema version 3 are nil).
     public var metadata: RunMetadata
+    /// The settings it ran under, `PATH=VALUE` separated by spaces (a sweep point's swept values,
+    /// a compared system's `system=NAME`); empty for a plain run.
+    public var settings: String = ""
 }
 
 /// A recorded run read back: its metadata, its result as stored, the scenario text and, for an
@@ -37,7 +40,9 @@ extension ResultsStore {
 
     private static let infoColumns = """
         id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications,
-        created_at, label, sdsim_version, sdsim_commit, command_line, command
+        created_at, label, sdsim_version, sdsim_commit, command_line, command,
+        (SELECT group_concat(setting, ' ') FROM (SELECT subject || '=' || name AS setting FROM figures
+          WHERE run_id = runs.id AND subject_kind = 'setting' ORDER BY rowid))
         """
 
     private func info(_ s: Statement) -> StoredRunInfo {
@@ -45,7 +50,8 @@ extension ResultsStore {
                       seed: UInt64(bitPattern: s.int(3)), simulatedSeconds: s.double(4) ?? 0, warmupSeconds: s.double(5) ?? 0,
                       events: Int(s.int(6)), replications: Int(s.int(7)),
                       metadata: RunMetadata(createdAt: s.text(8), label: s.text(9), version: s.text(10), commit: s.text(11),
-                                            commandLine: s.text(12), command: s.text(13) ?? "run"))
+                                            commandLine: s.text(12), command: s.text(13) ?? "run"),
+                      settings: s.text(14) ?? "")
     }
 
     /// The recorded runs, oldest first, optionally only those of scenario `scenario` (its name or
@@ -71,7 +77,7 @@ extension ResultsStore {
         try head.bind(1, id)
         guard try head.next() else { return nil }
         let runInfo = info(head)
-        let configText = head.text(14), lesson = head.text(15)
+        let configText = head.text(15), lesson = head.text(16)
 
         var workloads: [WorkloadResult] = []
         let w = try Statement(db, path, """

@@ -28,6 +28,12 @@ struct Compare: ParsableCommand {
             'horizontal.cost < vertical.cost', 'vertical.web.utilization < 0.8' (means over the \
             replications). When one fails, the exit status is 1.
 
+            Each system is stored in the results database (unless --no-db) as a record of its \
+            own: its replications combined, with command 'compare', the time, --label, version \
+            and command line, and the system's name as a row of table figures (subject_kind \
+            'setting', subject 'system'); 'sdsim results diff A B' puts two of them side by side. \
+            The database is opened before the first run and written before the report is printed.
+
             Examples:
               sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml
               sdsim compare a.yaml b.yaml --replications 20 --baseline b
@@ -49,6 +55,8 @@ struct Compare: ParsableCommand {
 
     @Flag(help: "Do not check the 'expect:' lines that compare variants.")
     var noExpect = false
+
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
@@ -91,11 +99,24 @@ struct Compare: ParsableCommand {
             base = i
         }
         let seed = options.seed ?? configs[0].seed
+        // Opened before simulating: a database that cannot be written fails now, not after the runs.
+        let database = try store.open()
+        defer { database?.close() }
         let progress = options.progress(label: "compare")
         let results = Experiment.run(configs, seed: seed, replications: replications, jobs: options.jobs, progress: progress.update)
         try progress.display.finish()
         let c = Comparison.make(names: names, configs: configs, results: results, baseline: base, seed: seed,
                                 expectations: noExpect ? [] : comparisons)
+        // Stored first, then printed: a closed pipe cannot lose the systems' results.
+        let metadata = store.metadata(command: "compare")
+        try store.record(in: database) { db in
+            for (i, name) in names.enumerated() {
+                let file = files.count == 1 ? files[0] : files[i]
+                try db.record(Experiment.combined(results[i], seed: seed), scenarioFile: file,
+                              configText: try? String(contentsOfFile: file, encoding: .utf8),
+                              settings: [(path: "system", value: name, number: nil)], metadata: metadata)
+            }
+        }
         var text = options.format == .json ? ComparisonReport.json(c) : ComparisonReport.text(c)
         if options.format == .text {
             let workloads = configs.map { $0.workloads.map(\.name) }

@@ -80,11 +80,11 @@ struct ResultsList: ParsableCommand {
             throw ExitCode.failure
         }
         let columns = ["id", "created_at", "command", "scenario", "scenario_file", "seed", "replications", "label",
-                       "sdsim_version", "sdsim_commit", "command_line"]
+                       "sdsim_version", "sdsim_commit", "command_line", "settings"]
         func cells(_ r: StoredRunInfo) -> [String] {
             [String(r.id), r.metadata.createdAt ?? "", r.metadata.command, r.scenario, r.scenarioFile, String(r.seed),
              String(r.replications), r.metadata.label ?? "", r.metadata.version ?? "", r.metadata.commit ?? "",
-             r.metadata.commandLine ?? ""]
+             r.metadata.commandLine ?? "", r.settings]
         }
         switch format {
         case .csv:
@@ -101,10 +101,13 @@ struct ResultsList: ParsableCommand {
                 try Console.standardOutput.writeReport("No runs\(scenario.map { " of '\($0)'" } ?? "")\(label.map { " labelled '\($0)'" } ?? "") in \(database.db).\n")
                 return
             }
-            var lines = [["RUN", "WHEN (UTC)", "COMMAND", "SCENARIO", "SEED", "REPL", "LABEL"]]
+            // SETTINGS (a sweep point's values, a compared system's name) only when some record has them.
+            let settings = runs.contains { !$0.settings.isEmpty }
+            var lines = [["RUN", "WHEN (UTC)", "COMMAND", "SCENARIO", "SEED", "REPL", "LABEL"] + (settings ? ["SETTINGS"] : [])]
             for r in runs {
                 lines.append([String(r.id), r.metadata.createdAt.map { $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") } ?? "-",
-                              r.metadata.command, r.scenario, String(r.seed), String(r.replications), r.metadata.label ?? ""])
+                              r.metadata.command, r.scenario, String(r.seed), String(r.replications), r.metadata.label ?? ""]
+                             + (settings ? [r.settings] : []))
             }
             try Console.standardOutput.writeReport(alignedColumns(lines))
         }

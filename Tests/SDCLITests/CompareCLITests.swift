@@ -9,8 +9,8 @@ final class CompareCLITests: XCTestCase {
     /// The same bytes for any --jobs, for all three commands.
     func testCompareSweepAndSizeGiveTheSameBytesForAnyJobs() throws {
         let commands: [[String]] = [
-            ["compare", hv, "--set", "duration=8s", "--replications", "3"],
-            ["compare", hv, "--set", "duration=8s", "--replications", "3", "--format", "json", "--baseline", "vertical"],
+            ["compare", hv, "--set", "duration=8s", "--replications", "3", "--no-db"],
+            ["compare", hv, "--set", "duration=8s", "--replications", "3", "--format", "json", "--baseline", "vertical", "--no-db"],
             ["sweep", "scenarios/mm1.yaml", "--set", "duration=3000s", "--vary", "workload.jobs.arrival=poisson(0.2/s)..poisson(0.8/s):4",
              "--replications", "3", "--slo", "mean<3s", "--no-db"],
             ["sweep", "scenarios/mm1.yaml", "--set", "duration=2000s", "--vary", "workload.jobs.arrival=poisson(0.2/s),poisson(0.6/s)",
@@ -29,7 +29,7 @@ final class CompareCLITests: XCTestCase {
 
     /// The shipped comparison holds its expectations, and marks the latency differences.
     func testHorizontalVersusVerticalHoldsItsComparisons() throws {
-        let out = try sdsim(["compare", hv, "--quiet"])
+        let out = try sdsim(["compare", hv, "--quiet", "--no-db"])
         XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         XCTAssertTrue(out.stdout.contains("Expectations:"), out.stdout)
         XCTAssertFalse(out.stdout.contains("FAIL"), out.stdout)
@@ -54,7 +54,7 @@ final class CompareCLITests: XCTestCase {
         let slo = try sdsim(["size", "scenarios/mm1.yaml", "--vary", "components.station.workers", "--slo", "p98<1s"])
         XCTAssertEqual(slo.status, 2, slo.stderr)
         XCTAssertTrue(slo.stderr.contains("unknown SLO metric 'p98'; did you mean 'p99'?"), slo.stderr)
-        let one = try sdsim(["compare", "scenarios/mm1.yaml"])
+        let one = try sdsim(["compare", "scenarios/mm1.yaml", "--no-db"])
         XCTAssertEqual(one.status, 2, one.stderr)
     }
 
@@ -69,5 +69,23 @@ final class CompareCLITests: XCTestCase {
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 3)
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'setting' AND subject = 'components.station.workers'"), 3)
         XCTAssertEqual(sql.query("SELECT r.replications FROM runs r JOIN figures f ON f.run_id = r.id WHERE f.subject_kind = 'setting' AND f.value = 2"), 2)
+    }
+
+    /// Each compared system is stored as a record of its own, with its name and the label, and
+    /// `results diff` of the two marks what the comparison marks.
+    func testCompareStoresEachSystem() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("r.db").path
+        let out = try sdsim(["compare", hv, "--set", "duration=8s", "--replications", "3", "--db", db, "--label", "hv", "--quiet"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let sql = try SQLiteCounter(path: db)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs WHERE command = 'compare' AND label = 'hv' AND replications = 3"), 3, "the file's three systems")
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'setting' AND subject = 'system'"), 3)
+        let list = try sdsim(["results", "list", "--db", db, "--label", "hv"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertEqual(list.stdout.components(separatedBy: "compare").count - 1, 3, list.stdout)
+        XCTAssertTrue(list.stdout.contains("SETTINGS") && list.stdout.contains("system=vertical"), list.stdout)
+        let diff = try sdsim(["results", "diff", "1", "2", "--db", db])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
     }
 }
