@@ -88,6 +88,11 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, HTMLReport.runSeriesCount(r))
         XCTAssertTrue(html.contains("class=\"node component bottleneck\""), "the bottleneck is marked")
         XCTAssertTrue(html.contains("add &lt;b&gt;workers&lt;/b&gt; &amp; more"))
+        XCTAssertFalse(html.contains("PARTIAL REPORT"))
+        var partial = r
+        partial.stoppedEarly = "stopped at 12.5s <b>"
+        XCTAssertTrue(HTMLReport.run(partial, config: config).contains("<strong>PARTIAL REPORT:</strong> the run stopped at 12.5s &lt;b&gt;."),
+                      "a run stopped early says so, as the text report does")
     }
 
     func testHostileNamesAreEscapedInTheSweepReport() {

@@ -139,6 +139,9 @@ public enum HTMLReport {
         var body = "<h1>\(HTML.escape(r.scenario))</h1>\n"
         body += "<p class=\"meta\">seed \(r.seed) · simulated \(Format.seconds(r.simulatedSeconds)) s (warm-up \(Format.seconds(r.warmupSeconds)) s) · "
             + "\(Format.grouped(r.events)) events · \(r.replications) replication\(r.replications == 1 ? "" : "s")</p>\n"
+        if let stopped = r.stoppedEarly {
+            body += "<p class=\"partial\"><strong>PARTIAL REPORT:</strong> the run \(HTML.escape(stopped)).</p>\n"
+        }
         if !config.description.isEmpty { body += "<p>\(HTML.escape(config.description))</p>\n" }
         if let lesson = r.lesson { body += "<p class=\"lesson\">\(HTML.escape(lesson))</p>\n" }
 
