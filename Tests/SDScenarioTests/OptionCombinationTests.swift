@@ -261,6 +261,40 @@ final class OptionCombinationTests: XCTestCase {
         check(cases)
     }
 
+    /// The kinds added in the second session: a CDN (fixed ratio or keys, warm or cold, each
+    /// policy, reads or writes through) and a quorum key-value store (every R, W for N = 3).
+    func testEveryCDNAndKeyValueStoreCombinationCompletes() {
+        var cases: [Case] = []
+        for combo in Self.product([
+            [("hit-ratio", "    hit-ratio: 0.8\n"), ("keyed-lru", "    capacity: 200\n    policy: lru\n"),
+             ("keyed-lfu-warm", "    capacity: 200\n    policy: lfu\n    warm: true\n"),
+             ("keyed-ttl", "    capacity: 200\n    policy: fifo\n    ttl: 2s\n")],
+            [("reads", ""), ("writes", "    mix:\n      - {type: get, share: 0.7}\n      - {type: put, share: 0.3, write: true}\n")],
+            [("unlimited", ""), ("queue-limit", "    workers: 4\n    queue-limit: 100\n")],
+        ]) {
+            let v = combo.map(\.1)
+            let components = "  cdn:\n    kind: cdn\n    service: constant(1ms)\n    origin: s3\n\(v[0])\(v[2])"
+                + "  s3:\n    kind: object-store\n    connections: 50\n    first-byte: constant(20ms)\n    bandwidth: 100MB/s\n"
+            cases.append(Case(name: "cdn/" + combo.map(\.0).joined(separator: "/"), yaml: Self.scenario("cdn", workloads:
+                "  - name: w\n    arrival: poisson(10/s)\n    route: [cdn]\n    keys: zipf(1000, 0.9)\n    size: constant(100KB)\n" + v[1],
+                components: components)))
+        }
+        for combo in Self.product([
+            [("r1", "1"), ("r2", "2"), ("r3", "3")],
+            [("w1", "1"), ("w2", "2"), ("w3", "3")],
+            [("lag-1ms", "    replication-lag: constant(1ms)\n"), ("lag-50ms", "    replication-lag: exponential(50ms)\n")],
+        ]) {
+            let v = combo.map(\.1)
+            let components = "  kv:\n    kind: kv-store\n    replication-factor: 3\n    read-quorum: \(v[0])\n    write-quorum: \(v[1])\n"
+                + "    nodes: 4\n    workers: 8\n    service: constant(0.2ms)\n    replica-service: exponential(1ms)\n\(v[2])"
+            cases.append(Case(name: "kv/" + combo.map(\.0).joined(separator: "/"), yaml: Self.scenario("kv", workloads:
+                "  - name: w\n    arrival: poisson(20/s)\n    route: [kv]\n    keys: uniform(1000)\n"
+                + "    mix:\n      - {type: get, share: 0.7}\n      - {type: put, share: 0.3, write: true}\n",
+                components: components)))
+        }
+        check(cases)
+    }
+
     func testEveryObjectStoreRouterAndFeedCombinationCompletes() {
         var cases: [Case] = []
         for combo in Self.product([
