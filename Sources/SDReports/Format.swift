@@ -84,6 +84,20 @@ enum Format {
         (1e-9, "ns"), (1e-6, "us"), (1e-3, "ms"), (1, "s"),
     ]
 
+    /// Whether a component's extra figure named `name` is a time in seconds (waits, delays, lock
+    /// holds, ages, transfer times, latencies), to be shown in a unit rather than as `0.000`.
+    static func isDuration(_ name: String) -> Bool {
+        ["_delay_", "_wait_mean", "_hold_mean", "_age_", "transfer_time", "latency_"].contains { name.contains($0) }
+    }
+
+    /// A component's extra figure for the text report: bytes and times in their units, counts
+    /// whole, other figures with three decimals.
+    static func extra(_ name: String, _ value: Double) -> String {
+        if name.hasSuffix("bytes") || name.contains("bytes_") { return bytes(value) }
+        if isDuration(name) { return duration(value) }
+        return fixed(value, decimals: value == value.rounded() ? 0 : 3)
+    }
+
     /// A duration in seconds in a human unit chosen by magnitude (ns, us, ms, s) with three
     /// significant digits: `0.0176` → `17.6 ms`, `2.5e-7` → `250 ns`, `3` → `3.00 s`.
     /// Zero is `0`; seconds beyond 999 keep their integer digits (`1,234 s`).

@@ -58,9 +58,7 @@ public enum TextReport {
             }
             if let moved = c.keysMovedOnAdd { notes.append("keys moved when a replica is added \(Format.percent(moved))") }
             for (name, value) in c.extra {
-                let shown = name.hasSuffix("bytes") || name.contains("bytes_") ? Format.bytes(value)
-                    : Format.fixed(value, decimals: value == value.rounded() ? 0 : 3)
-                notes.append("\(name.replacingUnderscores()) \(shown)")
+                notes.append("\(name.replacingUnderscores()) \(Format.extra(name, value))")
             }
             out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
         }

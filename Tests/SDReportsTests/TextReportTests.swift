@@ -30,6 +30,19 @@ final class TextReportTests: XCTestCase {
 
     /// A workload with no completed request prints "none completed", never a mean of 0; its JSON
     /// latency figures are null.
+    /// A component's extra times print in a unit: a sub-millisecond lock wait is not `0.000`.
+    func testExtraTimesPrintInAUnitAndCountsStayPlain() {
+        XCTAssertEqual(Format.extra("lock_wait_mean", 0.000_42), "420 us")
+        XCTAssertEqual(Format.extra("lock_hold_mean", 0.0099), "9.90 ms")
+        XCTAssertEqual(Format.extra("delivery_delay_p99", 0.721), "721 ms")
+        XCTAssertEqual(Format.extra("oldest_age_max", 60.024), "60.0 s")
+        XCTAssertEqual(Format.extra("transfer_time_mean", 0.13), "130 ms")
+        XCTAssertEqual(Format.extra("enqueue_wait_mean", 0), "0")
+        XCTAssertEqual(Format.extra("rows_waiting_mean", 1.196), "1.196")
+        XCTAssertEqual(Format.extra("polls", 2399), "2,399")
+        XCTAssertEqual(Format.extra("bytes_stored", 2e9), Format.bytes(2e9))
+    }
+
     func testNoCompletionsPrintNoFigures() {
         var r = Fixtures.threeTier()
         r.workloads[1].completed = 0
