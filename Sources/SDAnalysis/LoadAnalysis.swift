@@ -188,7 +188,9 @@ public enum OfferedLoad {
         // CPU seconds per system request placed on each machine instance, in order of first use.
         var machineWork: [(name: String, type: MachineConfig, cpu: Double, unknown: Bool, bounded: Bool)] = []
         func place(_ c: ComponentConfig, cpuPerReplica: Double?) {
-            guard c.machine != nil, let type = config.machines.first(where: { $0.name == c.machine }) else { return }
+            // A store's nodes each run on their own machine: their rows are the node rows.
+            guard c.machine != nil, !c.kind.runsNodesOnOwnMachines,
+                  let type = config.machines.first(where: { $0.name == c.machine }) else { return }
             for i in 0..<c.replicas {
                 let name = c.machineInstance(replica: i)!
                 if let j = machineWork.firstIndex(where: { $0.name == name }) {

@@ -119,7 +119,7 @@ public enum Runner {
         var result = RunResult(scenario: config.name, seed: model.seed, simulatedSeconds: end.seconds,
                                warmupSeconds: config.warmup.seconds, events: model.sim.eventCount, replications: 1,
                                workloads: workloads, components: components)
-        result.machines = model.machines.map { $0.machineResult(end: end) }
+        result.machines = model.machines.map { $0.machineResult(end: end) } + model.ownMachineResults(end: end)
         result.population = PopulationSummary.make(config, workloads: workloads)
         result.stoppedEarly = model.stoppedEarly
         result.storage = StorageGrowth.rows(model)

@@ -136,7 +136,8 @@ public enum SpofAudit {
             return Experiment(target: c.name, kind: "component", crashed: target, actions: [.crash(target)])
         }
         var machines: [(name: String, groups: [String], instances: [String])] = []
-        for c in config.components where c.machine != nil {
+        // A store's nodes run on machines of their own; its component experiment covers them.
+        for c in config.components where c.machine != nil && !c.kind.runsNodesOnOwnMachines {
             for (i, instance) in c.instanceNames.enumerated() {
                 let m = c.machineInstance(replica: i)!
                 if let j = machines.firstIndex(where: { $0.name == m }) {

@@ -28,7 +28,8 @@ public struct Figure: Sendable, Equatable {
     /// The workload, component or machine type (empty for the whole system).
     public var subject: String
     /// `throughput`, `mean`, `p50`, `p99`, `p999`, `availability`, `lost`, `utilization`,
-    /// `cost_per_hour`, `cost_per_million`.
+    /// `cost_per_hour`, `cost_per_million`; for a data store `nodes`, `node_ops_per_second`,
+    /// `node_utilization_max`, `stale_read_fraction` (``StoreFigures``).
     public var metric: String
     /// How values are written.
     public var unit: Unit
@@ -85,6 +86,7 @@ public enum SystemFigures {
             guard let row = r.components.first(where: { $0.name == c.name }), row.workers > 0 else { continue }
             out.append((Figure(kind: .tier, subject: c.name, metric: "utilization", unit: .fraction), row.utilization))
         }
+        for c in config.components { out += StoreFigures.measure(c, r) }
         var types: [String] = []
         for m in r.machines where !types.contains(m.type) { types.append(m.type) }
         for t in types {

@@ -46,7 +46,9 @@ public struct SystemExpectation: Sendable, Equatable {
 extension SystemExpectation {
     /// Metric names accepted in expectations that compare systems (`cost` is `cost_per_hour`).
     public static let metrics = ["throughput", "mean", "p50", "p99", "p999", "availability", "lost", "utilization", "cost",
-                                 "cost_per_hour", "cost_per_million"]
+                                 "cost_per_hour", "cost_per_million",
+                                 // A data store's (StoreFigures in SDAnalysis).
+                                 "nodes", "node_ops_per_second", "node_utilization_max", "stale_read_fraction"]
 }
 
 /// A service-level objective for sweeps and sizing: terms such as `p99 < 100ms` or

@@ -129,7 +129,11 @@ public enum ScenarioJSONSchema {
         case .byType(let s):
             return .object([("type", .string("object")), ("minProperties", .int(1)), ("additionalProperties", schema(s))])
         case .component: return .object([("$ref", .string("#/definitions/component"))])
-        case .overrides: return .object([("type", .string("object")), ("additionalProperties", .object([("type", scalarTypes)]))])
+        // A value may be a whole mapping or list (a component replaced by a variant): the loader
+        // checks it at its place, as if written there.
+        case .overrides:
+            let anyValue = JSONValue.array(["string", "number", "boolean", "object", "array"].map { .string($0) })
+            return .object([("type", .string("object")), ("additionalProperties", .object([("type", anyValue)]))])
         case .anyOf(let shapes): return .object([("anyOf", .array(shapes.map(schema)))])
         }
     }

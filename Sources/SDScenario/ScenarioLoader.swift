@@ -63,6 +63,7 @@ public enum ScenarioLoader {
         v.checkWorkloadWindows(draft)
         v.checkGraph(components: draft.components, workloads: draft.workloads)
         v.checkMachines(draft.components, machines: draft.machines)
+        v.checkOwnMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
         v.checkExpectations(draft)
         guard v.diagnostics.isEmpty, let config = assemble(draft) else {

@@ -249,3 +249,28 @@ extension Validator {
         return types
     }
 }
+
+extension Validator {
+    /// A store placed on a machine type runs each node on its own instance (OwnMachines.swift):
+    /// the node's workers are the machine's cores, so they must be as many, and the node is a
+    /// FIFO station, so the machine's scheduling must be FIFO.
+    func checkOwnMachines(_ components: [ComponentDraft], machines: [MachineDraft]) {
+        for c in components {
+            guard let ref = c.machine, let kind = c.kind?.name, let m = machines.first(where: { $0.name == ref.name }),
+                  let cores = m.cores else { continue }
+            let keyValue = kind == Schema.kvStoreKind.name || (kind == Schema.databaseKind.name && c.dataModel.model == .keyValue)
+            guard keyValue || kind == Schema.databaseKind.name else { continue }
+            let (key, workers, nodes) = keyValue
+                ? ("node-workers", c.dataModel.nodeWorkers ?? KVStoreConfig.defaultNodeWorkers, "storage node")
+                : ("workers", c.workers, "primary and read replica")
+            if workers != cores {
+                error("'\(c.name)' runs each \(nodes) on its own machine '\(m.name)' (\(cores) core\(cores == 1 ? "" : "s")), one worker per core, but its '\(key)' is \(workers); set '\(key): \(cores)' or change the machine's cores",
+                      at: ref.node)
+            }
+            if let scheduling = m.scheduling, scheduling != "fifo", let node = m.schedulingNode {
+                error("machine '\(m.name)' runs the nodes of '\(c.name)', which serve first come first served; its 'scheduling: \(scheduling)' does not apply (remove it)",
+                      at: node)
+            }
+        }
+    }
+}

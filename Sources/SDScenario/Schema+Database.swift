@@ -163,7 +163,9 @@ extension Schema {
         connection (waiting in a FIFO of `queue-limit` places, or turned away: reason `rejected`), then waits for a worker. \
         Writes go to the primary of their key's shard; reads go to the shard's replicas in turn (to the primary without \
         replicas). A write becomes visible on each replica after its own draw of `replication-lag`. A database has no \
-        `replicas` key; its nodes are named `db.primary`, `db.replica-1`, or `db.shard-2.primary` when sharded.
+        `replicas` key; its nodes are named `db.primary`, `db.replica-1`, or `db.shard-2.primary` when sharded. \
+        With `machine:`, each node runs on its own instance of that machine type (its `workers` are the cores), so the \
+        cost counts every node. `data-model: key-value` makes it the kv-store's model instead.
         """)
 }
 

@@ -60,6 +60,7 @@ extension Schema {
         `replication-lag` later. A read waits for R (`read-quorum`) replicas and returns the newest version among them. \
         With R + W > N no read is stale; with R + W ≤ N a read is stale when its R replicas all missed the last write, \
         counted in `stale_reads`. A write type in `fan-out` writes k denormalized tables (k rows, each with its own \
-        quorum). The same model as `kind: database` with `data-model: key-value`.
+        quorum). With `machine:`, each storage node runs on its own instance of that machine type (its `node-workers` \
+        are the cores). The same model as `kind: database` with `data-model: key-value`.
         """)
 }

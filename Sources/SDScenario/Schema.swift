@@ -548,7 +548,8 @@ enum Schema {
         FieldSpec("variants",
                   example: "variants: {big: {machines.web.cores: 16, components.web.replicas: 1}}",
                   help: "Named variants of this system, each a set of overrides `PATH: VALUE` of the file's own values "
-                      + "(paths as for `--set`, such as `components.app.replicas`). Each variant is a complete system; "
+                      + "(paths as for `--set`, such as `components.app.replicas`); a value may be a whole mapping, such as "
+                      + "a component replaced by another design. Each variant is a complete system; "
                       + "`sdsim compare FILE` runs and compares them, `--variant NAME` runs one. `expect:` lines may compare "
                       + "variants: `big.p99 < small.p99`.",
                   shape: .named(.overrides,

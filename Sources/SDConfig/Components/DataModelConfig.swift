@@ -42,3 +42,15 @@ public struct RelationalQueries: Sendable, Equatable {
         return read + Double(j) * cost
     }
 }
+
+extension ComponentKind {
+    /// Whether the kind, placed on a machine type (`machine:`), runs each of its nodes on its own
+    /// instance of it (a database's primaries and replicas, a key-value store's storage nodes)
+    /// rather than the component on one machine: the cost of a store counts every node.
+    public var runsNodesOnOwnMachines: Bool {
+        switch self {
+        case .database, .kvStore: return true
+        default: return false
+        }
+    }
+}

@@ -98,7 +98,9 @@ public final class Model {
             for (index, name) in c.instanceNames.enumerated() {
                 let node = c.kind.makeNode(name: name, group: c.name, model: self)
                 register(node, group: g)
-                if let machineName = c.machineInstance(replica: index), let type = config.machines.first(where: { $0.name == c.machine }) {
+                // A store's nodes run on machines of their own (OwnMachines.swift), not the component on one.
+                if !c.kind.runsNodesOnOwnMachines, let machineName = c.machineInstance(replica: index),
+                   let type = config.machines.first(where: { $0.name == c.machine }) {
                     place(node, on: machineName, type: type)
                 }
                 instances.append(node)

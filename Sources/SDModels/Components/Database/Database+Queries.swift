@@ -13,20 +13,28 @@ struct QueryCosts {
     let joinCost: Distribution?
     /// Whether any type joins or writes several rows (else the plain draw, unchanged).
     let any: Bool
+    /// 1 ÷ the speed of the machine each node runs on (1 without one: OwnMachines.swift).
+    let slowness: Double
 
-    init(_ queries: RelationalQueries, types: [String]) {
+    init(_ queries: RelationalQueries, types: [String], speed: Double = 1) {
         joins = types.map { queries.joins[$0] ?? 0 }
         rows = types.map { max(queries.transactionRows[$0] ?? 1, 1) }
         joinCost = queries.joinCost
         any = !queries.isEmpty
+        slowness = 1 / speed
     }
 }
 
 extension Database {
     /// The time of one query of `request` on a node, drawn from `stream`: the read or write
     /// service, plus one `join-cost` per joined table, or one `write-service` per row of a
-    /// multi-row transaction.
+    /// multi-row transaction; divided by the speed of the node's machine.
     func queryService(_ request: Int32, isWrite: Bool, stream: RandomStream) -> SimDuration {
+        let d = drawQuery(request, isWrite: isWrite, stream: stream)
+        return queryCosts.slowness == 1 ? d : d.scaled(by: queryCosts.slowness)
+    }
+
+    private func drawQuery(_ request: Int32, isWrite: Bool, stream: RandomStream) -> SimDuration {
         let base = isWrite ? config.writeService : config.readService
         guard queryCosts.any else { return base.sampleDuration(stream) }
         let type = Int(requests.records[Int(request)].type)

@@ -173,7 +173,8 @@ public final class Database: Node {
         shardSlots = config.shards + (splitPlanned ? 1 : 0)
         activeShards = config.shards
         isScatter = model.config.requestTypes.map { config.scatterTypes.contains($0) }
-        queryCosts = QueryCosts(config.queries, types: model.config.requestTypes)
+        queryCosts = QueryCosts(config.queries, types: model.config.requestTypes,
+                                speed: model.ownMachineType(ofGroup: group)?.speed ?? 1)
         lookupStream = model.stream(for: name + "#directory")
         warmupNs = model.warmupEnd.ns
         routed = [Int](repeating: 0, count: shardSlots)

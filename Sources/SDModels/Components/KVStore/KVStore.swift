@@ -37,6 +37,10 @@ public final class KVStore: Station {
     public let config: KVStoreConfig
     private let replicaStream: RandomStream
     private var storage: [KVStorageNode] = []
+    /// The storage nodes, in order.
+    var storageNodes: [KVStorageNode] { storage }
+    /// 1 ÷ the speed of the machine each storage node runs on (1 without one).
+    private var slowness = 1.0
     private let ring: HashRing
     /// Tables written by a write of each request type (by index in the model's request types).
     private let tablesOfType: [Int]
@@ -112,6 +116,7 @@ public final class KVStore: Station {
         super.init(name: name, group: group, model: model, workers: config.workers, service: config.service,
                    queueLimit: config.queueLimit)
         storage = (0..<config.nodes).map { KVStorageNode(name: "\(name).node-\($0 + 1)", workers: config.nodeWorkers, model: model) }
+        if let type = model.ownMachineType(ofGroup: group) { slowness = 1 / type.speed }
     }
 
     public override var kindName: String { "kv-store" }
@@ -155,8 +160,9 @@ public final class KVStore: Station {
     private func startJob(_ job: Int32, now: SimTime) {
         let st = storage[Int(jobs[job].node)]
         st.pool.start(arrivedAt: jobs[job].arrivedAt, now: now)
-        sim.schedule(after: config.replicaService.sampleDuration(st.stream), to: id, kind: KVStore.Event.replicaDone.rawValue,
-                     arg: Int64(job))
+        var service = config.replicaService.sampleDuration(st.stream)
+        if slowness != 1 { service = service.scaled(by: slowness) }
+        sim.schedule(after: service, to: id, kind: KVStore.Event.replicaDone.rawValue, arg: Int64(job))
     }
 
     public override func handlePrivate(kind: Int32, arg: Int64) {
