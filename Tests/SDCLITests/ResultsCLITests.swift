@@ -201,33 +201,39 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(stored.map { $0[3] }, outcomes.map { $0[0] })
     }
 
+    /// One M/M/1 queue at load 0.5 with an SLO on the p99, and two variants: `slow` (the file's
+    /// service time, 1 s) and `fast` (0.5 s).
+    private func queueWithVariants(duration: String, p99: String) -> String {
+        """
+        name: queue
+        seed: 3
+        duration: \(duration)
+        warmup: 100s
+        slo:
+          p99: \(p99)
+        workload:
+          - name: jobs
+            arrival: poisson(0.5/s)
+            route: [station]
+        components:
+          station:
+            kind: server
+            workers: 1
+            service: exponential(1s)
+        variants:
+          slow: {}
+          fast:
+            components.station.service: exponential(0.5s)
+        """
+    }
+
     /// compare, sweep and size store an analysis each: its tables and its runs.
     func testCompareSweepAndSizeAreStoredAsAnalysesWithTheirRuns() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.db").path
         let file = dir.appendingPathComponent("queue.yaml")
-        try """
-            name: queue
-            seed: 3
-            duration: 3000s
-            warmup: 100s
-            slo:
-              p99: 12s
-            workload:
-              - name: jobs
-                arrival: poisson(0.5/s)
-                route: [station]
-            components:
-              station:
-                kind: server
-                workers: 1
-                service: exponential(1s)
-            variants:
-              slow: {}
-              fast:
-                components.station.service: exponential(0.5s)
-            """.write(to: file, atomically: true, encoding: .utf8)
+        try queueWithVariants(duration: "3000s", p99: "12s").write(to: file, atomically: true, encoding: .utf8)
 
         let compare = try sdsim(["compare", file.path, "--replications", "4", "--db", db, "--label", "cmp", "--quiet"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
@@ -393,26 +399,7 @@ final class ResultsCLITests: XCTestCase {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("queue.yaml").path
-        try """
-            name: queue
-            seed: 3
-            duration: 500s
-            slo:
-              p99: 30s
-            workload:
-              - name: jobs
-                arrival: poisson(0.5/s)
-                route: [station]
-            components:
-              station:
-                kind: server
-                workers: 1
-                service: exponential(1s)
-            variants:
-              slow: {}
-              fast:
-                components.station.service: exponential(0.5s)
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try queueWithVariants(duration: "500s", p99: "30s").write(toFile: file, atomically: true, encoding: .utf8)
         let commands: [[String]] = [
             ["spof", file, "--variant", "slow"],
             ["compare", file, "--replications", "2"],
