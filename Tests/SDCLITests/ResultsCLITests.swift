@@ -432,4 +432,43 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 1, "no run of a failed analysis is left")
         XCTAssertEqual(sql.text("PRAGMA integrity_check"), "ok")
     }
+
+    /// The same system twice under common random numbers: one file of mm1 and the same queue
+    /// with its server renamed (so its service times come from another stream, while the
+    /// arrivals, drawn from the workload's streams, are the same). The systems of each compare
+    /// diff paired, and each figure is marked in about 5% of the diffs, within the binomial bound.
+    func testPairedDiffsOfTheSameSystemAreMarkedOnlyAtTheRateTheLevelImplies() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.db").path
+        let renamed = dir.appendingPathComponent("mm1-renamed.yaml").path
+        let mm1 = try String(contentsOf: repoRoot.appendingPathComponent("scenarios/mm1.yaml"), encoding: .utf8)
+        XCTAssertTrue(mm1.contains("route: [station]") && mm1.contains("  station:\n"), "the test renames mm1's server")
+        try mm1.replacingOccurrences(of: "route: [station]", with: "route: [server]")
+            .replacingOccurrences(of: "  station:\n", with: "  server:\n")
+            .replacingOccurrences(of: "station.utilization", with: "server.utilization")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        let compares = 20
+        for seed in 1...compares {
+            let c = try sdsim(["compare", "scenarios/mm1.yaml", renamed, "--db", db, "--quiet", "--seed", String(seed),
+                               "--replications", "5", "--set", "duration=3000s"])
+            XCTAssertEqual(c.status, 0, c.stderr)
+        }
+        var marks: [String: Int] = [:]
+        for k in 0..<compares {
+            // Each compare is the analysis 3k+1 with its two systems' runs 3k+2 and 3k+3.
+            let out = try json(try sdsim(["results", "diff", String(3 * k + 2), String(3 * k + 3), "--db", db, "--format", "json"]).stdout)
+            XCTAssertEqual(out["test"] as? String, "paired")
+            for line in try XCTUnwrap(out["lines"] as? [[String: Any]]) {
+                let key = "\(line["subject"]!) \(line["figure"]!)"
+                marks[key, default: 0] += (line["significant"] as? Bool) == true ? 1 : 0
+            }
+        }
+        // Binomial(20, 0.05): P(X ≥ 5) = 0.0026. Each figure's 20 diffs are independent.
+        for (figure, n) in marks.sorted(by: { $0.key < $1.key }) {
+            XCTAssertLessThanOrEqual(n, 4, "\(figure) marked in \(n) of \(compares) paired diffs of the same system")
+        }
+        XCTAssertEqual(marks.count, 6)   // the workload's six figures; the server has a different name in each
+        print("marks over \(compares) paired diffs of the same system:", marks.sorted(by: { $0.key < $1.key }))
+    }
 }
