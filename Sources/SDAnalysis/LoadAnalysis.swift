@@ -69,7 +69,13 @@ public enum OfferedLoad {
             if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
             switch c.kind {
             case .database(let db):
-                if isWrite { f.dbWrites[g] += x } else { f.dbReads[g] += db.scatterTypes.contains(type) ? x * Double(db.shards) : x }
+                if isWrite {
+                    f.dbWrites[g] += x
+                } else if let join = db.joins.first(where: { $0.type == type }) {
+                    f.dbReads[g] += x * Double(min(join.shards ?? db.shards, db.shards))
+                } else {
+                    f.dbReads[g] += db.scatterTypes.contains(type) ? x * Double(db.shards) : x
+                }
             case .queue, .polledTable, .objectStore, .feedService:
                 f.unknown[g] = true
             default: break

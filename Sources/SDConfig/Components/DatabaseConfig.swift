@@ -11,6 +11,9 @@ public enum ShardingScheme: String, Sendable, Equatable, CaseIterable {
     /// A lookup table from key to shard held by a directory service: placed like `hash`, but every
     /// request first pays ``DatabaseConfig/directoryLookup`` to ask the directory where its key lives.
     case directory
+    /// By the region of the user (``ModelConfig/regions``), then by key within the region, in a
+    /// tree whose hot leaves split (``DatabaseConfig/regionSharding``).
+    case region
 }
 
 /// How a primary replicates its writes to the read replicas of its shard.
@@ -88,6 +91,10 @@ public struct DatabaseConfig: Sendable, Equatable {
     /// Automatic promotion of a replica when a primary crashes; nil: a crashed primary stays down
     /// until it restarts (writes to its shard fail for the whole outage).
     public var failover: FailoverConfig?
+    /// `sharding: region`: sub-shards per region, sub-sharding and splits (nil otherwise).
+    public var regionSharding: RegionShardingConfig?
+    /// Request types that join across shards (`joins:`): scatter-gather to some or all shards plus a merge.
+    public var joins: [JoinSpec] = []
 
     /// A database; `readService` and `writeService` default to `service`.
     public init(workers: Int = 1, service: Distribution, readService: Distribution? = nil, writeService: Distribution? = nil,
