@@ -5,8 +5,8 @@ extension ModelConfig {
     public var designWarnings: [String] {
         var out: [String] = []
         for c in components {
-            guard case .database(let db) = c.kind, !db.joins.isEmpty, db.shards > 1 || db.regionSharding != nil else { continue }
-            for j in db.joins {
+            guard case .database(let db) = c.kind, !db.crossShardJoins.isEmpty, db.shards > 1 || db.regionSharding != nil else { continue }
+            for j in db.crossShardJoins {
                 let touched = j.shards.map { "\($0) of its shards" } ?? "every shard"
                 out.append("database '\(c.name)' has \(db.shards) shards and joins across them for '\(j.type)' (\(touched)): "
                            + "each such query waits for the slowest shard and then pays the merge; keep joins inside one shard "

@@ -56,8 +56,8 @@ enum RegionShardReport {
     /// A warning under a sharded database that served joins across its shards (the design notes'
     /// advice: keep joins inside a shard), or nil.
     static func joinWarning(_ c: ComponentResult) -> String? {
-        guard let joins = c.extra.first(where: { $0.name == "join_requests" })?.value, joins > 0,
-              let shards = c.extra.first(where: { $0.name == "join_shards_mean" })?.value, shards > 1 else { return nil }
+        guard let joins = c.extra.first(where: { $0.name == "cross_shard_joins" })?.value, joins > 0,
+              let shards = c.extra.first(where: { $0.name == "cross_shard_join_shards_mean" })?.value, shards > 1 else { return nil }
         return "Warning: \(c.name) served \(Format.grouped(Int(joins))) joins across \(Format.fixed(shards, decimals: 1)) shards "
             + "on average; each waits for its slowest shard and then the merge. Keep joins inside a shard (shard by the join key, "
             + "or denormalize).\n"

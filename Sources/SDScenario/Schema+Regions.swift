@@ -12,7 +12,7 @@ struct RegionDraft {
     var utcOffset = 0.0
 }
 
-/// What has been read of a database's region sharding and joins (`sharding: region`, `joins:`).
+/// What has been read of a database's region sharding and joins across shards (`sharding: region`, `cross-shard-joins:`).
 struct DatabaseRegionDraft {
     /// `region-shards: N` (every region), nil when absent or a mapping.
     var shardsEach: Int?
@@ -34,7 +34,7 @@ struct DatabaseRegionDraft {
     }
 }
 
-/// What has been read of one entry of `joins:`.
+/// What has been read of one entry of `cross-shard-joins:`.
 struct JoinDraft {
     var node: YAMLNode
     var type: String?
@@ -89,7 +89,7 @@ extension Schema {
             } else if case .success = Units.parseCount(text) {
                 d.shards = v.count(n, key: "shards", range: 1...10_000)
             } else {
-                v.error("'shards' in 'joins' must be 'all' or a number of shards such as 3, found '\(text)'", at: n)
+                v.error("'shards' in 'cross-shard-joins' must be 'all' or a number of shards such as 3, found '\(text)'", at: n)
             }
             d.shardsNode = n
         },
@@ -129,7 +129,7 @@ extension Schema {
             d.database.regions.splitEvery = v.duration(n, key: "split-every", positive: true)
             d.database.regions.splitEveryNode = n
         },
-        FieldSpec("joins",
+        FieldSpec("cross-shard-joins",
                   help: "Read request types that join rows across shards: each fans out to `shards` shards, waits for the slowest, "
                       + "then pays `merge` per shard on the coordinator. A sharded database serving them draws a warning.",
                   shape: .list(.mapping(joinFields.docs()), nonEmpty: true)) { d, n, v in
@@ -214,26 +214,26 @@ extension Validator {
         d.shardsEach = count(node, key: "region-shards", range: Schema.regionShardCount)
     }
 
-    /// Reads `joins:`, each type once.
+    /// Reads `cross-shard-joins:`, each type once.
     func readJoins(_ node: YAMLNode, place: String) -> [JoinDraft] {
         guard case .sequence(let seq) = node, !seq.isEmpty else {
-            error("'joins'\(place) must be a list such as '[{type: search, shards: all, merge: constant(1ms)}]', found \(Validator.describe(node))",
+            error("'cross-shard-joins'\(place) must be a list such as '[{type: search, shards: all, merge: constant(1ms)}]', found \(Validator.describe(node))",
                   at: node)
             return []
         }
         var out: [JoinDraft] = []
         for item in seq {
             guard case .mapping(let mapping) = item else {
-                error("each entry of 'joins'\(place) must be a mapping with 'type', found \(Validator.describe(item))", at: item)
+                error("each entry of 'cross-shard-joins'\(place) must be a mapping with 'type', found \(Validator.describe(item))", at: item)
                 continue
             }
             var draft = JoinDraft(node: item)
             let allowed = Schema.joinFields.map(\.key)
-            readFields(mapping, into: &draft, fields: Schema.joinFields, place: " in 'joins'\(place)", anchor: item) { key in
-                Validator.unknownKeyMessage(key, place: " in 'joins'\(place)", allowed: allowed, listLabel: "keys")
+            readFields(mapping, into: &draft, fields: Schema.joinFields, place: " in 'cross-shard-joins'\(place)", anchor: item) { key in
+                Validator.unknownKeyMessage(key, place: " in 'cross-shard-joins'\(place)", allowed: allowed, listLabel: "keys")
             }
             if let t = draft.type, out.contains(where: { $0.type == t }), let n = draft.typeNode {
-                error("request type '\(t)' appears twice in 'joins'\(place)", at: n)
+                error("request type '\(t)' appears twice in 'cross-shard-joins'\(place)", at: n)
             }
             out.append(draft)
         }
@@ -311,12 +311,12 @@ extension Validator {
                     let all = types.map(\.name)
                     let hint = Suggestions.closest(to: name, among: all).map { "; did you mean '\($0)'?" }
                         ?? " (request types: \(all.joined(separator: ", ")))"
-                    error("unknown request type '\(name)' in 'joins'\(place)\(hint)", at: node)
+                    error("unknown request type '\(name)' in 'cross-shard-joins'\(place)\(hint)", at: node)
                     continue
                 }
-                if type.isWrite { error("request type '\(name)' in 'joins'\(place) is a write; a join across shards serves reads only", at: node) }
+                if type.isWrite { error("request type '\(name)' in 'cross-shard-joins'\(place) is a write; a join across shards serves reads only", at: node) }
                 if db.scatterTypes.contains(where: { $0.name == name }) {
-                    error("request type '\(name)' is in both 'scatter-types' and 'joins'\(place); a join is a scatter-gather with a merge, list it once",
+                    error("request type '\(name)' is in both 'scatter-types' and 'cross-shard-joins'\(place); a join is a scatter-gather with a merge, list it once",
                           at: node)
                 }
             }
@@ -336,7 +336,7 @@ extension Validator {
             let rd = c.database.regions
             var joins: [JoinSpec] = []
             for j in rd.joins { guard let spec = j.spec else { return false }; joins.append(spec) }
-            db.joins = joins
+            db.crossShardJoins = joins
             if db.sharding == .region {
                 let rs = RegionShardingConfig(shardsPerRegion: rd.shardsPerRegion(regions), subSharding: rd.subSharding ?? .hash,
                                               splitLevels: rd.splitLevels ?? 0, splitEvery: rd.splitEvery)

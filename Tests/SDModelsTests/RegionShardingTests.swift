@@ -131,7 +131,7 @@ final class RegionShardingTests: XCTestCase {
         let mu = 100.0, merge = 0.002
         for k in [4, 2] {
             var db = DatabaseConfig(workers: 1, service: .exponential(mean: 1 / mu), shards: 4)
-            db.joins = [JoinSpec(type: "search", shards: k == 4 ? nil : k, mergePerShard: .constant(merge))]
+            db.crossShardJoins = [JoinSpec(type: "search", shards: k == 4 ? nil : k, mergePerShard: .constant(merge))]
             var config = poissonConfig("join", rate: 1, duration: 5_000.5, warmup: 0, route: ["db"], components: [database(db)])
             config.workloads[0].mix[0].type = "search"
             config.workloads[0].arrival = .interarrival(.constant(1))
@@ -141,9 +141,9 @@ final class RegionShardingTests: XCTestCase {
             let runs = Replicated(config)
             assertWithin(runs.interval { $0.workloads[0].latency.mean }, theory, "join over \(k) of 4 shards: H_\(k)/μ + \(k)·merge")
             let d = row(runs.results[0], "db")
-            XCTAssertEqual(extra(d, "join_shards_mean"), Double(k))
-            XCTAssertEqual(extra(d, "join_merge_mean"), Double(k) * merge, accuracy: 1e-12)
-            XCTAssertEqual(extra(d, "join_requests"), Double(runs.results[0].workloads[0].arrived))
+            XCTAssertEqual(extra(d, "cross_shard_join_shards_mean"), Double(k))
+            XCTAssertEqual(extra(d, "cross_shard_join_merge_mean"), Double(k) * merge, accuracy: 1e-12)
+            XCTAssertEqual(extra(d, "cross_shard_joins"), Double(runs.results[0].workloads[0].arrived))
             // Each shard sees the joins that touch it: k/4 of them (binomial for k < 4).
             let joins = Double(runs.results[0].workloads[0].arrived)
             for s in 1...4 {

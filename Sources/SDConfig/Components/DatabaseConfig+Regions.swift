@@ -41,7 +41,7 @@ public struct RegionShardingConfig: Sendable, Equatable {
     public var maxShards: Int { initialShards << splitLevels }
 }
 
-/// A request type that joins rows held on several shards (`joins:` of a database): it fans out to
+/// A request type that joins rows held on several shards (`cross-shard-joins:` of a database): it fans out to
 /// ``shards`` shards (nil: every shard in use), waits for the slowest, then the coordinator merges
 /// the answers, which takes one draw of ``mergePerShard`` per shard merged (a pure delay).
 public struct JoinSpec: Sendable, Equatable {

@@ -54,7 +54,7 @@ struct RegionState {
     }
 }
 
-/// Measured joins (`joins:`) of a database: requests, shards touched and merge time.
+/// Measured joins across shards (`cross-shard-joins:`) of a database: requests, shards touched and merge time.
 struct JoinFigures {
     var requests = 0
     var parts = 0
@@ -222,14 +222,14 @@ extension Database {
         }
     }
 
-    /// With joins: `join_requests`, then when there were some `join_shards_mean` (shards touched
-    /// per join) and, once a merge is done, `join_merge_mean` (merge time of the measured joins, seconds).
+    /// With `cross-shard-joins`: `cross_shard_joins`, then when there were some `cross_shard_join_shards_mean`
+    /// (shards touched per join) and, once a merge is done, `cross_shard_join_merge_mean` (merge time of the measured joins, seconds).
     func joinFigures() -> [(String, Double)] {
-        guard !config.joins.isEmpty else { return [] }
+        guard !config.crossShardJoins.isEmpty else { return [] }
         let j = joinStats
-        var out = [("join_requests", Double(j.requests))]
-        if j.requests > 0 { out.append(("join_shards_mean", Double(j.parts) / Double(j.requests))) }
-        if j.merge.count > 0 { out.append(("join_merge_mean", j.merge.mean)) }
+        var out = [("cross_shard_joins", Double(j.requests))]
+        if j.requests > 0 { out.append(("cross_shard_join_shards_mean", Double(j.parts) / Double(j.requests))) }
+        if j.merge.count > 0 { out.append(("cross_shard_join_merge_mean", j.merge.mean)) }
         return out
     }
 }

@@ -87,7 +87,7 @@ public final class Database: Node {
     private var nextReplica: [Int] = []
     /// Per request type: the index in ``fanoutPlans`` of its scatter-gather or join, -1 for none.
     private let fanoutOf: [Int]
-    /// Scatter-gather types (every shard, no merge) and joins (`joins:`).
+    /// Scatter-gather types (every shard, no merge) and joins across shards (`cross-shard-joins:`).
     let fanoutPlans: [JoinSpec]
     /// Which shards a join of k < all shards touches.
     let joinStream: RandomStream
@@ -95,6 +95,8 @@ public final class Database: Node {
     var regions: RegionState?
     /// Measured joins.
     var joinStats = JoinFigures()
+    /// Joins and multi-row transactions by request type (Database+Queries.swift).
+    let queryCosts: QueryCosts
     private let lookupStream: RandomStream
     let warmupNs: Int64
     private let splitPlanned: Bool
@@ -183,10 +185,11 @@ public final class Database: Node {
         splitPlanned = config.splitAt != nil && config.sharding == .range
         shardSlots = tree.map { $0.config.maxShards } ?? config.shards + (splitPlanned ? 1 : 0)
         activeShards = tree?.leaves ?? config.shards
-        let plans = config.scatterTypes.map { JoinSpec(type: $0) } + config.joins
+        let plans = config.scatterTypes.map { JoinSpec(type: $0) } + config.crossShardJoins
         fanoutPlans = plans
         fanoutOf = model.config.requestTypes.map { t in plans.firstIndex { $0.type == t } ?? -1 }
         joinStream = model.stream(for: name + "#join")
+        queryCosts = QueryCosts(config.queries, types: model.config.requestTypes)
         lookupStream = model.stream(for: name + "#directory")
         warmupNs = model.warmupEnd.ns
         routed = [Int](repeating: 0, count: shardSlots)
@@ -368,8 +371,8 @@ public final class Database: Node {
             if seen.stale { staleReads += 1 }
             if seen.version < j.acknowledged { rywViolations += 1 }
         }
-        let service = j.isWrite ? config.writeService : config.readService
-        sim.schedule(after: service.sampleDuration(st.stream), to: id, kind: Database.Event.queryDone.rawValue, arg: Int64(job))
+        sim.schedule(after: queryService(j.request, isWrite: j.isWrite, stream: st.stream), to: id,
+                     kind: Database.Event.queryDone.rawValue, arg: Int64(job))
     }
 
     /// A query's service ends: free its worker and connection, commit a write, answer.
