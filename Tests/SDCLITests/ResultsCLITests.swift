@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import XCTest
 
@@ -200,33 +201,39 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(stored.map { $0[3] }, outcomes.map { $0[0] })
     }
 
+    /// One M/M/1 queue at load 0.5 with an SLO on the p99, and two variants: `slow` (the file's
+    /// service time, 1 s) and `fast` (0.5 s).
+    private func queueWithVariants(duration: String, p99: String) -> String {
+        """
+        name: queue
+        seed: 3
+        duration: \(duration)
+        warmup: 100s
+        slo:
+          p99: \(p99)
+        workload:
+          - name: jobs
+            arrival: poisson(0.5/s)
+            route: [station]
+        components:
+          station:
+            kind: server
+            workers: 1
+            service: exponential(1s)
+        variants:
+          slow: {}
+          fast:
+            components.station.service: exponential(0.5s)
+        """
+    }
+
     /// compare, sweep and size store an analysis each: its tables and its runs.
     func testCompareSweepAndSizeAreStoredAsAnalysesWithTheirRuns() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.db").path
         let file = dir.appendingPathComponent("queue.yaml")
-        try """
-            name: queue
-            seed: 3
-            duration: 3000s
-            warmup: 100s
-            slo:
-              p99: 12s
-            workload:
-              - name: jobs
-                arrival: poisson(0.5/s)
-                route: [station]
-            components:
-              station:
-                kind: server
-                workers: 1
-                service: exponential(1s)
-            variants:
-              slow: {}
-              fast:
-                components.station.service: exponential(0.5s)
-            """.write(to: file, atomically: true, encoding: .utf8)
+        try queueWithVariants(duration: "3000s", p99: "12s").write(to: file, atomically: true, encoding: .utf8)
 
         let compare = try sdsim(["compare", file.path, "--replications", "4", "--db", db, "--label", "cmp", "--quiet"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
@@ -384,5 +391,45 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(check.query("SELECT count(*) FROM runs"), 4)
         XCTAssertEqual(check.query("SELECT count(DISTINCT label) FROM runs"), 4)
         XCTAssertEqual(check.text("PRAGMA integrity_check"), "ok")
+    }
+
+    /// spof, compare, sweep and size check --db before anything runs, and a failed write of the
+    /// analysis is an error (exit 1) that leaves nothing of it behind.
+    func testAnalysesCheckTheDatabaseFirstAndAFailedWriteIsAnError() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("queue.yaml").path
+        try queueWithVariants(duration: "500s", p99: "30s").write(toFile: file, atomically: true, encoding: .utf8)
+        let commands: [[String]] = [
+            ["spof", file, "--variant", "slow"],
+            ["compare", file, "--replications", "2"],
+            ["sweep", file, "--variant", "slow", "--vary", "components.station.workers=1,2", "--replications", "2"],
+            ["size", file, "--variant", "slow", "--vary", "components.station.workers=1..4", "--replications", "2"],
+        ]
+        let blocker = dir.appendingPathComponent("file")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("r.db").path
+        XCTAssertEqual(try sdsim(["run", file, "--variant", "slow", "--db", db, "--quiet"]).status, 0)
+        var handle: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(db, &handle), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(handle, "CREATE TRIGGER boom BEFORE INSERT ON analysis_rows BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+                                    nil, nil, nil), SQLITE_OK)
+        sqlite3_close(handle)
+        for command in commands {
+            let empty = try sdsim(command + ["--db", "", "--quiet"])
+            XCTAssertEqual(empty.status, 2, "\(command[0]): \(empty.stderr)")
+            XCTAssertTrue(empty.stderr.contains("--db needs a file name"), "\(command[0]): \(empty.stderr)")
+            let unopenable = try sdsim(command + ["--db", blocker.path + "/r.db", "--quiet"])
+            XCTAssertEqual(unopenable.status, 1, "\(command[0]): \(unopenable.stderr)")
+            XCTAssertEqual(unopenable.stdout, "", "\(command[0]): nothing is run when the result could not be stored")
+            let failed = try sdsim(command + ["--db", db, "--quiet"])
+            XCTAssertEqual(failed.status, 1, "\(command[0]): \(failed.stderr)")
+            XCTAssertTrue(failed.stderr.contains("injected failure"), "\(command[0]): \(failed.stderr)")
+            XCTAssertEqual(failed.stdout, "", "\(command[0]): the report is printed only once stored")
+        }
+        let sql = try SQLiteCounter(path: db)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM analyses"), 0)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 1, "no run of a failed analysis is left")
+        XCTAssertEqual(sql.text("PRAGMA integrity_check"), "ok")
     }
 }
