@@ -341,4 +341,10 @@ public struct ServiceLevelObjective: Sendable, Equatable {
 
     /// An SLO.
     public init(availability: Double? = nil, p99: Double? = nil) { self.availability = availability; self.p99 = p99 }
+
+    /// Whether an availability falls below the objective's (never without one).
+    public func breaks(availability a: Double) -> Bool { a < (availability ?? 0) }
+
+    /// Whether a p99 exceeds the objective's (never without one, nor for an unmeasured NaN).
+    public func breaks(p99 x: Double) -> Bool { x > (p99 ?? .infinity) }
 }

@@ -127,7 +127,8 @@ struct ResultsList: ParsableCommand {
                        "analysis_id", "runs", "sdsim_version", "sdsim_commit", "command_line", "settings"]
         let integers: Set<String> = ["id", "replications", "analysis_id", "runs"]
         func cells(_ r: StoredRunInfo) -> [String] {
-            [String(r.id), r.kind, r.metadata.createdAt ?? "", r.metadata.command, r.scenario, r.scenarioFile, String(r.seed),
+            [String(r.id), r.kind, r.metadata.createdAt ?? "", r.metadata.command, r.scenario, r.scenarioFile,
+             r.seedKnown ? String(r.seed) : "",
              String(r.replications), r.metadata.label ?? "", r.analysisID.map { String($0) } ?? "",
              r.kind == "run" ? "" : String(r.runCount), r.metadata.version ?? "", r.metadata.commit ?? "",
              r.metadata.commandLine ?? "", r.settings]
@@ -155,7 +156,7 @@ struct ResultsList: ParsableCommand {
             for r in records {
                 lines.append([String(r.id), r.kind,
                               r.metadata.createdAt.map { $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") } ?? "-",
-                              r.scenario, String(r.seed), String(r.replications), r.analysisID.map { String($0) } ?? "-",
+                              r.scenario, r.seedKnown ? String(r.seed) : "-", String(r.replications), r.analysisID.map { String($0) } ?? "-",
                               r.kind == "run" ? "-" : String(r.runCount), r.metadata.label ?? ""]
                              + (settings ? [r.settings] : []))
             }
@@ -332,6 +333,8 @@ struct ResultsDiffCommand: ParsableCommand {
         func describe(_ r: StoredRun) -> String {
             "run \(r.info.id): \(r.info.scenario), seed \(r.info.seed), \(r.info.replications) replication\(r.info.replications == 1 ? "" : "s")"
                 + (r.info.metadata.label.map { ", label '\($0)'" } ?? "")
+                + (r.info.analysisID.map { ", made by \(r.info.metadata.command) \($0)" } ?? "")
+                + (r.info.settings.isEmpty ? "" : " (\(r.info.settings))")
         }
         var out = "A = \(describe(runA))\nB = \(describe(runB))\n"
         if runA.info.scenario != runB.info.scenario { out += "Note: the runs are of different scenarios.\n" }

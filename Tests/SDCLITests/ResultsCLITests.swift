@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import XCTest
 
@@ -200,33 +201,39 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(stored.map { $0[3] }, outcomes.map { $0[0] })
     }
 
+    /// One M/M/1 queue at load 0.5 with an SLO on the p99, and two variants: `slow` (the file's
+    /// service time, 1 s) and `fast` (0.5 s).
+    private func queueWithVariants(duration: String, p99: String) -> String {
+        """
+        name: queue
+        seed: 3
+        duration: \(duration)
+        warmup: 100s
+        slo:
+          p99: \(p99)
+        workload:
+          - name: jobs
+            arrival: poisson(0.5/s)
+            route: [station]
+        components:
+          station:
+            kind: server
+            workers: 1
+            service: exponential(1s)
+        variants:
+          slow: {}
+          fast:
+            components.station.service: exponential(0.5s)
+        """
+    }
+
     /// compare, sweep and size store an analysis each: its tables and its runs.
     func testCompareSweepAndSizeAreStoredAsAnalysesWithTheirRuns() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.db").path
         let file = dir.appendingPathComponent("queue.yaml")
-        try """
-            name: queue
-            seed: 3
-            duration: 3000s
-            warmup: 100s
-            slo:
-              p99: 12s
-            workload:
-              - name: jobs
-                arrival: poisson(0.5/s)
-                route: [station]
-            components:
-              station:
-                kind: server
-                workers: 1
-                service: exponential(1s)
-            variants:
-              slow: {}
-              fast:
-                components.station.service: exponential(0.5s)
-            """.write(to: file, atomically: true, encoding: .utf8)
+        try queueWithVariants(duration: "3000s", p99: "12s").write(to: file, atomically: true, encoding: .utf8)
 
         let compare = try sdsim(["compare", file.path, "--replications", "4", "--db", db, "--label", "cmp", "--quiet"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
@@ -293,6 +300,27 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/scenario.yaml"))
     }
 
+    /// Diffs twenty pairs of runs of one system (`test`: the test `results diff` must choose) and
+    /// checks that no figure is marked in more of them than the 95% level allows: with no real
+    /// difference each figure is marked with probability 0.05, and Binomial(20, 0.05) reaches 5
+    /// with probability 0.0026 (each figure's diffs are independent). Returns the marks per figure.
+    private func marksAtMostTheLevelImplies(db: String, diffs: [(Int, Int)], test: String,
+                                            file: StaticString = #filePath, line: UInt = #line) throws -> [String: Int] {
+        XCTAssertEqual(diffs.count, 20, file: file, line: line)
+        var marks: [String: Int] = [:]
+        for (a, b) in diffs {
+            let out = try json(try sdsim(["results", "diff", String(a), String(b), "--db", db, "--format", "json"]).stdout)
+            XCTAssertEqual(out["test"] as? String, test, file: file, line: line)
+            for l in try XCTUnwrap(out["lines"] as? [[String: Any]]) {
+                marks["\(l["subject"]!) \(l["figure"]!)", default: 0] += (l["significant"] as? Bool) == true ? 1 : 0
+            }
+        }
+        for (figure, n) in marks.sorted(by: { $0.key < $1.key }) {
+            XCTAssertLessThanOrEqual(n, 4, "\(figure) marked in \(n) of \(diffs.count) \(test) diffs of the same system", file: file, line: line)
+        }
+        return marks
+    }
+
     /// The same system with different seeds: each figure is marked in about 5% of diffs (the rate
     /// the 95% level implies), never more than the binomial bound allows. Fixed seeds keep the
     /// count the same on every run of the test.
@@ -306,19 +334,7 @@ final class ResultsCLITests: XCTestCase {
                                "--replications", "5", "--set", "duration=3000s"])
             XCTAssertEqual(r.status, 0, r.stderr)
         }
-        var marks: [String: Int] = [:]
-        for p in 0..<pairs {
-            let out = try json(try sdsim(["results", "diff", String(2 * p + 1), String(2 * p + 2), "--db", db, "--format", "json"]).stdout)
-            XCTAssertEqual(out["test"] as? String, "welch")
-            for line in try XCTUnwrap(out["lines"] as? [[String: Any]]) {
-                let key = "\(line["subject"]!) \(line["figure"]!)"
-                marks[key, default: 0] += (line["significant"] as? Bool) == true ? 1 : 0
-            }
-        }
-        // Binomial(20, 0.05): P(X ≥ 5) = 0.0026. Each figure's 20 diffs are independent.
-        for (figure, n) in marks.sorted(by: { $0.key < $1.key }) {
-            XCTAssertLessThanOrEqual(n, 4, "\(figure) marked in \(n) of \(pairs) diffs of the same system")
-        }
+        let marks = try marksAtMostTheLevelImplies(db: db, diffs: (0..<pairs).map { (2 * $0 + 1, 2 * $0 + 2) }, test: "welch")
         XCTAssertEqual(marks.count, 9)   // six workload figures, three station figures
         print("marks over \(pairs) diffs of the same system:", marks.sorted(by: { $0.key < $1.key }))
     }
@@ -384,5 +400,72 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(check.query("SELECT count(*) FROM runs"), 4)
         XCTAssertEqual(check.query("SELECT count(DISTINCT label) FROM runs"), 4)
         XCTAssertEqual(check.text("PRAGMA integrity_check"), "ok")
+    }
+
+    /// spof, compare, sweep and size check --db before anything runs, and a failed write of the
+    /// analysis is an error (exit 1) that leaves nothing of it behind.
+    func testAnalysesCheckTheDatabaseFirstAndAFailedWriteIsAnError() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("queue.yaml").path
+        try queueWithVariants(duration: "500s", p99: "30s").write(toFile: file, atomically: true, encoding: .utf8)
+        let commands: [[String]] = [
+            ["spof", file, "--variant", "slow"],
+            ["compare", file, "--replications", "2"],
+            ["sweep", file, "--variant", "slow", "--vary", "components.station.workers=1,2", "--replications", "2"],
+            ["size", file, "--variant", "slow", "--vary", "components.station.workers=1..4", "--replications", "2"],
+        ]
+        let blocker = dir.appendingPathComponent("file")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("r.db").path
+        XCTAssertEqual(try sdsim(["run", file, "--variant", "slow", "--db", db, "--quiet"]).status, 0)
+        var handle: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(db, &handle), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(handle, "CREATE TRIGGER boom BEFORE INSERT ON analysis_rows BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+                                    nil, nil, nil), SQLITE_OK)
+        sqlite3_close(handle)
+        for command in commands {
+            let empty = try sdsim(command + ["--db", "", "--quiet"])
+            XCTAssertEqual(empty.status, 2, "\(command[0]): \(empty.stderr)")
+            XCTAssertTrue(empty.stderr.contains("--db needs a file name"), "\(command[0]): \(empty.stderr)")
+            let unopenable = try sdsim(command + ["--db", blocker.path + "/r.db", "--quiet"])
+            XCTAssertEqual(unopenable.status, 1, "\(command[0]): \(unopenable.stderr)")
+            XCTAssertEqual(unopenable.stdout, "", "\(command[0]): nothing is run when the result could not be stored")
+            let failed = try sdsim(command + ["--db", db, "--quiet"])
+            XCTAssertEqual(failed.status, 1, "\(command[0]): \(failed.stderr)")
+            XCTAssertTrue(failed.stderr.contains("injected failure"), "\(command[0]): \(failed.stderr)")
+            XCTAssertEqual(failed.stdout, "", "\(command[0]): the report is printed only once stored")
+        }
+        let sql = try SQLiteCounter(path: db)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM analyses"), 0)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 1, "no run of a failed analysis is left")
+        XCTAssertEqual(sql.text("PRAGMA integrity_check"), "ok")
+    }
+
+    /// The same system twice under common random numbers: one file of mm1 and the same queue
+    /// with its server renamed (so its service times come from another stream, while the
+    /// arrivals, drawn from the workload's streams, are the same). The systems of each compare
+    /// diff paired, and each figure is marked in about 5% of the diffs, within the binomial bound.
+    func testPairedDiffsOfTheSameSystemAreMarkedOnlyAtTheRateTheLevelImplies() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.db").path
+        let renamed = dir.appendingPathComponent("mm1-renamed.yaml").path
+        let mm1 = try String(contentsOf: repoRoot.appendingPathComponent("scenarios/mm1.yaml"), encoding: .utf8)
+        XCTAssertTrue(mm1.contains("route: [station]") && mm1.contains("  station:\n"), "the test renames mm1's server")
+        try mm1.replacingOccurrences(of: "route: [station]", with: "route: [server]")
+            .replacingOccurrences(of: "  station:\n", with: "  server:\n")
+            .replacingOccurrences(of: "station.utilization", with: "server.utilization")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        let compares = 20
+        for seed in 1...compares {
+            let c = try sdsim(["compare", "scenarios/mm1.yaml", renamed, "--db", db, "--quiet", "--seed", String(seed),
+                               "--replications", "5", "--set", "duration=3000s"])
+            XCTAssertEqual(c.status, 0, c.stderr)
+        }
+        // Each compare is the analysis 3k+1 with its two systems' runs 3k+2 and 3k+3.
+        let marks = try marksAtMostTheLevelImplies(db: db, diffs: (0..<compares).map { (3 * $0 + 2, 3 * $0 + 3) }, test: "paired")
+        XCTAssertEqual(marks.count, 6)   // the workload's six figures; the server has a different name in each
+        print("marks over \(compares) paired diffs of the same system:", marks.sorted(by: { $0.key < $1.key }))
     }
 }
