@@ -122,6 +122,10 @@ public struct ResourceEstimate: Sendable, Equatable {
                 stations += replicas
                 workers += replicas * Double(d.workers)
                 events += ticks(replicas * Double(d.workers), every: d.heartbeat)
+            case .kvStore(let k):
+                // The coordinator and its storage nodes, each node's ring points.
+                stations += replicas * Double(1 + k.nodes)
+                ringPoints += replicas * Double(k.nodes * 100)
             default: stations += replicas
             }
         }
