@@ -300,6 +300,27 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/scenario.yaml"))
     }
 
+    /// Diffs twenty pairs of runs of one system (`test`: the test `results diff` must choose) and
+    /// checks that no figure is marked in more of them than the 95% level allows: with no real
+    /// difference each figure is marked with probability 0.05, and Binomial(20, 0.05) reaches 5
+    /// with probability 0.0026 (each figure's diffs are independent). Returns the marks per figure.
+    private func marksAtMostTheLevelImplies(db: String, diffs: [(Int, Int)], test: String,
+                                            file: StaticString = #filePath, line: UInt = #line) throws -> [String: Int] {
+        XCTAssertEqual(diffs.count, 20, file: file, line: line)
+        var marks: [String: Int] = [:]
+        for (a, b) in diffs {
+            let out = try json(try sdsim(["results", "diff", String(a), String(b), "--db", db, "--format", "json"]).stdout)
+            XCTAssertEqual(out["test"] as? String, test, file: file, line: line)
+            for l in try XCTUnwrap(out["lines"] as? [[String: Any]]) {
+                marks["\(l["subject"]!) \(l["figure"]!)", default: 0] += (l["significant"] as? Bool) == true ? 1 : 0
+            }
+        }
+        for (figure, n) in marks.sorted(by: { $0.key < $1.key }) {
+            XCTAssertLessThanOrEqual(n, 4, "\(figure) marked in \(n) of \(diffs.count) \(test) diffs of the same system", file: file, line: line)
+        }
+        return marks
+    }
+
     /// The same system with different seeds: each figure is marked in about 5% of diffs (the rate
     /// the 95% level implies), never more than the binomial bound allows. Fixed seeds keep the
     /// count the same on every run of the test.
@@ -313,19 +334,7 @@ final class ResultsCLITests: XCTestCase {
                                "--replications", "5", "--set", "duration=3000s"])
             XCTAssertEqual(r.status, 0, r.stderr)
         }
-        var marks: [String: Int] = [:]
-        for p in 0..<pairs {
-            let out = try json(try sdsim(["results", "diff", String(2 * p + 1), String(2 * p + 2), "--db", db, "--format", "json"]).stdout)
-            XCTAssertEqual(out["test"] as? String, "welch")
-            for line in try XCTUnwrap(out["lines"] as? [[String: Any]]) {
-                let key = "\(line["subject"]!) \(line["figure"]!)"
-                marks[key, default: 0] += (line["significant"] as? Bool) == true ? 1 : 0
-            }
-        }
-        // Binomial(20, 0.05): P(X ≥ 5) = 0.0026. Each figure's 20 diffs are independent.
-        for (figure, n) in marks.sorted(by: { $0.key < $1.key }) {
-            XCTAssertLessThanOrEqual(n, 4, "\(figure) marked in \(n) of \(pairs) diffs of the same system")
-        }
+        let marks = try marksAtMostTheLevelImplies(db: db, diffs: (0..<pairs).map { (2 * $0 + 1, 2 * $0 + 2) }, test: "welch")
         XCTAssertEqual(marks.count, 9)   // six workload figures, three station figures
         print("marks over \(pairs) diffs of the same system:", marks.sorted(by: { $0.key < $1.key }))
     }
@@ -431,5 +440,32 @@ final class ResultsCLITests: XCTestCase {
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM analyses"), 0)
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 1, "no run of a failed analysis is left")
         XCTAssertEqual(sql.text("PRAGMA integrity_check"), "ok")
+    }
+
+    /// The same system twice under common random numbers: one file of mm1 and the same queue
+    /// with its server renamed (so its service times come from another stream, while the
+    /// arrivals, drawn from the workload's streams, are the same). The systems of each compare
+    /// diff paired, and each figure is marked in about 5% of the diffs, within the binomial bound.
+    func testPairedDiffsOfTheSameSystemAreMarkedOnlyAtTheRateTheLevelImplies() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.db").path
+        let renamed = dir.appendingPathComponent("mm1-renamed.yaml").path
+        let mm1 = try String(contentsOf: repoRoot.appendingPathComponent("scenarios/mm1.yaml"), encoding: .utf8)
+        XCTAssertTrue(mm1.contains("route: [station]") && mm1.contains("  station:\n"), "the test renames mm1's server")
+        try mm1.replacingOccurrences(of: "route: [station]", with: "route: [server]")
+            .replacingOccurrences(of: "  station:\n", with: "  server:\n")
+            .replacingOccurrences(of: "station.utilization", with: "server.utilization")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        let compares = 20
+        for seed in 1...compares {
+            let c = try sdsim(["compare", "scenarios/mm1.yaml", renamed, "--db", db, "--quiet", "--seed", String(seed),
+                               "--replications", "5", "--set", "duration=3000s"])
+            XCTAssertEqual(c.status, 0, c.stderr)
+        }
+        // Each compare is the analysis 3k+1 with its two systems' runs 3k+2 and 3k+3.
+        let marks = try marksAtMostTheLevelImplies(db: db, diffs: (0..<compares).map { (3 * $0 + 2, 3 * $0 + 3) }, test: "paired")
+        XCTAssertEqual(marks.count, 6)   // the workload's six figures; the server has a different name in each
+        print("marks over \(compares) paired diffs of the same system:", marks.sorted(by: { $0.key < $1.key }))
     }
 }
