@@ -20,6 +20,12 @@ public enum OfferedLoad {
         var unknown: [Bool]
         var dbReads: [Double]
         var dbWrites: [Double]
+        /// Query work (seconds per system request) of a database's reads and writes, joins and
+        /// multi-row transactions included (NaN when a mean is unknown).
+        var dbReadWork: [Double]
+        var dbWriteWork: [Double]
+        /// Replica operations per system request at a kv-store's storage nodes (N per row, k rows per fanned-out write).
+        var replicaOps: [Double]
         /// Read misses per system request of each keyed cache that pays a `fill` (the cache-aside SET).
         var fills: [Double]
     }
@@ -54,7 +60,8 @@ public enum OfferedLoad {
         let n = config.components.count
         var f = Flow(visits: Array(repeating: 0, count: n), unknown: Array(repeating: false, count: n),
                      dbReads: Array(repeating: 0, count: n), dbWrites: Array(repeating: 0, count: n),
-                     fills: Array(repeating: 0, count: n))
+                     dbReadWork: Array(repeating: 0, count: n), dbWriteWork: Array(repeating: 0, count: n),
+                     replicaOps: Array(repeating: 0, count: n), fills: Array(repeating: 0, count: n))
         let index = Dictionary(config.components.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         func visit(_ name: String, _ x: Double, type: String, isWrite: Bool, onRoute: Bool, known: Bool, depth: Int) {
@@ -69,7 +76,12 @@ public enum OfferedLoad {
             if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
             switch c.kind {
             case .database(let db):
-                if isWrite { f.dbWrites[g] += x } else { f.dbReads[g] += db.scatterTypes.contains(type) ? x * Double(db.shards) : x }
+                let queries = isWrite ? x : db.scatterTypes.contains(type) ? x * Double(db.shards) : x
+                let work = queries * (db.queries.meanService(type: type, isWrite: isWrite, read: db.readService.mean,
+                                                             write: db.writeService.mean) ?? .nan)
+                if isWrite { f.dbWrites[g] += queries; f.dbWriteWork[g] += work } else { f.dbReads[g] += queries; f.dbReadWork[g] += work }
+            case .kvStore(let kv):
+                f.replicaOps[g] += x * Double(kv.replicationFactor * (isWrite ? kv.tables(writtenBy: type) : 1))
             case .queue, .polledTable, .objectStore, .feedService:
                 f.unknown[g] = true
             default: break
@@ -192,17 +204,17 @@ public enum OfferedLoad {
             let known = !f.unknown[g]
             if case .database(let db) = c.kind {
                 let onPrimary = f.dbWrites[g] + (db.readReplicas == 0 ? f.dbReads[g] : 0)
-                let primaryWork = f.dbWrites[g] * (db.writeService.mean ?? 0)
-                    + (db.readReplicas == 0 ? f.dbReads[g] * (db.readService.mean ?? 0) : 0)
+                let primaryWork = f.dbWriteWork[g] + (db.readReplicas == 0 ? f.dbReadWork[g] : 0)
                 let primaries = db.workers * db.shards * c.replicas
                 rows.append(row(c.name + ".primary", "primary", primaries, visits: onPrimary,
                                 service: onPrimary > 0 ? primaryWork / onPrimary : db.writeService.mean, work: primaryWork,
                                 known: known, rate: total, bounded: bounded(c)))
                 var replicaWork = 0.0
                 if db.readReplicas > 0 {
-                    replicaWork = f.dbReads[g] * (db.readService.mean ?? 0)
+                    replicaWork = f.dbReadWork[g]
                     rows.append(row(c.name + ".replica", "replica", primaries * db.readReplicas, visits: f.dbReads[g],
-                                    service: db.readService.mean, work: replicaWork, known: known, rate: total,
+                                    service: f.dbReads[g] > 0 ? replicaWork / f.dbReads[g] : db.readService.mean,
+                                    work: replicaWork, known: known, rate: total,
                                     bounded: bounded(c)))
                 }
                 place(c, cpuPerReplica: known ? (primaryWork + replicaWork) / Double(c.replicas) : nil)
@@ -220,6 +232,13 @@ public enum OfferedLoad {
             }
             rows.append(row(c.name, c.kind.name, servers, visits: visits, service: s, work: work,
                             known: known && work != nil && workers(c) != nil, rate: total, bounded: bounded(c)))
+            if case .kvStore(let kv) = c.kind {
+                // The storage nodes, as one row: every replica operation over all their workers.
+                let mean = kv.replicaService.mean
+                rows.append(row(c.name + ".node", "storage-node", kv.nodeWorkers * kv.nodes * c.replicas, visits: f.replicaOps[g],
+                                service: mean, work: mean.map { f.replicaOps[g] * $0 }, known: known && mean != nil,
+                                rate: total, bounded: false))
+            }
             place(c, cpuPerReplica: known ? work.map { $0 / Double(c.replicas) } : nil)
         }
         for m in machineWork {

@@ -127,8 +127,8 @@ public enum BottleneckAnalysis {
     /// The measured rows that make up `row`: a group's row, a database's stations of one role, a machine.
     static func measured(_ row: LoadRow, _ r: RunResult) -> [ComponentResult] {
         switch row.kind {
-        case "primary", "replica":
-            let db = String(row.name.dropLast(row.kind.count + 1))
+        case "primary", "replica", "storage-node":
+            let db = String(row.name.dropLast((row.kind == "storage-node" ? "node" : row.kind).count + 1))
             return r.components.filter { $0.kind == row.kind && ($0.group == db || $0.group?.hasPrefix(db + "-") == true) }
         default:
             let own = r.components.filter { $0.name == row.name && ($0.isGroup || $0.group == nil) }
@@ -178,7 +178,7 @@ public enum BottleneckAnalysis {
 
     /// Replicas of the group behind a row (1 for database roles, which count their stations).
     static func replicas(_ row: LoadRow, _ config: ModelConfig) -> Int {
-        if row.kind == "primary" || row.kind == "replica" { return 1 }
+        if row.kind == "primary" || row.kind == "replica" || row.kind == "storage-node" { return 1 }
         return config.components.first { $0.name == row.name }?.replicas ?? 1
     }
 

@@ -250,6 +250,7 @@ public enum Runner {
             row.demand = outcomes.reduce(0) { $0 + $1.result.machines[m].demand } / Double(outcomes.count)
             return row
         }
+        combined.replicationFigures = outcomes.map { ReplicationFigures.measure($0.result) }
         combined.stoppedEarly = outcomes.lazy.compactMap(\.result.stoppedEarly).first
         combined.autoscaling = first.autoscaling
         combined.population = first.population.map { p in

@@ -14,6 +14,8 @@ public struct SizingResult: Sendable {
         public var estimates: [MeanEstimate?]
         /// Each SLO term's verdict for each workload.
         public var verdicts: [(term: Int, workload: String, verdict: SLOVerdict)]
+        /// The value's replications combined (as `sdsim run --replications` combines them), for storing.
+        public var combined: RunResult
         /// Whether every term holds at the far end of its interval.
         public var meets: Bool { verdicts.allSatisfy { $0.verdict == .holds } }
 
@@ -62,7 +64,8 @@ public struct SizingResult: Sendable {
                     verdicts.append((t, w, term.verdict(e)))
                 }
             }
-            let ev = Evaluation(value: n, figures: figures, estimates: estimates, verdicts: verdicts)
+            let ev = Evaluation(value: n, figures: figures, estimates: estimates, verdicts: verdicts,
+                                combined: Experiment.combined(outcomes[0], seed: seed))
             result.evaluations.append(ev)
             // Progress: the number of values a search of this range tries is about 2 log2(range).
             let expected = max(2.0, 2 * (Double(upper - lower + 1)).squareRoot().squareRoot())

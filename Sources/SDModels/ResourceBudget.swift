@@ -118,6 +118,10 @@ public struct ResourceEstimate: Sendable, Equatable {
                 workers += replicas * Double(o.prefixes)
             case .cache(let k): stations += replicas; warm(k.keyed, replicas)
             case .cdn(let k): stations += replicas; warm(k.mode.keyedConfig, replicas)
+            case .kvStore(let k):
+                // The coordinator and its storage nodes, each node's ring points.
+                stations += replicas * Double(1 + k.nodes)
+                ringPoints += replicas * Double(k.nodes * 100)
             default: stations += replicas
             }
         }

@@ -6,8 +6,14 @@ import SDMetrics
 
 /// One recorded run or analysis as `sdsim results list` shows it.
 public struct StoredRunInfo: Sendable, Equatable {
-    /// The run's id in `runs`.
+    /// The record's id (in `runs`, or in `analyses` for an analysis).
     public var id: Int64
+    /// `run`, or the analysis's kind: `spof`, `compare`, `sweep`, `size`.
+    public var kind: String = "run"
+    /// For a run made by an analysis, the analysis's id; for an analysis, nil.
+    public var analysisID: Int64?
+    /// For an analysis, how many runs it stored (0 for a run).
+    public var runCount: Int = 0
     /// Scenario name and the file it was read from.
     public var scenario: String, scenarioFile: String
     /// Seed (first replication), simulated seconds, replications.
@@ -17,10 +23,12 @@ public struct StoredRunInfo: Sendable, Equatable {
     /// The settings it ran under, `PATH=VALUE` separated by spaces (a sweep point's swept values,
     /// a compared system's `system=NAME`); empty for a plain run.
     public var settings: String = ""
+    /// Whether the seed is known (false for spof audits migrated from schema version 3).
+    public var seedKnown: Bool = true
 }
 
-/// A recorded run read back: its metadata, its result as stored, the scenario text and, for an
-/// analysis, its rows.
+/// A recorded run read back: its metadata, its result as stored (with each replication's
+/// figures) and the scenario text.
 public struct StoredRun: Sendable {
     /// Id, scenario and metadata.
     public var info: StoredRunInfo
@@ -28,8 +36,25 @@ public struct StoredRun: Sendable {
     public var result: RunResult
     /// The scenario text as it was when the run was made.
     public var configText: String?
-    /// The rows of an analysis (empty for a run).
-    public var analysis: [AnalysisRow]
+}
+
+/// A recorded analysis read back: its metadata, its runs and its tables.
+public struct StoredAnalysis: Sendable {
+    /// Id, kind, scenario and metadata.
+    public var info: StoredRunInfo
+    /// The scenario text.
+    public var configText: String?
+    /// Its runs, in its report's order.
+    public var runs: [StoredRunInfo]
+    /// Its tables' rows (`run`: the position in `runs`).
+    public var rows: [AnalysisRow]
+
+    /// The names of its tables, in order.
+    public var sections: [String] {
+        var out: [String] = []
+        for r in rows where !out.contains(r.section) { out.append(r.section) }
+        return out
+    }
 }
 
 extension ResultsStore {
@@ -38,46 +63,86 @@ extension ResultsStore {
         return db
     }
 
-    private static let infoColumns = """
-        id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications,
+    /// The columns of a record's line, the same for runs and analyses (an analysis has no
+    /// durations or events of its own: 0).
+    private static let runColumns = """
+        'run' AS kind, id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications,
         created_at, label, sdsim_version, sdsim_commit, command_line, command,
         (SELECT group_concat(setting, ' ') FROM (SELECT subject || '=' || name AS setting FROM figures
-          WHERE run_id = runs.id AND subject_kind = 'setting' ORDER BY rowid))
+          WHERE run_id = runs.id AND subject_kind = 'setting' ORDER BY rowid)), analysis_id, 0
+        """
+    private static let analysisColumns = """
+        kind, id, scenario, scenario_file, seed, 0, 0, 0, replications,
+        created_at, label, sdsim_version, sdsim_commit, command_line, kind, NULL, NULL,
+        (SELECT count(*) FROM runs WHERE runs.analysis_id = analyses.id)
         """
 
     private func info(_ s: Statement) -> StoredRunInfo {
-        StoredRunInfo(id: s.int(0), scenario: s.text(1) ?? "", scenarioFile: s.text(2) ?? "",
-                      seed: UInt64(bitPattern: s.int(3)), simulatedSeconds: s.double(4) ?? 0, warmupSeconds: s.double(5) ?? 0,
-                      events: Int(s.int(6)), replications: Int(s.int(7)),
-                      metadata: RunMetadata(createdAt: s.text(8), label: s.text(9), version: s.text(10), commit: s.text(11),
-                                            commandLine: s.text(12), command: s.text(13) ?? "run"),
-                      settings: s.text(14) ?? "")
+        StoredRunInfo(id: s.int(1), kind: s.text(0) ?? "run", analysisID: s.isNull(16) ? nil : s.int(16), runCount: Int(s.int(17)),
+                      scenario: s.text(2) ?? "", scenarioFile: s.text(3) ?? "",
+                      seed: UInt64(bitPattern: s.int(4)), simulatedSeconds: s.double(5) ?? 0, warmupSeconds: s.double(6) ?? 0,
+                      events: Int(s.int(7)), replications: Int(s.int(8)),
+                      metadata: RunMetadata(createdAt: s.text(9), label: s.text(10), version: s.text(11), commit: s.text(12),
+                                            commandLine: s.text(13), command: s.text(14) ?? "run"),
+                      settings: s.text(15) ?? "", seedKnown: !s.isNull(4))
     }
 
-    /// The recorded runs, oldest first, optionally only those of scenario `scenario` (its name or
-    /// its file) and with label `label`.
-    public func list(scenario: String? = nil, label: String? = nil) throws -> [StoredRunInfo] {
+    /// The recorded runs and analyses, oldest first, optionally only those of scenario
+    /// `scenario` (its name or its file), with label `label`, of kind `kind` (`run`, `spof`,
+    /// `compare`, `sweep`, `size`) and, with `analysis`, only the runs that analysis made.
+    public func list(scenario: String? = nil, label: String? = nil, kind: String? = nil, analysis: Int64? = nil) throws -> [StoredRunInfo] {
         let db = try openDatabase()
+        let filter = "(?1 IS NULL OR scenario = ?1 OR scenario_file = ?1) AND (?2 IS NULL OR label = ?2) AND (?3 IS NULL OR kind = ?3)"
         let s = try Statement(db, path, """
-            SELECT \(ResultsStore.infoColumns) FROM runs
-            WHERE (?1 IS NULL OR scenario = ?1 OR scenario_file = ?1) AND (?2 IS NULL OR label = ?2)
+            SELECT * FROM (SELECT \(ResultsStore.runColumns) FROM runs UNION ALL SELECT \(ResultsStore.analysisColumns) FROM analyses)
+            WHERE \(filter) AND (?4 IS NULL OR analysis_id = ?4)
             ORDER BY id
             """)
         try s.bind(1, scenario)
         try s.bind(2, label)
+        try s.bind(3, kind)
+        if let analysis { try s.bind(4, analysis) } else { try s.bind(4, nil as String?) }
         var out: [StoredRunInfo] = []
         while try s.next() { out.append(info(s)) }
         return out
     }
 
+    /// The analysis with id `id` with its runs and tables; nil when there is none.
+    public func loadAnalysis(_ id: Int64) throws -> StoredAnalysis? {
+        let db = try openDatabase()
+        let head = try Statement(db, path, "SELECT \(ResultsStore.analysisColumns), config FROM analyses WHERE id = ?")
+        try head.bind(1, id)
+        guard try head.next() else { return nil }
+        var analysisInfo = info(head)
+        analysisInfo.seedKnown = !head.isNull(4)
+        let configText = head.text(18)
+        let runs = try list(analysis: id)
+        let positions = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.id, $0) })
+        var rows: [AnalysisRow] = []
+        let a = try Statement(db, path, """
+            SELECT section, row_index, run_id, subject, name, value, text FROM analysis_rows WHERE analysis_id = ? ORDER BY rowid
+            """)
+        try a.bind(1, id)
+        while try a.next() {
+            let section = a.text(0) ?? "", index = Int(a.int(1))
+            let v = (name: a.text(4) ?? "", value: a.double(5), text: a.text(6))
+            if let last = rows.indices.last, rows[last].section == section, rows[last].index == index { rows[last].values.append(v) }
+            else {
+                rows.append(AnalysisRow(section: section, index: index, subject: a.text(3) ?? "",
+                                        run: a.isNull(2) ? nil : positions[a.int(2)], values: [v]))
+            }
+        }
+        return StoredAnalysis(info: analysisInfo, configText: configText, runs: runs, rows: rows)
+    }
+
     /// The run with id `id`, rebuilt from the tables; nil when there is none.
     public func load(_ id: Int64) throws -> StoredRun? {
         let db = try openDatabase()
-        let head = try Statement(db, path, "SELECT \(ResultsStore.infoColumns), config, lesson FROM runs WHERE id = ?")
+        let head = try Statement(db, path, "SELECT \(ResultsStore.runColumns), config, lesson FROM runs WHERE id = ?")
         try head.bind(1, id)
         guard try head.next() else { return nil }
         let runInfo = info(head)
-        let configText = head.text(15), lesson = head.text(16)
+        let configText = head.text(18), lesson = head.text(19)
 
         var workloads: [WorkloadResult] = []
         let w = try Statement(db, path, """
@@ -191,15 +256,18 @@ extension ResultsStore {
                 value: e.double(1), passed: e.int(2) != 0))
         }
 
-        var analysis: [AnalysisRow] = []
-        let a = try Statement(db, path, "SELECT row_index, subject, name, value, text FROM analysis_rows WHERE run_id = ? ORDER BY rowid")
-        try a.bind(1, id)
-        while try a.next() {
-            let index = Int(a.int(0))
-            let v = (name: a.text(2) ?? "", value: a.double(3), text: a.text(4))
-            if let last = analysis.indices.last, analysis[last].index == index { analysis[last].values.append(v) }
-            else { analysis.append(AnalysisRow(index: index, subject: a.text(1) ?? "", values: [v])) }
+        let rf = try Statement(db, path, """
+            SELECT replication, seed, subject_kind, subject, name, value FROM replication_figures WHERE run_id = ? ORDER BY rowid
+            """)
+        try rf.bind(1, id)
+        while try rf.next() {
+            let i = Int(rf.int(0))
+            if result.replicationFigures.count <= i {
+                result.replicationFigures.append(ReplicationFigures(seed: UInt64(bitPattern: rf.int(1)), figures: []))
+            }
+            result.replicationFigures[i].figures.append(ReplicationFigures.Value(
+                kind: rf.text(2) ?? "", subject: rf.text(3) ?? "", name: rf.text(4) ?? "", value: rf.double(5) ?? .nan))
         }
-        return StoredRun(info: runInfo, result: result, configText: configText, analysis: analysis)
+        return StoredRun(info: runInfo, result: result, configText: configText)
     }
 }

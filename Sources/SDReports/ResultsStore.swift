@@ -39,36 +39,16 @@ public struct RunMetadata: Sendable, Equatable {
     }
 }
 
-/// One row of an analysis (`spof`, `compare`, `sweep`, `size`) as stored in `analysis_rows`:
-/// row `index` is about `subject` (a component, a configuration, a load level); each of its
-/// figures is a (name, number) or (name, text) pair.
-public struct AnalysisRow: Sendable, Equatable {
-    /// Position of the row in the analysis's report, from 0.
-    public var index: Int
-    /// What the row is about.
-    public var subject: String
-    /// Named figures, in report order.
-    public var values: [(name: String, value: Double?, text: String?)]
-
-    /// A row.
-    public init(index: Int, subject: String, values: [(name: String, value: Double?, text: String?)]) {
-        self.index = index; self.subject = subject; self.values = values
-    }
-
-    public static func == (a: AnalysisRow, b: AnalysisRow) -> Bool {
-        a.index == b.index && a.subject == b.subject && a.values.count == b.values.count
-            && zip(a.values, b.values).allSatisfy { $0.name == $1.name && $0.value == $1.value && $0.text == $1.text }
-    }
-}
-
-/// A SQLite database of run results: one row in `runs` per recorded run or analysis, with its
-/// rows in the other tables. The schema is documented in docs/reference/results-database.md,
-/// versioned in `PRAGMA user_version` (now 3), created if missing and migrated forward when an
-/// older database is opened. Each record is one transaction: a run is all there or not at all.
+/// A SQLite database of run results: one row in `runs` per recorded run, one row in `analyses`
+/// per analysis (`spof`, `compare`, `sweep`, `size`), with their rows in the other tables. Runs
+/// and analyses share one sequence of ids, so an id names one record. The schema is documented
+/// in docs/reference/results-database.md, versioned in `PRAGMA user_version` (now 4), created if
+/// missing and migrated forward when an older database is opened. Each record is one
+/// transaction: a run, or an analysis with its runs, is all there or not at all.
 ///
 /// Tables:
 /// - `runs(id, scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications, config,
-///   created_at, label, sdsim_version, sdsim_commit, command_line, command, lesson)`;
+///   created_at, label, sdsim_version, sdsim_commit, command_line, command, lesson, analysis_id)`;
 ///   `seed` holds the 64-bit pattern of the `UInt64` seed (seeds ≥ 2^63 read back negative).
 /// - `workload_stats(run_id, workload, arrived, completed, failed, latency_mean, latency_ci_low,
 ///   latency_ci_high, p50, p90, p99, p999, max, out_of_range, latency_count)`; latencies in seconds.
@@ -78,8 +58,11 @@ public struct AnalysisRow: Sendable, Equatable {
 /// - `figures(run_id, subject_kind, subject, name, value)`: every other figure.
 /// - `expectations(run_id, expectation, value, passed)`.
 /// - `series(run_id, subject_kind, subject, name, start, interval, idx, value)`: values over time.
-/// - `analysis_rows(run_id, row_index, subject, name, value, text)`: compare, sweep, size (spof has its
-///   own tables, ResultsStore+Spof.swift).
+/// - `replication_figures(run_id, replication, seed, subject_kind, subject, name, value)`: each
+///   replication's own figures, for tests of significance between runs (`results diff`).
+/// - `analyses(id, kind, scenario, scenario_file, seed, replications, config, created_at, label,
+///   sdsim_version, sdsim_commit, command_line)` and `analysis_rows(analysis_id, section, row_index,
+///   run_id, subject, name, value, text)`: see ResultsStore+Analysis.swift.
 ///
 /// Not safe to share between threads; open one store per thread.
 public final class ResultsStore {
@@ -90,13 +73,16 @@ public final class ResultsStore {
     var handle: OpaquePointer? { db }
 
     /// The schema version kept in `PRAGMA user_version`: 1 the first tables, 2 added `figures` and
-    /// `expectations`, 3 added the run metadata columns, `series` and `analysis_rows`.
-    public static let schemaVersion = 3
+    /// `expectations`, 3 added the run metadata columns, `series` and `analysis_rows`, 4 added
+    /// `analyses` (spof, compare, sweep and size records, which replaced `spof_audits` and
+    /// `spof_outcomes`), `runs.analysis_id`, the new `analysis_rows` and `replication_figures`.
+    public static let schemaVersion = 4
 
-    /// Columns version 3 added to `runs`, with their types (added by ALTER TABLE when migrating).
+    /// Columns versions 3 and 4 added to `runs`, with their types (added by ALTER TABLE when migrating).
     static let runColumnsAdded: [(String, String)] = [
         ("created_at", "TEXT"), ("label", "TEXT"), ("sdsim_version", "TEXT"), ("sdsim_commit", "TEXT"),
         ("command_line", "TEXT"), ("command", "TEXT NOT NULL DEFAULT 'run'"), ("lesson", "TEXT"),
+        ("analysis_id", "INTEGER REFERENCES analyses(id) ON DELETE CASCADE"),
     ]
 
     static let schema = """
@@ -116,8 +102,10 @@ public final class ResultsStore {
             sdsim_commit TEXT,
             command_line TEXT,
             command TEXT NOT NULL DEFAULT 'run',
-            lesson TEXT
+            lesson TEXT,
+            analysis_id INTEGER REFERENCES analyses(id) ON DELETE CASCADE
         );
+        CREATE INDEX IF NOT EXISTS runs_analysis ON runs(analysis_id);
         CREATE TABLE IF NOT EXISTS workload_stats (
             run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             workload TEXT NOT NULL,
@@ -179,16 +167,17 @@ public final class ResultsStore {
             value REAL
         );
         CREATE INDEX IF NOT EXISTS series_run ON series(run_id);
-        CREATE TABLE IF NOT EXISTS analysis_rows (
+        CREATE TABLE IF NOT EXISTS replication_figures (
             run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            row_index INTEGER NOT NULL,
+            replication INTEGER NOT NULL,
+            seed INTEGER NOT NULL,
+            subject_kind TEXT NOT NULL,
             subject TEXT NOT NULL,
             name TEXT NOT NULL,
-            value REAL,
-            text TEXT
+            value REAL
         );
-        CREATE INDEX IF NOT EXISTS analysis_rows_run ON analysis_rows(run_id);
-        """
+        CREATE INDEX IF NOT EXISTS replication_figures_run ON replication_figures(run_id);
+        """ + analysisSchema
 
     /// Opens (creating if needed) the database at `path` and creates any missing table.
     /// The parent directory must exist. Throws a `ReportError` if the file cannot be opened
@@ -213,6 +202,7 @@ public final class ResultsStore {
             do {
                 try ResultsStore.migrate(handle, path)
                 try ResultsStore.exec(handle, path, ResultsStore.schema)
+                try ResultsStore.convertSpofAudits(handle, path)
                 try ResultsStore.exec(handle, path, "PRAGMA user_version = \(ResultsStore.schemaVersion)")
                 try ResultsStore.exec(handle, path, "COMMIT")
             } catch {
@@ -229,29 +219,50 @@ public final class ResultsStore {
     deinit { close() }
 
     /// Brings an older database up to this schema inside the opening transaction: adds the
-    /// columns later versions gave `runs` (the new tables come from `CREATE TABLE IF NOT EXISTS`).
-    /// A database from a newer sdsim is refused rather than changed.
+    /// columns later versions gave `runs`, sets aside version 3's `analysis_rows` (the new tables
+    /// come from `CREATE TABLE IF NOT EXISTS`; `convertSpofAudits` then moves version 2 and 3's
+    /// spof audits into `analyses`). A database from a newer sdsim is refused rather than changed.
     static func migrate(_ db: OpaquePointer, _ path: String) throws {
         let version = try Int(scalar(db, path, "PRAGMA user_version") ?? "0") ?? 0
         if version > schemaVersion {
             throw ReportError("results database '\(path)': written by a newer sdsim (schema version \(version)); "
                               + "this sdsim reads versions up to \(schemaVersion)")
         }
-        guard try scalar(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'runs'") != nil else { return }
-        var existing: Set<String> = []
-        let info = try Statement(db, path, "PRAGMA table_info(runs)")
-        while try info.next() { existing.insert(info.text(1) ?? "") }
+        guard try tableExists(db, path, "runs") else { return }
+        let existing = try columns(db, path, "runs")
         for (column, type) in runColumnsAdded where !existing.contains(column) {
             try exec(db, path, "ALTER TABLE runs ADD COLUMN \(column) \(type)")
         }
+        // Version 3's analysis_rows (keyed by run_id) was never written by sdsim; an empty one is
+        // dropped, one that holds rows is kept as analysis_rows_v3.
+        if try tableExists(db, path, "analysis_rows"), try columns(db, path, "analysis_rows").contains("run_id"),
+           !(try columns(db, path, "analysis_rows").contains("analysis_id")) {
+            if try scalar(db, path, "SELECT count(*) FROM analysis_rows") == "0" {
+                try exec(db, path, "DROP TABLE analysis_rows")
+            } else {
+                try exec(db, path, "ALTER TABLE analysis_rows RENAME TO analysis_rows_v3")
+            }
+        }
         // spof_audits (written by `sdsim spof` since version 2) gained the metadata columns in 3.
-        guard try scalar(db, path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'spof_audits'") != nil else { return }
-        var audits: Set<String> = []
-        let auditInfo = try Statement(db, path, "PRAGMA table_info(spof_audits)")
-        while try auditInfo.next() { audits.insert(auditInfo.text(1) ?? "") }
+        guard try tableExists(db, path, "spof_audits") else { return }
+        let audits = try columns(db, path, "spof_audits")
         for column in ["created_at", "label", "sdsim_version", "sdsim_commit", "command_line"] where !audits.contains(column) {
             try exec(db, path, "ALTER TABLE spof_audits ADD COLUMN \(column) TEXT")
         }
+    }
+
+    static func tableExists(_ db: OpaquePointer, _ path: String, _ table: String) throws -> Bool {
+        let s = try Statement(db, path, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        try s.bind(1, table)
+        return try s.next()
+    }
+
+    /// The names of `table`'s columns.
+    static func columns(_ db: OpaquePointer, _ path: String, _ table: String) throws -> Set<String> {
+        var names: Set<String> = []
+        let info = try Statement(db, path, "PRAGMA table_info(\(table))")
+        while try info.next() { names.insert(info.text(1) ?? "") }
+        return names
     }
 
     /// The first column of the first row of `sql` as text (nil: no row or NULL).
@@ -266,62 +277,24 @@ public final class ResultsStore {
         db = nil
     }
 
+    /// A setting a run ran under: a sweep point's swept value, a compared system's name, a size
+    /// candidate's value.
+    public typealias Setting = (path: String, value: String, number: Double?)
+
     /// Stores `r` as a new run and returns its id. `scenarioFile` is the path the scenario was
     /// read from; `configText`, when given, is kept verbatim (for example the scenario's YAML).
     /// All rows go in one transaction: on any error nothing of the run is left in the database.
     @discardableResult
     public func record(_ r: RunResult, scenarioFile: String, configText: String? = nil,
-                       settings: [(path: String, value: String, number: Double?)] = [],
-                       metadata: RunMetadata = RunMetadata()) throws -> Int64 {
+                       settings: [Setting] = [], metadata: RunMetadata = RunMetadata()) throws -> Int64 {
         try transaction { db in
-            let id = try insertRun(db, r, scenarioFile: scenarioFile, configText: configText, metadata: metadata)
-            try insert(db, id, r)
-            // The settings a run ran under (a sweep point's swept values, a compared variant's
-            // name): each a row of `figures` with `subject_kind` `setting`, `subject` the path,
-            // `name` the value as written and `value` its number (NULL when it has none).
-            if !settings.isEmpty {
-                let row = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, 'setting', ?, ?, ?)")
-                for s in settings {
-                    try row.reset()
-                    try row.bind(1, id)
-                    try row.bind(2, s.path)
-                    try row.bind(3, s.value)
-                    try row.bind(4, s.number)
-                    try row.step()
-                }
-            }
-            return id
-        }
-    }
-
-    /// Stores the rows of an analysis (`metadata.command`: compare, sweep, size) as a new
-    /// record and returns its id. `header` gives the scenario, seed and durations; its workload
-    /// and component rows, when any, are stored as for a run.
-    @discardableResult
-    public func recordAnalysis(_ rows: [AnalysisRow], header: RunResult, scenarioFile: String, configText: String? = nil,
-                               metadata: RunMetadata) throws -> Int64 {
-        try transaction { db in
-            let id = try insertRun(db, header, scenarioFile: scenarioFile, configText: configText, metadata: metadata)
-            try insert(db, id, header)
-            let row = try Statement(db, path, "INSERT INTO analysis_rows (run_id, row_index, subject, name, value, text) VALUES (?, ?, ?, ?, ?, ?)")
-            for r in rows {
-                for v in r.values {
-                    try row.reset()
-                    try row.bind(1, id)
-                    try row.bind(2, Int64(r.index))
-                    try row.bind(3, r.subject)
-                    try row.bind(4, v.name)
-                    try row.bind(5, v.value)
-                    try row.bind(6, v.text)
-                    try row.step()
-                }
-            }
-            return id
+            try insertRun(db, r, scenarioFile: scenarioFile, configText: configText, settings: settings, metadata: metadata,
+                          analysis: nil)
         }
     }
 
     /// Runs `body` in one immediate transaction: on any error nothing it wrote is left.
-    private func transaction<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+    func transaction<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         guard let db else { throw ReportError("results database '\(path)': the database is closed") }
         try ResultsStore.exec(db, path, "BEGIN IMMEDIATE")
         do {
@@ -336,13 +309,25 @@ public final class ResultsStore {
         }
     }
 
-    private func insertRun(_ db: OpaquePointer, _ r: RunResult, scenarioFile: String, configText: String?,
-                           metadata m: RunMetadata) throws -> Int64 {
+    /// The next free id of a record: runs and analyses share one sequence, so that an id names
+    /// one record (`sdsim results show ID`). Called inside the record's immediate transaction.
+    static func nextID(_ db: OpaquePointer, _ path: String) throws -> Int64 {
+        let s = try Statement(db, path, """
+            SELECT coalesce(max(m), 0) + 1 FROM (SELECT max(id) AS m FROM runs UNION ALL SELECT max(id) FROM analyses)
+            """)
+        guard try s.next() else { throw ResultsStore.error(db, path) }
+        return s.int(0)
+    }
+
+    /// Inserts run `r` with all its rows, its settings and its link to `analysis`; returns its id.
+    func insertRun(_ db: OpaquePointer, _ r: RunResult, scenarioFile: String, configText: String?, settings: [Setting],
+                   metadata m: RunMetadata, analysis: Int64?) throws -> Int64 {
+        let id = try ResultsStore.nextID(db, path)
         let run = try Statement(db, path, """
             INSERT INTO runs (scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events,
                               replications, config, created_at, label, sdsim_version, sdsim_commit,
-                              command_line, command, lesson)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              command_line, command, lesson, analysis_id, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try run.bind(1, r.scenario)
         try run.bind(2, scenarioFile)
@@ -359,8 +344,25 @@ public final class ResultsStore {
         try run.bind(13, m.commandLine)
         try run.bind(14, m.command)
         try run.bind(15, r.lesson)
+        if let analysis { try run.bind(16, analysis) } else { try run.bind(16, nil as String?) }
+        try run.bind(17, id)
         try run.step()
-        return sqlite3_last_insert_rowid(db)
+        try insert(db, id, r)
+        // The settings a run ran under (a sweep point's swept values, a compared variant's
+        // name): each a row of `figures` with `subject_kind` `setting`, `subject` the path,
+        // `name` the value as written and `value` its number (NULL when it has none).
+        if !settings.isEmpty {
+            let row = try Statement(db, path, "INSERT INTO figures (run_id, subject_kind, subject, name, value) VALUES (?, 'setting', ?, ?, ?)")
+            for s in settings {
+                try row.reset()
+                try row.bind(1, id)
+                try row.bind(2, s.path)
+                try row.bind(3, s.value)
+                try row.bind(4, s.number)
+                try row.step()
+            }
+        }
+        return id
     }
 
     private func insert(_ db: OpaquePointer, _ id: Int64, _ r: RunResult) throws {
@@ -453,6 +455,24 @@ public final class ResultsStore {
                 try series.bind(7, Int64(i))
                 try series.bind(8, v)
                 try series.step()
+            }
+        }
+
+        let replication = try Statement(db, path, """
+            INSERT INTO replication_figures (run_id, replication, seed, subject_kind, subject, name, value)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, rep) in ReplicationFigures.of(r).enumerated() {
+            for f in rep.figures {
+                try replication.reset()
+                try replication.bind(1, id)
+                try replication.bind(2, Int64(i))
+                try replication.bind(3, Int64(bitPattern: rep.seed))
+                try replication.bind(4, f.kind)
+                try replication.bind(5, f.subject)
+                try replication.bind(6, f.name)
+                try replication.bind(7, f.value)
+                try replication.step()
             }
         }
     }

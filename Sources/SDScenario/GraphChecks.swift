@@ -63,6 +63,7 @@ extension Validator {
         reportCycles(components: components, next: next)
 
         checkDatabases(components: components, workloads: workloads)
+        checkDataModelTypes(components: components, workloads: workloads)
 
         for w in workloads {
             if let route = w.route { checkRoute(route, of: w, components: components, index: index, unknown: unknown) }

@@ -135,9 +135,10 @@ extension Schema {
 
     static let databaseKind = ComponentKindSpec(
         name: "database", article: "a database", isLoadBalancer: false,
-        fields: databaseFields,
+        fields: databaseFields + dataModelDatabaseFields,
         edges: { _ in [] },
         build: { d in
+            if d.dataModel.model == .keyValue { return keyValueStore(d, lag: d.database.replicationLag) }
             let db = d.database
             guard let service = d.service ?? db.readService ?? db.writeService else { return nil }
             return .database(DatabaseConfig(
@@ -146,9 +147,16 @@ extension Schema {
                 replicationLag: db.replicationLag, shards: db.shardCount, sharding: db.sharding ?? .hash, ranges: db.ranges,
                 directoryLookup: db.directoryLookup, hotThreshold: db.hotThreshold,
                 splitAt: db.splitHot == true ? db.splitAt : nil, scatterTypes: db.scatterTypes.map(\.name),
-                initialBytes: db.initialBytes, replication: db.replication ?? .async, failover: db.failover))
+                initialBytes: db.initialBytes, replication: db.replication ?? .async, failover: db.failover,
+                queries: relationalQueries(d)))
         },
-        check: { d, mapping, v in v.checkDatabaseKeys(d, mapping) },
+        check: { d, mapping, v in
+            switch d.dataModel.effective {
+            case .keyValue: v.checkKeyValueDatabase(d, mapping)
+            case .relational: v.checkRelationalDatabase(d, mapping); v.checkDatabaseKeys(d, mapping)
+            case nil: break
+            }
+        },
         help: """
         A primary with optional read replicas, optionally split into shards, each shard with its own primary and replicas. \
         Every node has `workers` query executors behind a connection pool of `connections`; a query first takes a \
@@ -298,16 +306,9 @@ extension Validator {
     /// Checks of databases against the workloads: scatter-gather types exist and are reads, and a
     /// sharded database has keyed requests to spread.
     func checkDatabases(components: [ComponentDraft], workloads: [WorkloadDraft]) {
-        var types: [(name: String, isWrite: Bool)] = []
-        func note(_ type: String?, _ isWrite: Bool?) {
-            guard let type, !types.contains(where: { $0.name == type }) else { return }
-            types.append((type, isWrite ?? RequestClass.writeTypes.contains(type)))
-        }
-        for w in workloads {
-            if let mix = w.mix { for m in mix { note(m.type, m.isWrite ?? w.isWrite) } } else { note(w.type, w.isWrite) }
-        }
+        let types = Validator.requestTypes(workloads)
         let anyKeys = workloads.contains { $0.keys != nil }
-        for c in components where c.kind?.name == Schema.databaseKind.name {
+        for c in components where c.kind?.name == Schema.databaseKind.name && c.dataModel.model != .keyValue {
             let db = c.database
             for (name, node) in db.scatterTypes {
                 guard let type = types.first(where: { $0.name == name }) else {

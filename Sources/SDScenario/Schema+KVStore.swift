@@ -30,47 +30,36 @@ extension Schema {
                   shape: .count(1...16), default: "1") { d, n, v in
             if let x = v.count(n, key: "write-quorum", range: 1...16) { d.kv.writeQuorum = x; d.kv.writeQuorumNode = n }
         },
-        FieldSpec("nodes", help: "Storage nodes the replicas are spread over; the report gives replica operations per node.",
+        FieldSpec("nodes", help: "Storage nodes on the ring (at least N); a key's N replicas are the first N distinct nodes clockwise "
+                      + "from the key. Each node is a station with `node-workers` and a FIFO line; the report gives a row per node.",
                   shape: .count(1...100_000), default: "N") { d, n, v in d.kv.nodes = v.count(n, key: "nodes", range: 1...100_000) },
         workersField,
         FieldSpec("service", required: true, example: "service: constant(0.2ms)", help: "Coordinator time per request.",
                   shape: .distribution(.duration)) { d, n, v in d.service = v.distribution(n, key: "service", of: .duration) },
-        FieldSpec("replica-service", help: "Time one replica takes to answer; a quorum waits for its R-th or W-th fastest of N.",
+        FieldSpec("replica-service", help: "Time one replica operation takes on its storage node, after its wait in the node's line; "
+                      + "a quorum waits for the R-th or W-th of the N replicas to answer.",
                   shape: .distribution(.duration), default: "0s") { d, n, v in
             d.kv.replicaService = v.distribution(n, key: "replica-service", of: .duration)
         },
         FieldSpec("replication-lag", required: true, example: "replication-lag: exponential(50ms)",
                   help: "Delay after a write's commit until a replica outside its write quorum has it.",
                   shape: .distribution(.duration)) { d, n, v in d.kv.replicationLag = v.distribution(n, key: "replication-lag", of: .duration) },
-        queueLimitField, replicasField,
+        nodeWorkersField, fanOutField, queueLimitField, replicasField,
     ]
 
     /// `kind: kv-store`.
     static let kvStoreKind = ComponentKindSpec(
         name: "kv-store", article: "a key-value store", isLoadBalancer: false, fields: kvFields,
         edges: { _ in [] },
-        build: { d in
-            guard let service = d.service, let lag = d.kv.replicationLag else { return nil }
-            let n = d.kvReplicationGiven ? d.replicationFactor : 3
-            guard d.kv.readQuorum <= n, d.kv.writeQuorum <= n else { return nil }
-            return .kvStore(KVStoreConfig(replicationFactor: n, readQuorum: d.kv.readQuorum, writeQuorum: d.kv.writeQuorum,
-                                          nodes: d.kv.nodes, workers: d.workers, service: service,
-                                          replicaService: d.kv.replicaService ?? .constant(0), replicationLag: lag,
-                                          queueLimit: d.queueLimit))
-        },
-        check: { d, _, v in
-            let n = d.kvReplicationGiven ? d.replicationFactor : 3
-            for (q, node, key) in [(d.kv.readQuorum, d.kv.readQuorumNode, "read-quorum"), (d.kv.writeQuorum, d.kv.writeQuorumNode, "write-quorum")]
-            where q > n {
-                if let node { v.error("'\(key)' (\(q)) must be at most 'replication-factor' (\(n)) in component '\(d.name)'", at: node) }
-            }
-        },
+        build: { d in keyValueStore(d, lag: d.kv.replicationLag) },
+        check: { d, mapping, v in v.checkKeyValueKeys(d, mapping) },
         help: """
         A key-value / wide-column store in the manner of Dynamo or Cassandra (no joins: data is denormalized and \
         partitioned by key). A request takes one `service` time at a coordinator, then goes to the N \
         (`replication-factor`) replicas of its key. A write commits when W (`write-quorum`) have it; the others get it \
         `replication-lag` later. A read waits for R (`read-quorum`) replicas and returns the newest version among them. \
         With R + W > N no read is stale; with R + W ≤ N a read is stale when its R replicas all missed the last write, \
-        counted in `stale_reads`.
+        counted in `stale_reads`. A write type in `fan-out` writes k denormalized tables (k rows, each with its own \
+        quorum). The same model as `kind: database` with `data-model: key-value`.
         """)
 }

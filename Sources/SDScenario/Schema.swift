@@ -133,6 +133,8 @@ struct ComponentDraft {
     var redundancy = "virtual-ip"
     var detection = LoadBalancerRedundancy.defaultDetection
     var database = DatabaseDraft()
+    /// `data-model:` and the keys of each data model (Schema+DataModel.swift).
+    var dataModel = DataModelDraft()
     // queue (Schema+Queue.swift)
     var consumers = 1
     var process: Distribution?

@@ -28,11 +28,13 @@ struct Compare: ParsableCommand {
             'horizontal.cost < vertical.cost', 'vertical.web.utilization < 0.8' (means over the \
             replications). When one fails, the exit status is 1.
 
-            Each system is stored in the results database (unless --no-db) as a record of its \
-            own: its replications combined, with command 'compare', the time, --label, version \
-            and command line, and the system's name as a row of table figures (subject_kind \
-            'setting', subject 'system'); 'sdsim results diff A B' puts two of them side by side. \
-            The database is opened before the first run and written before the report is printed.
+            The comparison is stored in the results database (unless --no-db) as an analysis \
+            (kind 'compare', with the time, --label, version and command line): its table of \
+            figures, differences and significance, its expectations, and one run per system (its \
+            replications combined, each replication's figures kept, the setting system=NAME); \
+            'sdsim results show ID' prints it, and 'sdsim results diff A B' puts two systems side \
+            by side, paired over their common seeds. The database is opened before the first run \
+            and written before the report is printed.
 
             Examples:
               sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml
@@ -110,12 +112,7 @@ struct Compare: ParsableCommand {
         // Stored first, then printed: a closed pipe cannot lose the systems' results.
         let metadata = store.metadata(command: "compare")
         try store.record(in: database) { db in
-            for (i, name) in names.enumerated() {
-                let file = files.count == 1 ? files[0] : files[i]
-                try db.record(Experiment.combined(results[i], seed: seed), scenarioFile: file,
-                              configText: try? String(contentsOfFile: file, encoding: .utf8),
-                              settings: [(path: "system", value: name, number: nil)], metadata: metadata)
-            }
+            try db.record(.compare(c, files: files, texts: files.map { try? String(contentsOfFile: $0, encoding: .utf8) }), metadata: metadata)
         }
         var text = options.format == .json ? ComparisonReport.json(c) : ComparisonReport.text(c)
         if options.format == .text {

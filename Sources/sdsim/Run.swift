@@ -24,8 +24,10 @@ struct Run: ParsableCommand {
 
             Every run is also stored in an SQLite database (default results/sdsim.db) in one \
             transaction, with the time it was made, its --label, the sdsim version and commit, the \
-            command line, the scenario text exactly as it was loaded and its series over time; find \
-            it again with 'sdsim results list' (docs/how-to/results-database.md). The database is \
+            command line, the scenario text exactly as it was loaded, its series over time and \
+            each replication's own figures; find it again with 'sdsim results list', and compare two \
+            runs with 'sdsim results diff A B', which judges significance over their replications \
+            (record at least 2 with --replications N) (docs/how-to/results-database.md). The database is \
             opened before the simulation starts (a path that cannot be written fails at once), and \
             the run is stored before the report is printed, so a closed pipe (sdsim run … | head) \
             cannot lose it.

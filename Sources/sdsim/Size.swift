@@ -23,6 +23,12 @@ struct Size: ParsableCommand {
             the answer, how the value just below it fares, and the cost of the answer per hour \
             and per million requests (when components run on machines with a cost).
 
+            The search is stored in the results database (unless --no-db) as an analysis (kind \
+            'size', with the time, --label, version and command line): the values tried, their \
+            figures and SLO verdicts, the answer, and one run per value tried; 'sdsim results \
+            show ID' prints it. The database is opened before the first run and written before \
+            the report is printed.
+
             Examples:
               sdsim size scenarios/three-tier.yaml --vary components.app.replicas --slo 'p99<100ms'
               sdsim size FILE --vary components.db.workers=1..256 --slo 'p99<50ms,availability>=99.9%' --replications 20
@@ -44,6 +50,8 @@ struct Size: ParsableCommand {
 
     @Option(help: "Independent replications per value tried (at least 2).")
     var replications: Int = 10
+
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         guard replications >= 2 && replications <= 100_000 else {
@@ -72,6 +80,9 @@ struct Size: ParsableCommand {
         var failure: Error?
         let first = try loadPoint(file, scenario, extra: [Override(path: path, value: String(lower))])
         let seed = options.seed ?? first.seed
+        // Opened before simulating: a database that cannot be written fails now, not after the search.
+        let database = try store.open()
+        defer { database?.close() }
         let progress = options.progress(label: "size")
         let result = SizingResult.search(path: path, lower: lower, upper: upper, slo: sloTarget, replications: replications, seed: seed,
                                          jobs: options.jobs, config: { n in
@@ -85,6 +96,11 @@ struct Size: ParsableCommand {
         try progress.display.finish()
         if let failure { throw failure }
         let name = first.name
+        // Stored first, then printed: a closed pipe cannot lose the search.
+        try store.record(in: database) { db in
+            try db.record(.size(result, scenario: name, file: file, text: try? String(contentsOfFile: file, encoding: .utf8)),
+                          metadata: store.metadata(command: "size"))
+        }
         try Console.standardOutput.writeReport(options.format == .json ? SizeReport.json(result, scenario: name) : SizeReport.text(result, scenario: name))
         if result.answer == nil { throw ExitCode.failure }
     }

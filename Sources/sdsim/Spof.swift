@@ -23,9 +23,10 @@ struct Spof: ParsableCommand {
             default 99.9% availability) is a single point of failure; each row says why and what \
             to change. The runs use all cores (--jobs) and the output does not depend on how many.
 
-            The audit is stored in the results database (tables spof_audits and spof_outcomes, \
-            with the time, --label, version and command line) unless --no-db; the database is \
-            opened before the first run and written before the report is printed. --html PATH \
+            The audit is stored in the results database as an analysis (kind 'spof', with the \
+            time, --label, version and command line; tables 'audit' and 'outcomes', see 'sdsim \
+            results show ID') unless --no-db; the database is opened before the first run and \
+            written before the report is printed. --html PATH \
             writes the audit as one HTML file: the topology coloured by the baseline's utilization \
             with the single points of failure marked, and each outage's worst availability and p99 \
             against the SLO; --dot PATH the topology as Graphviz DOT. --format csv: one row per \
@@ -66,7 +67,10 @@ struct Spof: ParsableCommand {
         try progress.display.finish()
         // Stored first, then written and printed: a closed pipe or a full disk on stdout cannot
         // lose the audit.
-        try store.record(in: database) { db in try db.record(audit, scenarioFile: file, metadata: store.metadata(command: "spof")) }
+        try store.record(in: database) { db in
+            try db.record(.spof(audit, scenarioFile: file, configText: try? String(contentsOfFile: file, encoding: .utf8),
+                                seed: options.seed ?? config.seed), metadata: store.metadata(command: "spof"))
+        }
         if files.any {
             let topology = HTMLReport.spofTopology(audit, config: config)
             try files.write(dotText: topology.dot(name: config.name)) { HTMLReport.spof(audit, config: config, dotSVG: $0) }

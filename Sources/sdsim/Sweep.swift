@@ -33,10 +33,11 @@ struct Sweep: ParsableCommand {
             parabola through the best point and its neighbours). For an M/M/1 queue theory puts \
             it at utilization 1/2.
 
-            Every point is stored in the results database (unless --no-db) as a record of its \
-            own, with command 'sweep', the time, --label, version and command line, and its swept \
-            values (rows of table figures with subject_kind 'setting'); the database is opened \
-            before the first run and written before the report is printed. --html PATH writes \
+            The sweep is stored in the results database (unless --no-db) as an analysis (kind \
+            'sweep', with the time, --label, version and command line): its points, figures, SLO \
+            verdicts, knee and SLO limit, and one run per point (its swept values as settings); \
+            'sdsim results show ID' prints it. The database is opened before the first run and \
+            written before the report is printed. --html PATH writes \
             the sweep as one self-contained HTML file: for a sweep of one numeric path, latency \
             (p99 and mean) and throughput against the swept value with the knee and the SLO limit \
             shaded and the SLO's latency terms as lines, then the tables.
@@ -122,12 +123,7 @@ struct Sweep: ParsableCommand {
         // Stored first, then written and printed: a closed pipe cannot lose the points.
         let text = try? String(contentsOfFile: file, encoding: .utf8)
         let metadata = store.metadata(command: "sweep")
-        try store.record(in: database) { db in
-            for (p, point) in result.points.enumerated() {
-                let settings = zip(specs, point).map { (path: $0.path, value: $0.values[$1], number: $0.coordinates[$1]) }
-                try db.record(result.combined[p], scenarioFile: file, configText: text, settings: settings, metadata: metadata)
-            }
-        }
+        try store.record(in: database) { db in try db.record(.sweep(result, scenario: name, file: file, text: text), metadata: metadata) }
         if let html {
             try writeReportFile(HTMLReport.sweep(result, scenario: name), to: html, mark: "name=\"generator\" content=\"\(HTMLReport.generator)\"")
         }

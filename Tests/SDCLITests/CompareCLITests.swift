@@ -58,7 +58,7 @@ final class CompareCLITests: XCTestCase {
         XCTAssertEqual(one.status, 2, one.stderr)
     }
 
-    /// Every sweep point is stored with its swept values.
+    /// A sweep is stored as an analysis with one run per point, with its swept values.
     func testSweepStoresEachPointWithItsValues() throws {
         let dir = try temporaryDirectory()
         let db = dir.appendingPathComponent("r.db").path
@@ -66,13 +66,14 @@ final class CompareCLITests: XCTestCase {
                              "--replications", "2", "--db", db, "--quiet"])
         XCTAssertEqual(out.status, 0, out.stderr)
         let sql = try SQLiteCounter(path: db)
-        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs"), 3)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs WHERE analysis_id = 1"), 3)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM analyses WHERE kind = 'sweep'"), 1)
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'setting' AND subject = 'components.station.workers'"), 3)
         XCTAssertEqual(sql.query("SELECT r.replications FROM runs r JOIN figures f ON f.run_id = r.id WHERE f.subject_kind = 'setting' AND f.value = 2"), 2)
     }
 
-    /// Each compared system is stored as a record of its own, with its name and the label, and
-    /// `results diff` of the two marks what the comparison marks.
+    /// A compare is stored as an analysis with one run per system, with its name and the label,
+    /// and `results diff` of two systems pairs them as the comparison does.
     func testCompareStoresEachSystem() throws {
         let dir = try temporaryDirectory()
         let db = dir.appendingPathComponent("r.db").path
@@ -81,11 +82,16 @@ final class CompareCLITests: XCTestCase {
         let sql = try SQLiteCounter(path: db)
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs WHERE command = 'compare' AND label = 'hv' AND replications = 3"), 3, "the file's three systems")
         XCTAssertEqual(sql.query("SELECT COUNT(*) FROM figures WHERE subject_kind = 'setting' AND subject = 'system'"), 3)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM analyses WHERE kind = 'compare' AND label = 'hv' AND replications = 3"), 1)
+        XCTAssertEqual(sql.query("SELECT COUNT(*) FROM runs WHERE analysis_id = 1"), 3)
         let list = try sdsim(["results", "list", "--db", db, "--label", "hv"])
         XCTAssertEqual(list.status, 0, list.stderr)
-        XCTAssertEqual(list.stdout.components(separatedBy: "compare").count - 1, 3, list.stdout)
+        XCTAssertEqual(list.stdout.components(separatedBy: " run ").count - 1, 3, list.stdout)
+        XCTAssertEqual(list.stdout.components(separatedBy: " compare ").count - 1, 1, list.stdout)
         XCTAssertTrue(list.stdout.contains("SETTINGS") && list.stdout.contains("system=vertical"), list.stdout)
-        let diff = try sdsim(["results", "diff", "1", "2", "--db", db])
+        // The systems' runs (ids 2 to 4) diff paired, as the comparison did.
+        let diff = try sdsim(["results", "diff", "2", "3", "--db", db])
         XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("paired over 3 replications"), diff.stdout)
     }
 }

@@ -163,8 +163,8 @@ final class TruthCLITests: XCTestCase {
             XCTAssertEqual((row["workloads"] as? [String: Any])?.count, 2, "\(row)")
         }
         let count = try SQLiteCounter(path: db)
-        XCTAssertEqual(count.query("SELECT COUNT(*) FROM spof_audits"), 1)
-        XCTAssertEqual(count.query("SELECT COUNT(*) FROM spof_outcomes"), 2 * (rows.count + 1))
+        XCTAssertEqual(count.query("SELECT COUNT(*) FROM analyses WHERE kind = 'spof'"), 1)
+        XCTAssertEqual(count.query("SELECT COUNT(DISTINCT row_index) FROM analysis_rows WHERE section = 'outcomes'"), 2 * (rows.count + 1))
 
         let stopped = try sdsim(["spof", "scenarios/spof-single-db.yaml", "--no-db"])
         XCTAssertEqual(stopped.status, 1)

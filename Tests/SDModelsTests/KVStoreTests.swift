@@ -62,6 +62,7 @@ final class KVStoreTests: XCTestCase {
 
     /// A write waits for the W-th fastest replica, a read for the R-th: with exponential replica
     /// times of mean 10 ms, the k-th fastest of 3 has mean 10 ms × (1/3 + … + 1/(3 − k + 1)).
+    /// Storage nodes with more workers than requests in flight: no replica operation waits.
     func testQuorumWaitsForTheKthFastestReplica() {
         for k in 1...3 {
             var c = Self.config(r: k, w: k)
@@ -69,7 +70,7 @@ final class KVStoreTests: XCTestCase {
             c.workloads[0].arrival = .poisson(ratePerSecond: 200)
             c.components[0].kind = .kvStore(KVStoreConfig(replicationFactor: 3, readQuorum: k, writeQuorum: k, workers: 1000,
                                                           service: .constant(0), replicaService: .exponential(mean: 0.01),
-                                                          replicationLag: .constant(0)))
+                                                          replicationLag: .constant(0), nodeWorkers: 1000))
             let runs = Replicated(c, replications: 10)
             let theory = 0.01 * (0..<k).reduce(0.0) { $0 + 1 / Double(3 - $1) }
             let ci = runs.interval { $0.workloads[0].latency.mean }

@@ -101,7 +101,7 @@ final class ResultsStoreTests: XCTestCase {
         ])
         // A third run after reopening gets the next id.
         XCTAssertEqual(try reopened.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 3)
-        XCTAssertEqual(try query("PRAGMA user_version"), [["3"]])   // version 3 added run metadata, series and analysis rows
+        XCTAssertEqual(try query("PRAGMA user_version"), [["4"]])   // version 4 added analyses and replication figures
     }
 
     func testFailingInsertLeavesNoPartialRun() throws {
@@ -263,7 +263,7 @@ final class ResultsStoreTests: XCTestCase {
 
         let store = try ResultsStore(path: dbPath)
         defer { store.close() }
-        XCTAssertEqual(try query("PRAGMA user_version"), [["3"]])
+        XCTAssertEqual(try query("PRAGMA user_version"), [["4"]])
         XCTAssertEqual(try query("PRAGMA integrity_check"), [["ok"]])
         // The old run reads back, with no metadata, as a run.
         let old = try XCTUnwrap(try store.load(1))
@@ -321,16 +321,312 @@ final class ResultsStoreTests: XCTestCase {
         XCTAssertEqual(try query("SELECT count(*) FROM series WHERE run_id = 1"), [["8"]])
     }
 
-    func testAnAnalysisIsStoredWithItsRows() throws {
-        let rows = [AnalysisRow(index: 0, subject: "db", values: [("crashed", nil, "db"), ("availability", 0.5, nil)]),
-                    AnalysisRow(index: 1, subject: "lb", values: [("crashed", nil, "lb"), ("availability", nil, nil)])]
+    /// An analysis with two runs and two tables.
+    private func analysis(kind: String = "compare") -> AnalysisRecord {
+        var fast = Fixtures.threeTier(), slow = Fixtures.threeTier()
+        slow.workloads[0].latency.mean = 0.5
+        let rows = [AnalysisRow(section: "figures", index: 0, subject: "feed-read.mean", run: 0,
+                                values: [("system", nil, "fast"), ("mean", 0.0176, nil)]),
+                    AnalysisRow(section: "figures", index: 1, subject: "feed-read.mean", run: 1,
+                                values: [("system", nil, "slow"), ("mean", 0.5, nil), ("significant", 1, nil)]),
+                    AnalysisRow(section: "expectations", index: 0, subject: "fast.p99 < slow.p99",
+                                values: [("passed", 1, nil), ("problem", nil, nil)])]
+        fast.replications = 1
+        return AnalysisRecord(kind: kind, scenario: "three-tier", scenarioFile: "a.yaml", configText: "name: three-tier",
+                              seed: 7, replications: 1,
+                              runs: [AnalysisRun(result: fast, scenarioFile: "a.yaml", configText: nil, settings: [("system", "fast", nil)]),
+                                     AnalysisRun(result: slow, scenarioFile: "b.yaml", configText: nil, settings: [("system", "slow", nil)])],
+                              rows: rows)
+    }
+
+    func testAnAnalysisIsStoredWithItsRunsAndTablesInOneSequenceOfIds() throws {
         let store = try ResultsStore(path: dbPath)
         defer { store.close() }
-        let header = RunResult(scenario: "s", seed: 3, simulatedSeconds: 60, warmupSeconds: 0, events: 0, replications: 1,
-                               workloads: [], components: [])
-        let id = try store.recordAnalysis(rows, header: header, scenarioFile: "s.yaml", metadata: RunMetadata(command: "sweep"))
-        let back = try XCTUnwrap(try store.load(id))
-        XCTAssertEqual(back.analysis, rows)
-        XCTAssertEqual(back.info.metadata.command, "sweep")
+        XCTAssertEqual(try store.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 1)
+        let meta = RunMetadata(createdAt: "2026-11-30T08:00:00Z", label: "l", version: "1", commit: "c", commandLine: "sdsim compare a.yaml",
+                               command: "ignored")
+        let ids = try store.record(analysis(), metadata: meta)
+        XCTAssertEqual(ids.analysis, 2)
+        XCTAssertEqual(ids.runs, [3, 4])
+        XCTAssertEqual(try store.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 5)
+
+        let back = try XCTUnwrap(try store.loadAnalysis(2))
+        XCTAssertEqual(back.rows, analysis().rows)
+        XCTAssertEqual(back.sections, ["figures", "expectations"])
+        XCTAssertEqual(back.runs.map(\.id), [3, 4])
+        XCTAssertEqual(back.runs.map(\.settings), ["system=fast", "system=slow"])
+        XCTAssertEqual(back.info.kind, "compare")
+        XCTAssertEqual(back.info.runCount, 2)
+        XCTAssertEqual(back.info.metadata.label, "l")
+        XCTAssertEqual(back.info.metadata.command, "compare")
+        XCTAssertEqual(back.configText, "name: three-tier")
+        XCTAssertNil(try store.loadAnalysis(3))   // a run, not an analysis
+        XCTAssertNil(try store.load(2))           // an analysis, not a run
+        let run = try XCTUnwrap(try store.load(4))
+        XCTAssertEqual(run.info.analysisID, 2)
+        XCTAssertEqual(run.info.metadata.command, "compare")
+        XCTAssertEqual(run.result.workloads[0].latency.mean, 0.5)
+
+        XCTAssertEqual(try store.list().map(\.id), [1, 2, 3, 4, 5])
+        XCTAssertEqual(try store.list().map(\.kind), ["run", "compare", "run", "run", "run"])
+        XCTAssertEqual(try store.list(kind: "compare").map(\.id), [2])
+        XCTAssertEqual(try store.list(label: "l", kind: "run").map(\.id), [3, 4])
+        XCTAssertEqual(try store.list(analysis: 2).map(\.id), [3, 4])
+        XCTAssertEqual(try store.list(label: "l").map(\.id), [2, 3, 4])
+
+        // Deleting the analysis deletes its runs and rows.
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(dbPath, &db), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM analyses WHERE id = 2", nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+        XCTAssertEqual(try store.list().map(\.id), [1, 5])
+        XCTAssertEqual(try count("analysis_rows"), 0)
+        XCTAssertEqual(try query("PRAGMA integrity_check"), [["ok"]])
+    }
+
+    func testAFailedAnalysisWriteLeavesNothing() throws {
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        _ = try query("""
+            CREATE TRIGGER boom BEFORE INSERT ON analysis_rows WHEN NEW.section = 'expectations'
+            BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+            """)
+        XCTAssertThrowsError(try store.record(analysis(), metadata: RunMetadata())) { error in
+            XCTAssertEqual("\(error)", "results database '\(dbPath)': injected failure")
+        }
+        XCTAssertEqual(try count("analyses"), 0)
+        XCTAssertEqual(try count("runs"), 0)
+        XCTAssertEqual(try count("workload_stats"), 0)
+        XCTAssertEqual(try count("analysis_rows"), 0)
+    }
+
+    func testEachReplicationsFiguresAreStoredAndReadBack() throws {
+        var r = Fixtures.threeTier()
+        r.replications = 2
+        r.replicationFigures = [
+            ReplicationFigures(seed: 7, figures: [.init(kind: "workload", subject: "feed-read", name: "latency_mean", value: 0.017),
+                                                  .init(kind: "workload", subject: "feed-read", name: "p99", value: .nan)]),
+            ReplicationFigures(seed: 99, figures: [.init(kind: "workload", subject: "feed-read", name: "latency_mean", value: 0.018),
+                                                   .init(kind: "workload", subject: "feed-read", name: "p99", value: 0.06)]),
+        ]
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        let id = try store.record(r, scenarioFile: "a.yaml")
+        let back = try XCTUnwrap(try store.load(id)).result.replicationFigures
+        XCTAssertEqual(back.map(\.seed), [7, 99])
+        XCTAssertEqual(back[1], r.replicationFigures[1])
+        XCTAssertTrue(back[0].figures[1].value.isNaN)
+        // A single run stores its own figures as replication 0.
+        let single = try store.record(Fixtures.threeTier(), scenarioFile: "b.yaml")
+        XCTAssertEqual(try store.load(single)?.result.replicationFigures, [ReplicationFigures.measure(Fixtures.threeTier())])
+    }
+
+    /// The schema as sdsim wrote it at version 3 (runs with metadata, series, an analysis_rows
+    /// nothing wrote, and spof's own tables), kept verbatim so the migration test opens a
+    /// database an older sdsim really wrote.
+    static let version3Schema = """
+        CREATE TABLE IF NOT EXISTS runs (
+            id INTEGER PRIMARY KEY,
+            scenario TEXT NOT NULL,
+            scenario_file TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            simulated_seconds REAL NOT NULL,
+            warmup_seconds REAL NOT NULL,
+            events INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            config TEXT,
+            created_at TEXT,
+            label TEXT,
+            sdsim_version TEXT,
+            sdsim_commit TEXT,
+            command_line TEXT,
+            command TEXT NOT NULL DEFAULT 'run',
+            lesson TEXT
+        );
+        CREATE TABLE IF NOT EXISTS workload_stats (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            workload TEXT NOT NULL,
+            arrived INTEGER NOT NULL,
+            completed INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            latency_mean REAL,
+            latency_ci_low REAL,
+            latency_ci_high REAL,
+            p50 REAL,
+            p90 REAL,
+            p99 REAL,
+            p999 REAL,
+            max REAL,
+            out_of_range INTEGER NOT NULL,
+            latency_count INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS workload_stats_run ON workload_stats(run_id);
+        CREATE TABLE IF NOT EXISTS component_stats (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            component TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            group_name TEXT,
+            is_group INTEGER NOT NULL,
+            workers INTEGER NOT NULL,
+            utilization REAL,
+            throughput REAL,
+            queue_length_mean REAL,
+            wait_mean REAL,
+            response_mean REAL,
+            hit_ratio REAL,
+            arrived INTEGER NOT NULL,
+            completed INTEGER NOT NULL,
+            rejected INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS component_stats_run ON component_stats(run_id);
+        CREATE TABLE IF NOT EXISTS figures (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL
+        );
+        CREATE INDEX IF NOT EXISTS figures_run ON figures(run_id);
+        CREATE TABLE IF NOT EXISTS expectations (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            expectation TEXT NOT NULL,
+            value REAL,
+            passed INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS series (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            subject_kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            start REAL NOT NULL,
+            interval REAL NOT NULL,
+            idx INTEGER NOT NULL,
+            value REAL
+        );
+        CREATE INDEX IF NOT EXISTS series_run ON series(run_id);
+        CREATE TABLE IF NOT EXISTS analysis_rows (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            row_index INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL,
+            text TEXT
+        );
+        CREATE INDEX IF NOT EXISTS analysis_rows_run ON analysis_rows(run_id);
+        CREATE TABLE IF NOT EXISTS spof_audits (
+            id INTEGER PRIMARY KEY,
+            scenario TEXT NOT NULL,
+            scenario_file TEXT NOT NULL,
+            slo_availability REAL,
+            slo_p99 REAL,
+            slo_given INTEGER NOT NULL,
+            failures_removed INTEGER NOT NULL,
+            window_start REAL NOT NULL,
+            window_end REAL NOT NULL,
+            baseline_meets_slo INTEGER NOT NULL,
+            stopped INTEGER NOT NULL,
+            spofs TEXT NOT NULL,
+            created_at TEXT,
+            label TEXT,
+            sdsim_version TEXT,
+            sdsim_commit TEXT,
+            command_line TEXT
+        );
+        CREATE TABLE IF NOT EXISTS spof_outcomes (
+            audit_id INTEGER NOT NULL REFERENCES spof_audits(id) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            target_kind TEXT NOT NULL,
+            crashed TEXT NOT NULL,
+            workload TEXT NOT NULL,
+            arrived INTEGER NOT NULL,
+            completed INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            availability REAL NOT NULL,
+            p99 REAL,
+            meets_slo INTEGER NOT NULL,
+            spof INTEGER NOT NULL,
+            reason TEXT,
+            fix TEXT
+        );
+        CREATE INDEX IF NOT EXISTS spof_outcomes_audit ON spof_outcomes(audit_id);
+        """
+
+    func testOpensAndMigratesADatabaseWrittenBySchemaVersion3() throws {
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(dbPath, &db), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, ResultsStoreTests.version3Schema, nil, nil, nil), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, """
+            INSERT INTO runs (scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications, config,
+                              created_at, label, sdsim_version, command_line, command)
+            VALUES ('old', 'old.yaml', 7, 60, 5, 1000, 4, 'name: old', '2026-11-29T10:00:00Z', 'v3', '0.11', 'sdsim run old.yaml', 'run');
+            INSERT INTO workload_stats (run_id, workload, arrived, completed, failed, latency_mean, out_of_range, latency_count)
+            VALUES (1, 'w', 10, 9, 1, 0.5, 0, 9);
+            INSERT INTO spof_audits (scenario, scenario_file, slo_availability, slo_p99, slo_given, failures_removed, window_start,
+                                     window_end, baseline_meets_slo, stopped, spofs, created_at, label, sdsim_version, command_line)
+            VALUES ('shop', 'shop.yaml', 0.999, NULL, 0, 1, 20, 40, 1, 0, 'db', '2026-11-29T11:00:00Z', 'audit', '0.11', 'sdsim spof shop.yaml');
+            INSERT INTO spof_outcomes (audit_id, target, target_kind, crashed, workload, arrived, completed, failed, availability,
+                                       p99, meets_slo, spof, reason, fix)
+            VALUES (1, 'baseline', 'baseline', '', 'w', 100, 100, 0, 1.0, 0.01, 1, 0, NULL, NULL),
+                   (1, 'db', 'component', 'db', 'w', 100, 50, 50, 0.5, NULL, 0, 1, 'availability 50% < 99.9%', 'replicas: 2');
+            PRAGMA user_version = 3;
+            """, nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        XCTAssertEqual(try query("PRAGMA user_version"), [["4"]])
+        XCTAssertEqual(try query("PRAGMA integrity_check"), [["ok"]])
+        XCTAssertEqual(try query("PRAGMA foreign_key_check"), [])
+        // spof's own tables became an analysis (a new id: audit 1 overlapped run 1); the empty
+        // analysis_rows of version 3 was replaced.
+        XCTAssertEqual(try query("SELECT name FROM sqlite_master WHERE name LIKE 'spof%' OR name = 'analysis_rows_v3'"), [])
+        XCTAssertEqual(try store.list().map(\.id), [1, 2])
+        XCTAssertEqual(try store.list().map(\.kind), ["run", "spof"])
+        let audit = try XCTUnwrap(try store.loadAnalysis(2))
+        XCTAssertEqual(audit.info.metadata, RunMetadata(createdAt: "2026-11-29T11:00:00Z", label: "audit", version: "0.11",
+                                                        commandLine: "sdsim spof shop.yaml", command: "spof"))
+        XCTAssertFalse(audit.info.seedKnown)
+        XCTAssertEqual(audit.sections, ["audit", "outcomes"])
+        XCTAssertEqual(audit.rows.filter { $0.section == "outcomes" }.map(\.subject), ["baseline", "db"])
+        let db2 = try XCTUnwrap(audit.rows.last)
+        XCTAssertEqual(db2.index, 1)
+        XCTAssertEqual(db2.values.first { $0.name == "availability" }?.value, 0.5)
+        XCTAssertEqual(db2.values.first { $0.name == "fix" }?.text, "replicas: 2")
+        XCTAssertEqual(db2.values.first { $0.name == "p99" }?.value, nil)
+        // The rows have the shape a new audit stores.
+        XCTAssertEqual(audit.rows[0].values.map(\.name), ["slo_availability", "slo_p99", "slo_given", "failures_removed",
+                                                           "window_start", "window_end", "baseline_meets_slo", "stopped", "spofs"])
+        XCTAssertEqual(SpofRows.outcome(index: 0, target: "t", targetKind: "", crashed: "", workload: "", arrived: nil, completed: nil,
+                                        failed: nil, availability: nil, p99: nil, meetsSLO: nil, spof: nil, reason: nil, fix: nil)
+                        .values.map(\.name), db2.values.map(\.name))
+        // The old run reads back with its metadata; having no replication figures, it cannot be tested.
+        let old = try XCTUnwrap(try store.load(1))
+        XCTAssertEqual(old.info.metadata.label, "v3")
+        XCTAssertEqual(old.result.replicationFigures, [])
+        XCTAssertEqual(ResultsDiff.basis(old.result, old.result), .notStored(a: true, b: true))
+        // New records continue the shared sequence.
+        XCTAssertEqual(try store.record(Fixtures.threeTier(), scenarioFile: "x.yaml"), 3)
+        store.close()
+        let again = try ResultsStore(path: dbPath)
+        defer { again.close() }
+        XCTAssertEqual(try again.list().count, 3)
+    }
+
+    func testAVersion3AnalysisRowsTableWithRowsIsKeptAside() throws {
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(dbPath, &db), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, ResultsStoreTests.version3Schema, nil, nil, nil), SQLITE_OK)
+        XCTAssertEqual(sqlite3_exec(db, """
+            INSERT INTO runs (scenario, scenario_file, seed, simulated_seconds, warmup_seconds, events, replications)
+            VALUES ('old', 'old.yaml', 7, 60, 5, 0, 1);
+            INSERT INTO analysis_rows (run_id, row_index, subject, name, value, text) VALUES (1, 0, 's', 'n', 1, NULL);
+            PRAGMA user_version = 3;
+            """, nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+        let store = try ResultsStore(path: dbPath)
+        defer { store.close() }
+        XCTAssertEqual(try query("SELECT run_id, subject FROM analysis_rows_v3"), [["1", "s"]])
+        XCTAssertEqual(try count("analysis_rows"), 0)
+        XCTAssertEqual(try query("PRAGMA integrity_check"), [["ok"]])
     }
 }

@@ -88,6 +88,8 @@ public struct DatabaseConfig: Sendable, Equatable {
     /// Automatic promotion of a replica when a primary crashes; nil: a crashed primary stays down
     /// until it restarts (writes to its shard fail for the whole outage).
     public var failover: FailoverConfig?
+    /// Joins and multi-row transactions inside a shard (the relational data model's query costs).
+    public var queries: RelationalQueries
 
     /// A database; `readService` and `writeService` default to `service`.
     public init(workers: Int = 1, service: Distribution, readService: Distribution? = nil, writeService: Distribution? = nil,
@@ -95,7 +97,8 @@ public struct DatabaseConfig: Sendable, Equatable {
                 shards: Int = 1, sharding: ShardingScheme = .hash, ranges: [UInt64]? = nil,
                 directoryLookup: Distribution? = nil, hotThreshold: Double = 2, splitAt: SimDuration? = nil,
                 scatterTypes: [String] = [], initialBytes: Double = 0,
-                replication: ReplicationMode = .async, failover: FailoverConfig? = nil) {
+                replication: ReplicationMode = .async, failover: FailoverConfig? = nil,
+                queries: RelationalQueries = RelationalQueries()) {
         self.workers = workers
         self.readService = readService ?? service
         self.writeService = writeService ?? service
@@ -105,5 +108,6 @@ public struct DatabaseConfig: Sendable, Equatable {
         self.hotThreshold = hotThreshold; self.splitAt = splitAt
         self.scatterTypes = scatterTypes; self.initialBytes = initialBytes
         self.replication = replication; self.failover = failover
+        self.queries = queries
     }
 }

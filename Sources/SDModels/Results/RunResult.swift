@@ -254,6 +254,10 @@ public struct RunResult: Sendable, Equatable {
     /// replications keep the first replication's.
     public var autoscaling: [AutoscaleTrace] = []
 
+    /// Each replication's own figures when this result combines replications (empty for a
+    /// single run), for tests of significance between stored runs.
+    public var replicationFigures: [ReplicationFigures] = []
+
     /// What the machines cost per hour, all together.
     public var costPerHour: Double { machines.reduce(0) { $0 + $1.costPerHour } }
 

@@ -86,6 +86,8 @@ public final class Database: Node {
     private var replicasOf: [[Int]] = []
     private var nextReplica: [Int] = []
     private let isScatter: [Bool]
+    /// Joins and multi-row transactions by request type (Database+Queries.swift).
+    let queryCosts: QueryCosts
     private let lookupStream: RandomStream
     private let warmupNs: Int64
     private let splitPlanned: Bool
@@ -171,6 +173,7 @@ public final class Database: Node {
         shardSlots = config.shards + (splitPlanned ? 1 : 0)
         activeShards = config.shards
         isScatter = model.config.requestTypes.map { config.scatterTypes.contains($0) }
+        queryCosts = QueryCosts(config.queries, types: model.config.requestTypes)
         lookupStream = model.stream(for: name + "#directory")
         warmupNs = model.warmupEnd.ns
         routed = [Int](repeating: 0, count: shardSlots)
@@ -340,8 +343,8 @@ public final class Database: Node {
             if seen.stale { staleReads += 1 }
             if seen.version < j.acknowledged { rywViolations += 1 }
         }
-        let service = j.isWrite ? config.writeService : config.readService
-        sim.schedule(after: service.sampleDuration(st.stream), to: id, kind: Database.Event.queryDone.rawValue, arg: Int64(job))
+        sim.schedule(after: queryService(j.request, isWrite: j.isWrite, stream: st.stream), to: id,
+                     kind: Database.Event.queryDone.rawValue, arg: Int64(job))
     }
 
     /// A query's service ends: free its worker and connection, commit a write, answer.
