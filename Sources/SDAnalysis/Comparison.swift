@@ -43,9 +43,28 @@ public struct Comparison: Sendable {
     /// Each system's bottleneck analysis (``BottleneckAnalysis``) of its replications combined
     /// (never pooled with another system's); nil when the system's arrival rate is unknown.
     public var bottlenecks: [BottleneckReport?] = []
+    /// Each system's steady-state verdict (``StabilityCheck``) of its replications combined; nil
+    /// for a system that did not run.
+    public var stability: [StabilityVerdict?] = []
+    /// Each system's replications combined (pooled percentiles, means over replications), as
+    /// `sdsim run --replications` combines them; nil for a system that did not run.
+    public var combined: [RunResult?] = []
+
+    /// Whether system `s` ran without a steady state (its latencies describe a transient).
+    public func unsteady(_ s: Int) -> Bool { s < stability.count && stability[s].map { !$0.steady } ?? false }
 
     /// Whether `differences[f][s]` is statistically significant (its interval excludes zero).
-    public func isSignificant(_ f: Int, _ s: Int) -> Bool { differences[f][s]?.excludesZero ?? false }
+    /// A difference involving a withheld figure (``withheld(_:_:)``) never is.
+    public func isSignificant(_ f: Int, _ s: Int) -> Bool {
+        !withheld(f, s) && !withheld(f, baseline) && (differences[f][s]?.excludesZero ?? false)
+    }
+
+    /// Whether figure `f` of system `s` is withheld: a workload's latency (mean, percentiles) in a
+    /// system without a steady state describes a transient that grows with the run's length, so
+    /// no number (nor interval, nor difference) is claimed for it.
+    public func withheld(_ f: Int, _ s: Int) -> Bool {
+        figures[f].kind == .workload && figures[f].unit == .seconds && unsteady(s)
+    }
 
     /// Whether every expectation holds.
     public var expectationsHold: Bool { expectations.allSatisfy(\.passed) }
@@ -70,8 +89,10 @@ public struct Comparison: Sendable {
                            differences: diff(PairedDifference.paired), unpairedDifferences: diff(PairedDifference.unpaired),
                            results: results)
         c.expectations = expectations.map { c.check($0) }
-        c.bottlenecks = zip(configs, results).map { config, outcomes in
-            outcomes.isEmpty ? nil : BottleneckAnalysis.analyze(config, Runner.combine(outcomes, seed: seed))
+        c.combined = results.map { $0.isEmpty ? nil : Runner.combine($0, seed: seed) }
+        c.bottlenecks = zip(configs, c.combined).map { config, run in run.flatMap { BottleneckAnalysis.analyze(config, $0) } }
+        c.stability = configs.indices.map { s in
+            c.combined[s].map { StabilityCheck.verdict(configs[s], $0, rows: c.bottlenecks[s]?.rows ?? []) }
         }
         return c
     }

@@ -210,7 +210,7 @@ public enum SpofAudit {
         r.workloads.map { w in
             let f = w.focus ?? FocusResult(arrived: 0, completed: 0, failed: 0, p99: .nan)
             let p99 = f.completed == 0 ? Double.nan : f.p99
-            let meets = f.availability >= (slo.availability ?? 0) && !(p99 > (slo.p99 ?? .infinity))
+            let meets = !slo.breaks(availability: f.availability) && !slo.breaks(p99: p99)
             return SpofWorkloadOutcome(workload: w.name, arrived: f.arrived, completed: f.completed, failed: f.failed,
                                        p99: p99, meetsSLO: meets)
         }
@@ -237,7 +237,7 @@ public enum SpofAudit {
 enum SpofAdvice {
     static func explain(_ e: SpofAudit.Experiment, _ config: ModelConfig, workloads: [SpofWorkloadOutcome], meets: Bool,
                         slo: ServiceLevelObjective, baseline: SpofBaseline, outage: Double) -> (String, String) {
-        let availabilityOK = workloads.allSatisfy { $0.availability >= (slo.availability ?? 0) }
+        let availabilityOK = !workloads.contains { slo.breaks(availability: $0.availability) }
         let hurt = workloads.filter { !$0.meetsSLO }.map(\.workload)
         let who = hurt.isEmpty ? "" : " (\(hurt.joined(separator: ", ")))"
         switch e.kind {

@@ -57,6 +57,20 @@ public enum ComparisonReport {
         return text + (significant ? " *" : "  ")
     }
 
+    /// What a system's figure is written as in the side-by-side table (text and HTML alike).
+    static func estimateCell(_ c: Comparison, _ f: Int, _ s: Int) -> String {
+        c.withheld(f, s) ? unsteadyCell : estimate(c.estimates[f][s], c.figures[f].unit)
+    }
+
+    /// What a system's difference from the baseline is written as, with the `*` of a significant one.
+    static func differenceCell(_ c: Comparison, _ f: Int, _ s: Int) -> String {
+        if c.withheld(f, s) || c.withheld(f, c.baseline) { return unsteadyCell + "  " }
+        return difference(c.differences[f][s], c.figures[f].unit, significant: c.isSignificant(f, s))
+    }
+
+    /// The cell of a figure withheld for want of a steady state.
+    static let unsteadyCell = "no steady state"
+
     /// The side-by-side table: one row per figure; for each system its mean ± half-width, and for
     /// each system other than the baseline its paired difference from the baseline with the
     /// interval, marked `*` when significant.
@@ -76,10 +90,8 @@ public enum ComparisonReport {
         var rows: [[String]] = [header]
         for (f, figure) in c.figures.enumerated() {
             var row = [label(figure)]
-            for s in c.systems.indices { row.append(estimate(c.estimates[f][s], figure.unit)) }
-            for s in c.systems.indices where s != c.baseline {
-                row.append(difference(c.differences[f][s], figure.unit, significant: c.isSignificant(f, s)))
-            }
+            for s in c.systems.indices { row.append(estimateCell(c, f, s)) }
+            for s in c.systems.indices where s != c.baseline { row.append(differenceCell(c, f, s)) }
             rows.append(row)
         }
         out += table(rows)
@@ -103,15 +115,18 @@ public enum ComparisonReport {
         var out = "\nBottleneck of each system (over its replications; `sdsim run --variant NAME` shows the full analysis):\n"
         let width = c.systems.map(\.count).max() ?? 0
         for (s, name) in c.systems.enumerated() {
-            out += "  " + name + String(repeating: " ", count: width - name.count) + "  "
-            guard let b = c.bottlenecks[s] else { out += "n/a (no arrival rate to analyse)\n"; continue }
-            if let bottleneck = b.bottleneck {
-                out += "\(bottleneck): ceiling \(Format.significant(b.ceiling))/s, headroom \(Format.percent(b.headroom))\n"
-            } else {
-                out += "none at this load" + (b.busiest.map { " (busiest: \($0), ceiling \(Format.significant(b.ceiling))/s)" } ?? "") + "\n"
-            }
+            out += "  " + name + String(repeating: " ", count: width - name.count) + "  " + bottleneck(c.bottlenecks[s]) + "\n"
         }
         return out
+    }
+
+    /// A system's bottleneck in one line: `web: ceiling 2,000/s, headroom 20%`.
+    static func bottleneck(_ b: BottleneckReport?) -> String {
+        guard let b else { return "n/a (no arrival rate to analyse)" }
+        if let bottleneck = b.bottleneck {
+            return "\(bottleneck): ceiling \(Format.significant(b.ceiling))/s, headroom \(Format.percent(b.headroom))"
+        }
+        return "none at this load" + (b.busiest.map { " (busiest: \($0), ceiling \(Format.significant(b.ceiling))/s)" } ?? "")
     }
 
     /// Why a figure is shown the way it is, when that needs saying.
@@ -119,6 +134,10 @@ public enum ComparisonReport {
         var out = ""
         if c.replications < 2 {
             out += "\nWith one replication there is no interval: run --replications 2 or more to judge differences.\n"
+        }
+        for s in c.systems.indices where c.unsteady(s) {
+            out += "\nNo steady state in \(c.systems[s]): " + (c.stability[s]?.reasons ?? []).joined(separator: "; ")
+                + ". Its latencies grow with the run's length, so its latency figures and their differences are not given.\n"
         }
         let unmeasured = c.figures.indices.filter { f in c.estimates[f].contains { $0 != nil && !$0!.mean.isFinite } }
         if !unmeasured.isEmpty {
@@ -160,12 +179,15 @@ public enum ComparisonReport {
         for (f, figure) in c.figures.enumerated() {
             var systems: [(String, JSONValue)] = []
             for (s, name) in c.systems.enumerated() {
-                var entry: [(String, JSONValue)] = [("estimate", json(c.estimates[f][s]))]
+                // A withheld figure (no steady state) has no number: null, and "withheld": true.
+                let withheld = c.withheld(f, s) || c.withheld(f, c.baseline)
+                var entry: [(String, JSONValue)] = [("estimate", c.withheld(f, s) ? .null : json(c.estimates[f][s]))]
                 if s != c.baseline {
-                    entry.append(("difference", json(c.differences[f][s])))
-                    entry.append(("unpaired_difference", json(c.unpairedDifferences[f][s])))
+                    entry.append(("difference", withheld ? .null : json(c.differences[f][s])))
+                    entry.append(("unpaired_difference", withheld ? .null : json(c.unpairedDifferences[f][s])))
                     entry.append(("significant", .bool(c.isSignificant(f, s))))
                 }
+                if withheld { entry.append(("withheld", .bool(true))) }
                 systems.append((name, .object(entry)))
             }
             figures.append(.object([("kind", .string(figure.kind.rawValue)), ("subject", .string(figure.subject)),
@@ -185,6 +207,7 @@ public enum ComparisonReport {
         let doc: JSONValue = .object([
             ("systems", .array(c.systems.map { .string($0) })), ("baseline", .string(c.systems[c.baseline])),
             ("bottlenecks", .object(bottlenecks)),
+            ("steady", .object(c.systems.indices.map { (c.systems[$0], .bool(!c.unsteady($0))) })),
             ("replications", .integer(c.replications)), ("seed", .uint(c.seed)), ("confidence", .double(c.level)),
             ("figures", .array(figures)), ("expectations", .array(expectations)),
         ])

@@ -36,10 +36,19 @@ struct Compare: ParsableCommand {
             by side, paired over their common seeds. The database is opened before the first run \
             and written before the report is printed.
 
+            --html PATH writes the comparison as one self-contained HTML file: each system's \
+            steady state and bottleneck, the side-by-side table with significant differences \
+            marked (green better, red worse), each workload's latency distribution (a CDF) with \
+            one curve per system, p99 and throughput over simulated time, and each system's \
+            topology coloured by its utilization. --dot PATH writes the systems' topologies as \
+            one Graphviz DOT file, one cluster per system (docs/how-to/html-reports.md). A system \
+            without a steady state is marked, and its latency figures are not given.
+
             Examples:
               sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml
               sdsim compare a.yaml b.yaml --replications 20 --baseline b
               sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml --set duration=120s --format json
+              sdsim compare scenarios/scaling-horizontal-vs-vertical.yaml --html compare.html --dot compare.dot
             """)
 
     @Argument(help: "One scenario file with 'variants:', or two or more scenario files.")
@@ -59,6 +68,8 @@ struct Compare: ParsableCommand {
     var noExpect = false
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var reportFiles: ReportFileOptions
 
     func validate() throws {
         guard replications >= 1 && replications <= 100_000 else {
@@ -114,6 +125,7 @@ struct Compare: ParsableCommand {
         try store.record(in: database) { db in
             try db.record(.compare(c, files: files, texts: files.map { try? String(contentsOfFile: $0, encoding: .utf8) }), metadata: metadata)
         }
+        if reportFiles.any { try writeCompareFiles(c, configs: configs, files: reportFiles) }
         var text = options.format == .json ? ComparisonReport.json(c) : ComparisonReport.text(c)
         if options.format == .text {
             let workloads = configs.map { $0.workloads.map(\.name) }
@@ -123,5 +135,16 @@ struct Compare: ParsableCommand {
         }
         try Console.standardOutput.writeReport(text)
         if !c.expectationsHold { throw ExitCode.failure }
+    }
+}
+
+/// `--html` and `--dot` of `sdsim compare`: every system's topology (coloured by its own
+/// utilization) in one DOT file, a cluster per system, and the HTML report.
+func writeCompareFiles(_ c: Comparison, configs: [ModelConfig], files: ReportFileOptions) throws {
+    let topologies = c.systems.indices.map { HTMLReport.compareTopology(c, $0, configs[$0]) }
+    let dot = Topology.dot(name: "compare " + c.systems.joined(separator: ", "),
+                           systems: zip(c.systems, topologies).map { (name: $0, topology: $1) })
+    try files.write(dotText: dot, renders: zip(c.systems, topologies).map { $1.dot(name: $0) }) {
+        HTMLReport.compare(c, configs: configs, dotSVGs: $0)
     }
 }

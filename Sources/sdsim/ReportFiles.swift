@@ -17,9 +17,24 @@ struct ReportFileOptions: ParsableArguments {
     /// Writes the files asked for. The HTML embeds Graphviz's rendering of `dotText` when `dot` is
     /// installed, else sdsim's own diagram.
     func write(dotText: String, html makeHTML: (String?) -> String) throws {
-        if let dot { try writeReportFile(dotText, to: dot, mark: Topology.dotMark) }
-        if let html { try writeReportFile(makeHTML(renderWithGraphviz(dotText)), to: html, mark: "name=\"generator\" content=\"\(HTMLReport.generator)\"") }
+        try write(dotText: dotText, renders: [dotText]) { makeHTML($0[0]) }
     }
+
+    /// Writes the files asked for; the HTML gets Graphviz's rendering of each of `renders` (nil
+    /// each where `dot` is not installed), such as each compared system's own topology.
+    func write(dotText: String, renders: [String], html makeHTML: ([String?]) -> String) throws {
+        if let dot { try writeReportFile(dotText, to: dot, mark: Topology.dotMark) }
+        if let html { try writeHTMLReport(makeHTML(renders.map(renderWithGraphviz)), to: html) }
+    }
+
+    func validate() throws {
+        if let html, let dot, html == dot { throw ValidationError("--html and --dot name the same file '\(html)'") }
+    }
+}
+
+/// Writes an HTML report to `path`, replacing only an HTML report sdsim wrote before.
+func writeHTMLReport(_ text: String, to path: String) throws {
+    try writeReportFile(text, to: path, mark: "name=\"generator\" content=\"\(HTMLReport.generator)\"")
 }
 
 /// Writes `text` to `path`, replacing only a file sdsim wrote before (one that holds `mark`):

@@ -40,7 +40,8 @@ struct Sweep: ParsableCommand {
             written before the report is printed. --html PATH writes \
             the sweep as one self-contained HTML file: for a sweep of one numeric path, latency \
             (p99 and mean) and throughput against the swept value with the knee and the SLO limit \
-            shaded and the SLO's latency terms as lines, then the tables.
+            shaded and the SLO's latency terms as lines, then the tables. --dot PATH writes the \
+            topology of the base scenario (its --set values, without --vary) as Graphviz DOT.
 
             Examples:
               sdsim sweep scenarios/mm1.yaml --vary 'workload.jobs.arrival=poisson(0.1/s)..poisson(0.9/s):9' --set duration=20000s
@@ -82,7 +83,11 @@ struct Sweep: ParsableCommand {
                                valueName: "path"))
     var html: String?
 
+    @Option(help: ArgumentHelp("Also write the base scenario's topology (without --vary) as Graphviz DOT.", valueName: "path"))
+    var dot: String?
+
     func validate() throws {
+        if let html, let dot, html == dot { throw ValidationError("--html and --dot name the same file '\(html)'") }
         guard !varies.isEmpty else { throw ValidationError("sweep needs at least one --vary PATH=FROM..TO[:STEPS]") }
         guard replications >= 1 && replications <= 100_000 else {
             throw ValidationError("--replications must be between 1 and 100000 (found \(replications))")
@@ -124,9 +129,8 @@ struct Sweep: ParsableCommand {
         let text = try? String(contentsOfFile: file, encoding: .utf8)
         let metadata = store.metadata(command: "sweep")
         try store.record(in: database) { db in try db.record(.sweep(result, scenario: name, file: file, text: text), metadata: metadata) }
-        if let html {
-            try writeReportFile(HTMLReport.sweep(result, scenario: name), to: html, mark: "name=\"generator\" content=\"\(HTMLReport.generator)\"")
-        }
+        if let html { try writeHTMLReport(HTMLReport.sweep(result, scenario: name), to: html) }
+        if let dot { try writeReportFile(Topology(try loadPoint(file, scenario, extra: [])).dot(name: name), to: dot, mark: Topology.dotMark) }
         switch format {
         case .text: try Console.standardOutput.writeReport(SweepReport.text(result, scenario: name))
         case .json: try Console.standardOutput.writeReport(SweepReport.json(result, scenario: name))

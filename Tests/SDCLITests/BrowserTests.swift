@@ -142,6 +142,43 @@ final class BrowserTests: XCTestCase, @unchecked Sendable {
         }
     }
 
+    /// The compare report: no console error, a distribution and two lines over time per system
+    /// (one workload), the shipped comparison's significant differences marked, and nothing marked
+    /// when a system is compared with itself.
+    func testCompareReportRendersWithItsChartsAndMarks() throws {
+        _ = try requireChromium()
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("compare.html")
+        let out = try sdsim(["compare", "scenarios/scaling-horizontal-vs-vertical.yaml", "--replications", "5", "--no-db", "--quiet",
+                             "--html", html.path])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let shot = dir.appendingPathComponent("html-report-compare.png")
+        let r = try render(html, screenshot: shot, height: 3250)
+        check(r, series: 3 * 3, what: "compare report")
+        XCTAssertGreaterThan(Int(attribute("data-significant", in: r.dom) ?? "0") ?? 0, 0, "significant differences are marked")
+        // sdsim's diagram or Graphviz's (where `dot` is installed), one per system.
+        XCTAssertEqual(r.dom.components(separatedBy: "<h3>").count - 1, 3, "a topology per system")
+
+        // The same scenario as two files: every difference is 0, nothing is marked.
+        for name in ["a.yaml", "b.yaml"] {
+            try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("scenarios/mm1.yaml"), to: dir.appendingPathComponent(name))
+        }
+        let same = dir.appendingPathComponent("same.html")
+        let itself = try sdsim(["compare", dir.appendingPathComponent("a.yaml").path, dir.appendingPathComponent("b.yaml").path,
+                                "--set", "duration=2000s", "--replications", "3", "--no-db", "--quiet", "--html", same.path])
+        XCTAssertEqual(itself.status, 0, itself.stderr)
+        let s = try render(same)
+        check(s, series: 2 * 3, what: "a system compared with itself")
+        XCTAssertEqual(attribute("data-significant", in: s.dom), "0", "nothing is marked")
+
+        if ProcessInfo.processInfo.environment["SDSIM_UPDATE_SCREENSHOTS"] == "1" {
+            let target = repoRoot.appendingPathComponent("docs/images/html-report-compare.png")
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: shot, to: target)
+        }
+    }
+
     /// A page that breaks is caught: the check is not vacuous.
     func testABrokenPageIsCaught() throws {
         _ = try requireChromium()

@@ -160,6 +160,119 @@ final class HTMLReportTests: XCTestCase {
         }
     }
 
+    /// Each bar is red when its own measure breaks its own SLO term: an outage that breaks the
+    /// availability SLO with a p99 within the SLO has a red availability bar and a plain p99 bar.
+    func testSpofBarsAreColouredByTheirOwnSLOTerm() {
+        let (config, _) = hostileRun()
+        func row(_ name: String, availability: Double, p99: Double) -> SpofRow {
+            let failed = Int((1 - availability) * 1000)
+            let meets = availability >= 0.999 && p99 <= 0.5
+            return SpofRow(target: name, targetKind: "component", crashed: name,
+                           workloads: [SpofWorkloadOutcome(workload: "w", arrived: 1000, completed: 1000 - failed, failed: failed,
+                                                           p99: p99, meetsSLO: meets)],
+                           meetsSLO: meets, reason: "r", fix: nil)
+        }
+        let rows = [row("lossy", availability: 0.5, p99: 0.01), row("slow", availability: 1, p99: 0.9), row("fine", availability: 1, p99: 0.01)]
+        let audit = SpofAuditResult(scenario: "s", slo: ServiceLevelObjective(availability: 0.999, p99: 0.5), sloGiven: true,
+                                    failuresRemoved: 0, window: (30, 60),
+                                    baseline: SpofBaseline(workloads: [SpofWorkloadOutcome(workload: "w", arrived: 10, completed: 10,
+                                                                                           failed: 0, p99: 0.01, meetsSLO: true)],
+                                                           steady: true, unsteadyReasons: [], bottleneckAdvice: nil, utilization: []),
+                                    rows: rows)
+        XCTAssertEqual(audit.singlePointsOfFailure, ["lossy", "slow"])
+        let pieces: [String] = HTMLReport.spof(audit, config: config).components(separatedBy: "<svg class=\"chart\"")
+        let charts = Array(pieces[1...])
+        XCTAssertEqual(charts.count, 2)
+        /// The labels of the red bars: each bar's tooltip is `label: value`.
+        func warned(_ chart: String) -> [String] {
+            let bars = chart.components(separatedBy: "<rect class=\"bar warn\"").dropFirst()
+            return bars.compactMap { (bar: String) -> String? in
+                let title = bar.components(separatedBy: "<title>")
+                return title.count > 1 ? title[1].components(separatedBy: ":")[0] : nil
+            }
+        }
+        XCTAssertEqual(warned(charts[0]), ["lossy"], "availability: only the outage that breaks the availability SLO")
+        XCTAssertEqual(warned(charts[1]), ["slow"], "p99: only the outage whose p99 breaks the p99 SLO")
+    }
+
+    /// Two systems of the hostile configuration, run for real: `slower` has twice the service time.
+    func hostileComparison(names: [String], slower: Bool = true, overloaded: Bool = false) -> (Comparison, [ModelConfig]) {
+        let (config, _) = hostileRun()
+        var other = config
+        other.components = other.components.map { c in
+            var c = c
+            if case .server(var s) = c.kind {
+                s.service = .constant(overloaded ? 0.3 : slower ? 0.02 : 0.01)
+                c.kind = .server(s)
+            }
+            return c
+        }
+        let configs = [config, other]
+        let results = Experiment.run(configs, seed: 5, replications: 3, jobs: 2)
+        return (Comparison.make(names: names, configs: configs, results: results, baseline: 0, seed: 5), configs)
+    }
+
+    func testHostileNamesAreEscapedInTheCompareReport() {
+        let names = [HTMLReportTests.hostile[0], HTMLReportTests.hostile[3]]
+        let (c, configs) = hostileComparison(names: names)
+        let html = HTMLReport.compare(c, configs: configs)
+        assertSafe(html)
+        XCTAssertEqual(html, HTMLReport.compare(hostileComparison(names: names).0, configs: configs), "deterministic, from a fresh run")
+        // One workload: a distribution per system, then p99 and throughput over time per system.
+        XCTAssertEqual(HTMLReport.compareSeriesCount(c, configs: configs), 6)
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, 6)
+        XCTAssertTrue(html.contains("<td class=\"sig worse\">"), "twice the service time: a significant, worse latency")
+        // The table holds the text report's cells.
+        let text = ComparisonReport.text(c)
+        let p99 = c.figures.firstIndex { $0.metric == "p99" }!
+        let cell = ComparisonReport.estimateCell(c, p99, 1)
+        XCTAssertTrue(text.contains(cell) && html.contains(HTML.escape(cell)), cell)
+        XCTAssertEqual(html.components(separatedBy: "class=\"topology\"").count - 1, 2, "a topology per system")
+        XCTAssertTrue(html.contains("<marker id=\"s0\"") && html.contains("<marker id=\"s1\""), "arrow markers are unique")
+        XCTAssertFalse(html.contains("data-time") || html.contains("UTC"), "no wall-clock time")
+    }
+
+    func testASystemComparedWithItselfMarksNothing() {
+        let (c, configs) = hostileComparison(names: ["a", "b"], slower: false)
+        XCTAssertFalse(c.figures.indices.contains { c.isSignificant($0, 1) })
+        let html = HTMLReport.compare(c, configs: configs)
+        XCTAssertFalse(html.contains("<td class=\"sig"), "nothing marked")
+    }
+
+    /// An overloaded system is marked, its latency figures withheld in the text and HTML alike,
+    /// and it gets no distribution curve.
+    func testAnUnsteadySystemIsMarkedNotGivenANumber() {
+        let (c, configs) = hostileComparison(names: ["ok", "overloaded"], overloaded: true)
+        XCTAssertTrue(c.unsteady(1))
+        XCTAssertFalse(c.unsteady(0))
+        let p99 = c.figures.firstIndex { $0.metric == "p99" }!
+        XCTAssertTrue(c.withheld(p99, 1))
+        XCTAssertFalse(c.isSignificant(p99, 1), "no significance is claimed for a withheld figure")
+        let html = HTMLReport.compare(c, configs: configs)
+        XCTAssertTrue(html.contains("NO STEADY STATE"))
+        XCTAssertTrue(html.contains("<td class=\"unsteady\">no steady state</td>"))
+        XCTAssertTrue(html.contains("overloaded (no steady state)"), "its curves over time are marked in the legend")
+        XCTAssertTrue(html.contains("overloaded has no steady state"), "no distribution is drawn for it")
+        XCTAssertEqual(HTMLReport.compareSeriesCount(c, configs: configs), 1 + 2 * 2)
+        XCTAssertEqual(html.components(separatedBy: "<g class=\"series\"").count - 1, 5)
+        let text = ComparisonReport.text(c)
+        XCTAssertTrue(text.contains("No steady state in overloaded"), text)
+        let json = ComparisonReport.json(c)
+        XCTAssertTrue(json.contains("\"withheld\": true") || json.contains("\"withheld\":true"), json)
+    }
+
+    func testTheDOTOfSeveralSystemsHasAClusterEach() {
+        let (config, _) = hostileRun()
+        let t = Topology(config)
+        let dot = Topology.dot(name: "compare", systems: [(name: "a \"quoted\"", topology: t), (name: "b", topology: t)])
+        XCTAssertTrue(dot.hasPrefix("// \(Topology.dotMark)\n"))
+        XCTAssertTrue(dot.contains("subgraph cluster_0 {\n    label=\"a \\\"quoted\\\"\";"), dot)
+        XCTAssertTrue(dot.contains("subgraph cluster_1 {\n    label=\"b\";"))
+        XCTAssertTrue(dot.contains("    s0n0 [") && dot.contains("    s1n0 [") && dot.contains("    s1n0 -> s1n1;"))
+        XCTAssertEqual(dot.components(separatedBy: " -> ").count - 1, 2 * t.edges.count)
+        XCTAssertEqual(t.dot(name: "x"), Topology.dotHeader("x") + t.dotStatements(prefix: "n", indent: "  ") + "}\n")
+    }
+
     func testTopologyEdgesFollowRoutesAndCalls() {
         let (config, r) = hostileRun()
         let t = Topology(config, result: r)

@@ -51,7 +51,9 @@ public enum HTMLReport {
         .topology .edge{fill:none;stroke:#555;stroke-width:1.2}.topology .bottleneck rect{stroke-width:3.5}
         .topology .spof rect{stroke:#c00000;stroke-width:2.5;stroke-dasharray:6 3}.topology .badge{fill:#c00000;font-weight:700;font-size:10px}
         .scale{display:inline-block;width:14px;height:10px;border:1px solid #999;vertical-align:middle;margin:0 2px 0 10px}
-        .note{color:#555;font-size:13px}.dot svg{max-height:640px}
+        .note{color:#555;font-size:13px}.dot svg{max-height:640px}.dot.system svg{max-height:240px}h3{font-size:1em;margin:18px 0 4px;overflow-wrap:anywhere}
+        td.sig{font-weight:700;background:#fff6d6}td.sig.better,.better{color:#1b7f3b}td.sig.worse,.worse{color:#b00020}.sig-key{font-weight:700}
+        td.unsteady{color:#8a5a00;font-style:italic}
         """
 
     /// Records script errors and counts charts and series into attributes of `<body>`, for the
@@ -61,6 +63,7 @@ public enum HTMLReport {
         document.addEventListener('DOMContentLoaded',function(){var charts=document.querySelectorAll('svg.chart');var n=0;
         for(var i=0;i<charts.length;i++){n+=charts[i].querySelectorAll('g.series').length;}
         document.body.setAttribute('data-charts',String(charts.length));document.body.setAttribute('data-series-drawn',String(n));
+        document.body.setAttribute('data-significant',String(document.querySelectorAll('td.sig').length));
         document.body.setAttribute('data-errors',String(errors.length));});})();
         """
 
@@ -91,14 +94,19 @@ public enum HTMLReport {
         guard topology.measured else {
             return "<h2>Topology</h2>\n<p class=\"note\">\(spofNote)</p>\n" + (dotSVG.map { "<div class=\"dot\">\n" + $0 + "</div>\n" } ?? topology.svg())
         }
-        var out = "<h2>Topology</h2>\n<p class=\"note\">Components coloured by utilization:"
+        var out = "<h2>Topology</h2>\n<p class=\"note\">Components coloured by utilization:" + utilizationScale()
+            + " The bottleneck has a thick border; \(spofNote)</p>\n"
+        if let dotSVG { out += "<div class=\"dot\">\n" + dotSVG + "</div>\n" } else { out += topology.svg() }
+        return out
+    }
+
+    /// The colour key of a topology: utilization from 0% to 100%, and components without workers.
+    static func utilizationScale() -> String {
+        var out = ""
         for (u, label) in [(0.0, "0%"), (0.5, "50%"), (0.9, "90%"), (1.0, "100%")] {
             out += "<span class=\"scale\" style=\"background:\(Topology.colour(u))\"></span>\(label)"
         }
-        out += "<span class=\"scale\" style=\"background:\(Topology.colour(nil))\"></span>no workers. "
-            + "The bottleneck has a thick border; \(spofNote)</p>\n"
-        if let dotSVG { out += "<div class=\"dot\">\n" + dotSVG + "</div>\n" } else { out += topology.svg() }
-        return out
+        return out + "<span class=\"scale\" style=\"background:\(Topology.colour(nil))\"></span>no workers."
     }
 
     /// Keeps only the `<svg …>…</svg>` element of Graphviz's SVG output (dropping its XML
@@ -280,12 +288,15 @@ public enum HTMLReport {
         body += "<p>" + (spofs.isEmpty ? "No single point of failure." : "Single points of failure: <strong>"
             + spofs.map(HTML.escape).joined(separator: ", ") + "</strong>.") + "</p>\n"
         let labels = a.rows.map { $0.targetKind == "component" ? $0.target : "\($0.targetKind) \($0.target)" }
+        // Each measure is red when it breaks its own term of the SLO: a SPOF by availability can
+        // have a p99 within the SLO (the table still marks the row).
+        let worstP99 = a.rows.map { r in r.workloads.map(\.p99).filter(\.isFinite).max() }
         body += SVGChart.bars(title: "Worst workload's availability during each outage", labels: labels,
-                              values: a.rows.map(\.worstAvailability), marked: a.rows.map { !$0.meetsSLO },
+                              values: a.rows.map(\.worstAvailability), marked: a.rows.map { a.slo.breaks(availability: $0.worstAvailability) },
                               threshold: a.slo.availability.map { (value: $0, label: "SLO " + Format.availability($0)) }, xMax: 1,
                               format: Format.availability)
         body += SVGChart.bars(title: "Worst workload's p99 latency during each outage", labels: labels,
-                              values: a.rows.map { r in r.workloads.map(\.p99).filter(\.isFinite).max() }, marked: a.rows.map { !$0.meetsSLO },
+                              values: worstP99, marked: worstP99.map { $0.map(a.slo.breaks(p99:)) ?? false },
                               threshold: a.slo.p99.map { (value: $0, label: "SLO p99 " + Format.duration($0)) }, format: Format.duration)
         var rows: [[String]] = [], classes: [[String]] = []
         for (r, label) in zip(a.rows, labels) {

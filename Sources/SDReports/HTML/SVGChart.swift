@@ -85,10 +85,11 @@ public enum SVGChart {
     }
 
     /// A line chart over simulated time. `format` writes y values for the axis; `yMax` fixes the
-    /// top of the y axis (availability: 1), else it fits the data; `logY` uses a log scale.
+    /// top of the y axis (availability: 1), else it fits the data; `xFormat` writes x values (default: seconds).
     public static func lines(title: String, yLabel: String, series: [ChartSeries], windows: [ChartWindow] = [],
                              xRange: ClosedRange<Double>, yMax: Double? = nil, yMin: Double? = nil,
-                             xLabel: String = "simulated time (s)", format: (Double) -> String) -> String {
+                             xLabel: String = "simulated time (s)", xFormat: ((Double) -> String)? = nil,
+                             format: (Double) -> String) -> String {
         let values = series.flatMap { $0.points.compactMap(\.y) }.filter(\.isFinite)
         var lo = yMin ?? min(0, values.min() ?? 0)
         var hi = yMax ?? (values.max() ?? 1)
@@ -120,7 +121,7 @@ public enum SVGChart {
         }
         for t in ticks(x0, x1, count: 8) {
             svg += "<line x1=\"\(number(px(t)))\" x2=\"\(number(px(t)))\" y1=\"\(number(top + plotH))\" y2=\"\(number(top + plotH + 4))\"/>"
-            svg += "<text x=\"\(number(px(t)))\" y=\"\(number(top + plotH + 16))\" text-anchor=\"middle\">\(HTML.escape(Format.seconds(t)))</text>"
+            svg += "<text x=\"\(number(px(t)))\" y=\"\(number(top + plotH + 16))\" text-anchor=\"middle\">\(HTML.escape((xFormat ?? Format.seconds)(t)))</text>"
         }
         svg += "<line x1=\"\(number(left))\" x2=\"\(number(left))\" y1=\"\(number(top))\" y2=\"\(number(top + plotH))\"/>"
         svg += "<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(top + plotH))\" y2=\"\(number(top + plotH))\"/>"

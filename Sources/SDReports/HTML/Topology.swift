@@ -22,6 +22,9 @@ public struct Topology: Sendable {
         public var bottleneck = false
         /// A single point of failure (from `sdsim spof`, when known).
         public var spof = false
+        /// The machine (type or instance) this component runs on when that machine is the
+        /// bottleneck: the component is marked, the machine named.
+        public var bottleneckMachine: String?
     }
 
     /// Nodes: workloads first, then components, in declaration order.
@@ -43,7 +46,14 @@ public struct Topology: Sendable {
                row.workers > 0, row.utilization.isFinite {
                 n.utilization = row.utilization
             }
-            if let b = bottleneck { n.bottleneck = b == c.name || b.hasPrefix(c.name + ".") }
+            if let b = bottleneck {
+                n.bottleneck = b == c.name || b.hasPrefix(c.name + ".")
+                // A machine bottleneck marks the components placed on it.
+                if !n.bottleneck, (0..<max(c.replicas, 1)).contains(where: { c.machineInstance(replica: $0) == b }) {
+                    n.bottleneck = true
+                    n.bottleneckMachine = b
+                }
+            }
             n.spof = spofs.contains(c.name)
             nodes.append(n)
         }
@@ -108,7 +118,8 @@ public struct Topology: Sendable {
 
     /// The diagram as inline SVG: nodes in columns by layer, edges as arrows, each component filled
     /// by its utilization, the bottleneck with a thick border, SPOFs with a red dashed border.
-    public func svg() -> String {
+    /// `id` names the arrow marker, unique when a page holds several diagrams.
+    public func svg(id: String = "arrow") -> String {
         let layer = layers
         let columns = (layer.max() ?? 0) + 1
         var rows = [Int](repeating: 0, count: columns)
@@ -124,13 +135,13 @@ public struct Topology: Sendable {
         let n = SVGChart.number
         var svg = "<svg class=\"topology\" data-nodes=\"\(nodes.count)\" viewBox=\"0 0 \(n(w)) \(n(h))\" role=\"img\" "
             + "aria-label=\"topology\" xmlns=\"http://www.w3.org/2000/svg\">\n<title>Topology</title>\n"
-        svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#555\"/></marker></defs>\n"
+        svg += "<defs><marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#555\"/></marker></defs>\n"
         for e in edges {
             let a = position[e.from], b = position[e.to]
             let forward = b.x > a.x
             let x1 = forward ? a.x + boxW : a.x + boxW / 2, y1 = forward ? a.y + boxH / 2 : a.y + boxH
             let x2 = forward ? b.x : b.x + boxW / 2, y2 = forward ? b.y + boxH / 2 : b.y
-            svg += "<path class=\"edge\" d=\"M\(n(x1)) \(n(y1)) C\(n((x1 + x2) / 2)) \(n(y1)) \(n((x1 + x2) / 2)) \(n(y2)) \(n(x2)) \(n(y2))\" marker-end=\"url(#arrow)\"/>\n"
+            svg += "<path class=\"edge\" d=\"M\(n(x1)) \(n(y1)) C\(n((x1 + x2) / 2)) \(n(y1)) \(n((x1 + x2) / 2)) \(n(y2)) \(n(x2)) \(n(y2))\" marker-end=\"url(#\(id))\"/>\n"
         }
         for (i, node) in nodes.enumerated() {
             let p = position[i]
@@ -140,7 +151,7 @@ public struct Topology: Sendable {
             let util = label(node)
             let kind = node.kind + (node.replicas > 1 ? " ×\(node.replicas)" : "")
             var tip = "\(node.name) (\(kind)): \(util)"
-            if node.bottleneck { tip += "; bottleneck" }
+            if node.bottleneck { tip += node.bottleneckMachine.map { "; runs on the bottleneck, machine \($0)" } ?? "; bottleneck" }
             if node.spof { tip += "; single point of failure" }
             svg += "<g class=\"\(classes.joined(separator: " "))\" data-name=\"\(HTML.escape(node.name))\"><title>\(HTML.escape(tip))</title>"
             if node.replicas > 1 {
@@ -151,12 +162,18 @@ public struct Topology: Sendable {
             svg += "<text x=\"\(n(p.x + boxW / 2))\" y=\"\(n(p.y + 33))\" text-anchor=\"middle\">\(HTML.escape(kind))</text>"
             svg += "<text x=\"\(n(p.x + boxW / 2))\" y=\"\(n(p.y + 47))\" text-anchor=\"middle\">\(HTML.escape(util))</text>"
             if node.bottleneck || node.spof {
-                let badge = [node.bottleneck ? "BOTTLENECK" : nil, node.spof ? "SPOF" : nil].compactMap { $0 }.joined(separator: " · ")
-                svg += "<text x=\"\(n(p.x + boxW / 2))\" y=\"\(n(p.y + boxH + 13))\" text-anchor=\"middle\" class=\"badge\">\(badge)</text>"
+                svg += "<text x=\"\(n(p.x + boxW / 2))\" y=\"\(n(p.y + boxH + 13))\" text-anchor=\"middle\" class=\"badge\">\(HTML.escape(badge(node)))</text>"
             }
             svg += "</g>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// The marks under a node: `BOTTLENECK` (`BOTTLENECK: machine M` when it is the machine the
+    /// component runs on), `SPOF`.
+    func badge(_ node: Node) -> String {
+        [node.bottleneck ? "BOTTLENECK" + (node.bottleneckMachine.map { ": machine " + HTML.short($0, 16) } ?? "") : nil,
+         node.spof ? "SPOF" : nil].compactMap { $0 }.joined(separator: " · ")
     }
 
     // MARK: Graphviz
@@ -181,12 +198,32 @@ public struct Topology: Sendable {
 
     /// The topology as a Graphviz DOT document (left to right; the same colours and marks as the SVG).
     public func dot(name: String) -> String {
-        var out = "// \(Topology.dotMark)\ndigraph \(Topology.dotString(name)) {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n  edge [color=\"#555555\"];\n"
+        Topology.dotHeader(name) + dotStatements(prefix: "n", indent: "  ") + "}\n"
+    }
+
+    /// Several systems' topologies in one DOT document, one cluster per system (`cluster_0`,
+    /// `cluster_1`, … in the order given, labelled with the system's name); system i's nodes are
+    /// `s<i>n<j>`, so no two systems share a node.
+    public static func dot(name: String, systems: [(name: String, topology: Topology)]) -> String {
+        var out = dotHeader(name)
+        for (i, system) in systems.enumerated() {
+            out += "  subgraph cluster_\(i) {\n    label=\(dotString(system.name));\n    style=\"rounded\";\n    color=\"#999999\";\n"
+            out += system.topology.dotStatements(prefix: "s\(i)n", indent: "    ") + "  }\n"
+        }
+        return out + "}\n"
+    }
+
+    static func dotHeader(_ name: String) -> String {
+        "// \(Topology.dotMark)\ndigraph \(Topology.dotString(name)) {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n  edge [color=\"#555555\"];\n"
+    }
+
+    /// The nodes and edges, each node named `prefix` and its index.
+    func dotStatements(prefix: String, indent: String) -> String {
+        var out = ""
         for (i, node) in nodes.enumerated() {
             let util = label(node)
             var label = "\(node.name)\n\(node.kind)\(node.replicas > 1 ? " ×\(node.replicas)" : "")" + (util.isEmpty ? "" : "\n\(util)")
-            if node.bottleneck { label += "\nBOTTLENECK" }
-            if node.spof { label += "\nSPOF" }
+            if node.bottleneck || node.spof { label += "\n" + badge(node) }
             var attributes = ["label=\(Topology.dotString(label))", "tooltip=\(Topology.dotString(node.name))"]
             if node.kind == "client" {
                 attributes.append("shape=ellipse"); attributes.append("fillcolor=\"#ffffff\"")
@@ -195,10 +232,10 @@ public struct Topology: Sendable {
             }
             if node.bottleneck { attributes.append("penwidth=3") }
             if node.spof { attributes.append("color=\"#c00000\""); attributes.append("style=\"rounded,filled,dashed\""); attributes.append("penwidth=2.5") }
-            out += "  n\(i) [\(attributes.joined(separator: ", "))];\n"
+            out += "\(indent)\(prefix)\(i) [\(attributes.joined(separator: ", "))];\n"
         }
-        for e in edges { out += "  n\(e.from) -> n\(e.to);\n" }
-        return out + "}\n"
+        for e in edges { out += "\(indent)\(prefix)\(e.from) -> \(prefix)\(e.to);\n" }
+        return out
     }
 
     /// Graphviz takes HSV as three fractions: the same scale as ``colour(_:)``.
