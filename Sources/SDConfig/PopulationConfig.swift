@@ -53,6 +53,16 @@ public struct PopulationConfig: Sendable, Equatable {
         self.followers = followers; self.celebrities = celebrities; self.celebrityFollowers = celebrityFollowers
     }
 
+    /// The highest total rate over a week divided by the mean: dailyCycle × weeklyCycle in one
+    /// time zone; lower when ``regions`` in several time zones add up shifted cycles (the maximum
+    /// of their sum, found on a one-minute grid over a week).
+    public var peakFactor: Double {
+        guard regions.count > 1 else { return dailyCycle * weeklyCycle }
+        var rate = CyclicRate(mean: 1, dailyCycle: dailyCycle, weeklyCycle: weeklyCycle, peakHour: peakHour, startHour: startHour)
+        rate.regions = CyclicRate.shifts(of: regions)
+        return stride(from: 0.0, to: 7 * 86_400, by: 60).reduce(0.0) { max($0, rate.rate(at: $1)) }
+    }
+
     /// Users active on a given day.
     public var dailyActiveUsers: Double { Double(users) * dailyActive }
 
@@ -67,14 +77,14 @@ public struct PopulationConfig: Sendable, Equatable {
         return rate
     }
 
-    /// The workloads the activities compile to: one per activity, named after its type, with
-    /// uniform keys over the users (the acting user's id).
+    /// The workloads the activities compile to: one per activity, named after its type, with the
+    /// activity's keys (by default uniform over the users: the acting user's id).
     public var workloads: [WorkloadConfig] {
         activities.map { a in
             WorkloadConfig(name: a.type, arrival: .cyclic(arrival(of: a)),
                            mix: [RequestClass(type: a.type, share: 1, route: a.route, size: a.size, isWrite: a.isWrite,
                                               payloads: a.payloads, copies: a.copies)],
-                           keys: .uniform(n: users), timeout: a.timeout, retry: a.retry)
+                           keys: a.keys ?? .uniform(n: users), timeout: a.timeout, retry: a.retry)
         }
     }
 }
@@ -98,6 +108,8 @@ public struct ActivityConfig: Sendable, Equatable {
     public var isWrite: Bool
     /// What it carries to particular components instead of `size` (``RequestClass/payloads``).
     public var payloads: [HopPayload] = []
+    /// Which key each request reads or writes (nil: the acting user's id, uniform over the users).
+    public var keys: KeyDistribution?
     /// How long the user's client waits for one attempt (nil: forever).
     public var timeout: SimDuration?
     /// What the user's client does after a failed attempt (nil: nothing).
