@@ -76,7 +76,8 @@ public enum OfferedLoad {
             if case .bus = c.kind { f.visits[g] += 2 * x } else { f.visits[g] += x }
             switch c.kind {
             case .database(let db):
-                let queries = isWrite ? x : db.scatterTypes.contains(type) ? x * Double(db.shards) : x
+                let joinShards = db.crossShardJoins.first { $0.type == type }.map { min($0.shards ?? db.shards, db.shards) }
+                let queries = isWrite ? x : joinShards.map { x * Double($0) } ?? (db.scatterTypes.contains(type) ? x * Double(db.shards) : x)
                 let work = queries * (db.queries.meanService(type: type, isWrite: isWrite, read: db.readService.mean,
                                                              write: db.writeService.mean) ?? .nan)
                 if isWrite { f.dbWrites[g] += queries; f.dbWriteWork[g] += work } else { f.dbReads[g] += queries; f.dbReadWork[g] += work }

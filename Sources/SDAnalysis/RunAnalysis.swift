@@ -64,6 +64,12 @@ public enum StabilityCheck {
                 out.append("workload '\(w.name)' sends only \(window): the load changes during the measured window")
             }
         }
+        for c in r.components {
+            let splits = c.extra.filter { $0.name.hasPrefix("split_") && $0.name.hasSuffix("_at") && $0.value > from && $0.value < to }
+            if !splits.isEmpty {
+                out.append("database '\(c.name)' split \(splits.count) hot sub-shard\(splits.count == 1 ? "" : "s") during the measured window")
+            }
+        }
         for t in r.autoscaling where t.actions.contains(where: { $0.at > from }) {
             out.append("the autoscaler of '\(t.policy.group)' changed its replicas during the measured window")
         }
@@ -132,8 +138,12 @@ public enum BottleneckAnalysis {
             // A server with a process lock has two resources: its threads (measured) and the lock of
             // each process (its servers here); the law relates the lock's, which is not measured.
             let locked = processLocked(row, config)
-            if let s = row.serviceTime, row.servers > 0, !row.demand.isNaN, !locked {
-                row.utilizationLaw = LawCheck(expected: throughput * s / Double(row.servers), measured: u)
+            // A database that split shards has more nodes than it started with; the measured
+            // utilization averages over all of them, so the law does too.
+            let split = row.kind == "primary" || row.kind == "replica" ? parts.reduce(0) { $0 + $1.workers } : row.servers
+            let servers = max(row.servers, split)
+            if let s = row.serviceTime, servers > 0, !row.demand.isNaN, !locked {
+                row.utilizationLaw = LawCheck(expected: throughput * s / Double(servers), measured: u)
             }
             let waitSum = parts.reduce(0.0) { $0 + $1.waitMean * Double($1.arrived) }
             let waitMean = arrived > 0 ? waitSum / Double(arrived) : 0

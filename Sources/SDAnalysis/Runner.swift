@@ -88,6 +88,7 @@ public enum Runner {
             w.retries = client.retries
             w.lateReplies = client.lateReplies
             w.arrivedByType = types.indices.compactMap { client.arrivedByType[$0] > 0 ? (types[$0], client.arrivedByType[$0]) : nil }
+            w.arrivedByRegion = zip(config.regions, client.arrivedByRegion).map { ($0.name, $1) }
             w.bytes = client.bytes
             w.backlog = client.backlog.series("in_flight")
             w.slices = zip(client.sliceCompleted, client.sliceFailed).map { ($0, $1) }
@@ -198,6 +199,7 @@ public enum Runner {
                                    inFlight: rows.reduce(0) { $0 + $1.inFlight })
             out.failedBy = sumByName(rows.map(\.failedBy))
             out.arrivedByType = sumByName(rows.map(\.arrivedByType))
+            out.arrivedByRegion = sumByName(rows.map(\.arrivedByRegion))
             out.retries = rows.reduce(0) { $0 + $1.retries }
             out.lateReplies = rows.reduce(0) { $0 + $1.lateReplies }
             out.bytes = rows.reduce(0) { $0 + $1.bytes }

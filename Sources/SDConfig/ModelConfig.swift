@@ -12,6 +12,7 @@ public struct ModelConfig: Sendable, Equatable {
             && a.machines == b.machines && a.failures == b.failures && a.randomFailures == b.randomFailures
             && a.slo == b.slo && a.lesson == b.lesson && a.expectations == b.expectations && a.focus?.start == b.focus?.start && a.focus?.end == b.focus?.end
             && a.population == b.population && a.scaling == b.scaling && a.autoscaling == b.autoscaling
+            && a.regions == b.regions
     }
 
     /// The scenario's name, printed in every report.
@@ -53,6 +54,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var scaling: [ScaleEvent] = []
     /// Autoscalers on utilization (`autoscale:`), in declaration order.
     public var autoscaling: [AutoscalePolicy] = []
+    /// Where the users live (`regions:`), in declaration order; every workload's requests carry one.
+    public var regions: [RegionConfig] = []
     /// Whether the scenario scales any group (`scale:` or `autoscale:`).
     public var hasScaling: Bool { !scaling.isEmpty || !autoscaling.isEmpty }
 
@@ -134,6 +137,10 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var start: SimDuration = .zero
     /// When arrivals stop (`stop:`; nil: at the end of the run). With `start`, a burst or a load step.
     public var stop: SimDuration?
+    /// The regions its requests come from (``ModelConfig/regions``; empty: none). Each request
+    /// carries one, drawn by share (by the shifted cycles under a population), and its key comes
+    /// from the region's block of the key space (``RegionConfig/blocks(_:keySpace:)``).
+    public var regions: [RegionConfig] = []
 
     /// The fraction of the time from `from` to `to` (seconds) during which the workload sends.
     public func activeFraction(from: Double, to: Double) -> Double {

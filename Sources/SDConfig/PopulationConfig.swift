@@ -31,12 +31,16 @@ public struct PopulationConfig: Sendable, Equatable {
     /// The range (low, high) a celebrity's follower count is drawn from, uniformly; each bound is
     /// capped at users − 1.
     public var celebrityFollowers: (low: Double, high: Double)
+    /// The scenario's regions (``ModelConfig/regions``): each follows the daily cycle in its own time
+    /// zone, so `peakHour` is local time and `startHour` UTC. Empty: one cycle.
+    public var regions: [RegionConfig] = []
 
     public static func == (a: PopulationConfig, b: PopulationConfig) -> Bool {
         a.users == b.users && a.dailyActive == b.dailyActive && a.dailyCycle == b.dailyCycle && a.weeklyCycle == b.weeklyCycle
             && a.peakHour == b.peakHour && a.startHour == b.startHour && a.activities == b.activities
             && a.followers == b.followers && a.celebrities == b.celebrities
             && a.celebrityFollowers.low == b.celebrityFollowers.low && a.celebrityFollowers.high == b.celebrityFollowers.high
+            && a.regions == b.regions
     }
 
     /// A population.
@@ -57,8 +61,10 @@ public struct PopulationConfig: Sendable, Equatable {
 
     /// The arrival process of `activity`.
     public func arrival(of activity: ActivityConfig) -> CyclicRate {
-        CyclicRate(mean: meanRate(of: activity), dailyCycle: dailyCycle, weeklyCycle: weeklyCycle,
-                   peakHour: peakHour, startHour: startHour)
+        var rate = CyclicRate(mean: meanRate(of: activity), dailyCycle: dailyCycle, weeklyCycle: weeklyCycle,
+                              peakHour: peakHour, startHour: startHour)
+        rate.regions = CyclicRate.shifts(of: regions)
+        return rate
     }
 
     /// The workloads the activities compile to: one per activity, named after its type, with
@@ -123,8 +129,11 @@ public struct CyclicRate: Sendable, Equatable {
     public var weeklyCycle: Double
     /// Hour of the daily peak.
     public var peakHour: Double
-    /// Hour of day 0 at simulated time 0.
+    /// Hour of day 0 at simulated time 0 (UTC when there are ``regions``).
     public var startHour: Double
+    /// Regions in their time zones (empty: one cycle): the rate is the sum over regions of
+    /// share × the cycle at the region's local time, so the busiest region moves around the globe.
+    public var regions: [CycleShift] = []
 
     /// A cyclic rate.
     public init(mean: Double, dailyCycle: Double = 1, weeklyCycle: Double = 1, peakHour: Double = 20, startHour: Double? = nil) {
@@ -132,12 +141,33 @@ public struct CyclicRate: Sendable, Equatable {
         self.peakHour = peakHour; self.startHour = startHour ?? peakHour
     }
 
-    /// The highest rate reached: λ̄ · dailyCycle · weeklyCycle (the bound used for thinning).
+    /// The shifts of `regions`' time zones, their shares normalised to sum to 1.
+    public static func shifts(of regions: [RegionConfig]) -> [CycleShift] {
+        let total = regions.reduce(0) { $0 + $1.share }
+        return regions.map { CycleShift(share: $0.share / total, hours: $0.utcOffsetHours) }
+    }
+
+    /// The bound used for thinning: λ̄ · dailyCycle · weeklyCycle, the highest rate reached by one
+    /// cycle (with regions in several time zones the sum never reaches it).
     public var peak: Double { mean * dailyCycle * weeklyCycle }
 
-    /// λ(t) at `seconds` of simulated time.
+    /// λ(t) at `seconds` of simulated time: with ``regions``, the sum of their shifted cycles.
     @inlinable
     public func rate(at seconds: Double) -> Double {
+        if regions.isEmpty { return cycle(at: seconds) }
+        var total = 0.0
+        for r in regions { total += r.share * cycle(at: seconds + r.hours * 3600) }
+        return total
+    }
+
+    /// The rate of region `region` (an index in ``regions``) at `seconds`.
+    public func rate(ofRegion region: Int, at seconds: Double) -> Double {
+        regions[region].share * cycle(at: seconds + regions[region].hours * 3600)
+    }
+
+    /// One unshifted cycle at `seconds`.
+    @inlinable @usableFromInline
+    func cycle(at seconds: Double) -> Double {
         let hoursFromPeak = startHour - peakHour + seconds / 3600
         var r = mean
         if dailyCycle != 1 { r *= 1 + (dailyCycle - 1) * cos(2 * Double.pi * hoursFromPeak / 24) }
@@ -158,13 +188,29 @@ public struct CyclicRate: Sendable, Equatable {
     /// The gap from `now` (seconds) to the next arrival, by thinning (Lewis–Shedler): candidates
     /// come from a Poisson process at the ``peak`` rate, and one at time t is kept with probability
     /// λ(t) / peak. Draws one exponential and one uniform per candidate.
-    public func nextGap(after now: Double, _ stream: RandomStream) -> Double {
+    public func nextGap(after now: Double, _ stream: RandomStream) -> Double { nextArrival(after: now, stream).gap }
+
+    /// The gap to the next arrival, as ``nextGap(after:_:)``, and with ``regions`` the index of the
+    /// region it comes from (0 without). The region comes from the same uniform that keeps the
+    /// candidate: region r when u·peak falls in its slice of the cumulative rates λ₁(t) + … + λ_r(t),
+    /// so an arrival at t is from region r with probability λ_r(t)/λ(t) (the superposition of the
+    /// regions' processes).
+    public func nextArrival(after now: Double, _ stream: RandomStream) -> (gap: Double, region: Int) {
         let bound = peak
-        if dailyCycle == 1 && weeklyCycle == 1 { return -log(stream.uniformPositive()) / bound }
+        if dailyCycle == 1 && weeklyCycle == 1 && regions.isEmpty { return (-log(stream.uniformPositive()) / bound, 0) }
         var t = now
         while true {
             t += -log(stream.uniformPositive()) / bound
-            if stream.uniform() * bound < rate(at: t) { return t - now }
+            let u = stream.uniform() * bound
+            if regions.isEmpty {
+                if u < cycle(at: t) { return (t - now, 0) }
+                continue
+            }
+            var cumulative = 0.0
+            for r in regions.indices {
+                cumulative += rate(ofRegion: r, at: t)
+                if u < cumulative { return (t - now, r) }
+            }
         }
     }
 }

@@ -208,6 +208,7 @@ public enum JSONReport {
             ("retries", .integer(w.retries)),
             ("late_replies", .integer(w.lateReplies)),
             ("arrived_by_type", .object(w.arrivedByType.map { ($0.type, .integer($0.count)) })),
+        ] + (w.arrivedByRegion.isEmpty ? [] : [("arrived_by_region", JSONValue.object(w.arrivedByRegion.map { ($0.region, .integer($0.count)) }))]) + [
             ("bytes", .double(w.bytes)),
             ("availability", .double(w.availability)),
         ] + (w.availabilityTheory.map { [("availability_theory", JSONValue.double($0))] } ?? []) + [

@@ -191,6 +191,7 @@ extension ResultsStore {
                 else if name == "availability_theory" { workloads[i].availabilityTheory = value }
                 else if name.hasPrefix("failed_by.") { workloads[i].failedBy.append((String(name.dropFirst(10)), Int(value))) }
                 else if name.hasPrefix("arrived_by_type.") { workloads[i].arrivedByType.append((String(name.dropFirst(16)), Int(value))) }
+                else if name.hasPrefix("arrived_by_region.") { workloads[i].arrivedByRegion.append((String(name.dropFirst(18)), Int(value))) }
             case "component":
                 guard let i = components.firstIndex(where: { $0.name == subject }) else { continue }
                 if name.hasPrefix("share.") { components[i].targetShares.append((String(name.dropFirst(6)), value)) }

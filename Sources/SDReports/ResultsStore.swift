@@ -507,6 +507,7 @@ public final class ResultsStore {
             rows.append(("workload", w.name, "bytes", w.bytes))
             for f in w.failedBy { rows.append(("workload", w.name, "failed_by." + f.reason, Double(f.count))) }
             for t in w.arrivedByType { rows.append(("workload", w.name, "arrived_by_type." + t.type, Double(t.count))) }
+            for t in w.arrivedByRegion { rows.append(("workload", w.name, "arrived_by_region." + t.region, Double(t.count))) }
             if let a = w.availabilityTheory { rows.append(("workload", w.name, "availability_theory", a)) }
         }
         if let p = r.population {

@@ -44,6 +44,9 @@ public enum TextReport {
             if w.arrivedByType.count > 1 {
                 notes.append("types: " + w.arrivedByType.map { "\($0.type) \(Format.grouped($0.count))" }.joined(separator: ", "))
             }
+            if !w.arrivedByRegion.isEmpty {
+                notes.append("regions: " + w.arrivedByRegion.map { "\($0.region) \(Format.grouped($0.count))" }.joined(separator: ", "))
+            }
             if !notes.isEmpty { out += "\(w.name): " + notes.joined(separator: "; ") + "\n" }
         }
         if let p = r.population { out += populationLine(p) }
@@ -57,10 +60,16 @@ public enum TextReport {
                 notes.append("shares " + c.targetShares.map { "\($0.name) \(Format.percent($0.share))" }.joined(separator: ", "))
             }
             if let moved = c.keysMovedOnAdd { notes.append("keys moved when a replica is added \(Format.percent(moved))") }
-            for (name, value) in c.extra {
+            let byRegion = RegionShardReport.applies(to: c)
+            for (name, value) in c.extra where !(byRegion && RegionShardReport.ownsFigure(name)) {
                 notes.append("\(name.replacingUnderscores()) \(Format.extra(name, value))")
             }
             out += "\(c.name): " + notes.joined(separator: "; ") + "\n"
+            if let warning = RegionShardReport.joinWarning(c) { out += warning }
+            if byRegion {
+                let regions = r.workloads.first { !$0.arrivedByRegion.isEmpty }?.arrivedByRegion.map(\.region) ?? []
+                out += RegionShardReport.render(c, regions: regions)
+            }
         }
         for c in r.components where c.isGroup || c.group == nil {
             if let line = hitRatioOverTime(c) { out += line }

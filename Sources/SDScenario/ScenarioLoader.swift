@@ -65,6 +65,7 @@ public enum ScenarioLoader {
         v.checkMachines(draft.components, machines: draft.machines)
         v.checkFailures(draft.failures, components: draft.components, duration: draft.duration)
         v.checkExpectations(draft)
+        v.checkRegions(draft)
         guard v.diagnostics.isEmpty, let config = assemble(draft) else {
             if v.diagnostics.isEmpty {
                 v.error("internal error: the scenario was accepted but could not be assembled", line: 1, column: 1)
@@ -132,6 +133,7 @@ public enum ScenarioLoader {
             guard let population = Validator.assemblePopulation(p) else { return nil }
             config.population = population
         }
+        guard Validator.assembleRegions(d, into: &config) else { return nil }
         return config
     }
 

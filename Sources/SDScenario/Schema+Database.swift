@@ -27,6 +27,9 @@ struct DatabaseDraft {
     /// nil: absent, `failover: false`, or invalid.
     var failover: FailoverConfig?
     var failoverNode: YAMLNode?
+    var shardingNode: YAMLNode?
+    /// `sharding: region` and `joins:` (Schema+Regions.swift).
+    var regions = DatabaseRegionDraft()
 
     /// Shard slots, as the model names them: the shards, plus one reserved for a split.
     var shardSlots: Int { shardCount + (splitHot == true ? 1 : 0) }
@@ -68,11 +71,13 @@ extension Schema {
         },
         FieldSpec("sharding",
                   help: "`hash`: mix(key) mod shards. `range`: contiguous key ranges (equal widths, or `ranges`). "
-                      + "`directory`: placed like `hash`, but each request first pays `directory-lookup`.",
+                      + "`directory`: placed like `hash`, but each request first pays `directory-lookup`. "
+                      + "`region`: by the user's region (`regions:`), then by key within it (`region-shards`, `sub-sharding`).",
                   shape: .choice(ShardingScheme.allCases.map(\.rawValue)), default: "hash") { d, n, v in
             let options = ShardingScheme.allCases.map { (name: $0.rawValue, value: $0) }
             d.database.sharding = v.choice(n, key: "sharding", noun: "sharding scheme", plural: "schemes", options: options,
                                            place: " in component '\(d.name)'")
+            d.database.shardingNode = n
         },
         FieldSpec("ranges",
                   help: "`sharding: range` only: the first key of every shard after the first, each at least 2 and above the one before.",
@@ -135,7 +140,7 @@ extension Schema {
 
     static let databaseKind = ComponentKindSpec(
         name: "database", article: "a database", isLoadBalancer: false,
-        fields: databaseFields + dataModelDatabaseFields,
+        fields: databaseFields + dataModelDatabaseFields + databaseRegionFields,
         edges: { _ in [] },
         build: { d in
             if d.dataModel.model == .keyValue { return keyValueStore(d, lag: d.database.replicationLag) }

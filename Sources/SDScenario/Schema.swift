@@ -22,6 +22,8 @@ struct ScenarioDraft {
     var population: PopulationDraft?
     var scale: [ScaleDraft] = []
     var autoscale: [AutoscaleDraft] = []
+    var regions: [RegionDraft] = []
+    var regionsNode: YAMLNode?
     /// Whether `workload:` is written (it may be left out when `population:` describes the traffic).
     var workloadGiven = false
 }
@@ -540,6 +542,7 @@ enum Schema {
                   shape: .list(.mapping(failureFields.docs()), nonEmpty: false)) { d, n, v in d.failures = v.readFailures(n) },
         scaleField,
         autoscaleField,
+        regionsField,
         FieldSpec("slo", help: "Service-level objective, used by `sdsim spof`.", shape: .mapping(sloFields.docs()),
                   default: "availability 99.9% (for `sdsim spof`)") { d, n, v in d.slo = v.readSLO(n) },
         lessonField,

@@ -37,6 +37,9 @@ struct Validate: ParsableCommand {
                 try Console.standardOutput.writeReport(
                     "\(file):\(label) ok: scenario '\(config.name)', \(config.workloads.count) workload(s), " +
                     "\(config.components.count) component(s) (\(instances) instance(s)), duration \(config.duration)\n")
+                for warning in config.designWarnings {
+                    try Console.standardOutput.writeReport("\(file):\(label) warning: \(warning)\n")
+                }
             }
         }
         if failed { throw ExitCode(2) }

@@ -11,6 +11,9 @@ public enum ShardingScheme: String, Sendable, Equatable, CaseIterable {
     /// A lookup table from key to shard held by a directory service: placed like `hash`, but every
     /// request first pays ``DatabaseConfig/directoryLookup`` to ask the directory where its key lives.
     case directory
+    /// By the region of the user (``ModelConfig/regions``), then by key within the region, in a
+    /// tree whose hot leaves split (``DatabaseConfig/regionSharding``).
+    case region
 }
 
 /// How a primary replicates its writes to the read replicas of its shard.
@@ -90,6 +93,10 @@ public struct DatabaseConfig: Sendable, Equatable {
     public var failover: FailoverConfig?
     /// Joins and multi-row transactions inside a shard (the relational data model's query costs).
     public var queries: RelationalQueries
+    /// `sharding: region`: sub-shards per region, sub-sharding and splits (nil otherwise).
+    public var regionSharding: RegionShardingConfig?
+    /// Request types that join across shards (`cross-shard-joins:`): scatter-gather to some or all shards plus a merge.
+    public var crossShardJoins: [JoinSpec] = []
 
     /// A database; `readService` and `writeService` default to `service`.
     public init(workers: Int = 1, service: Distribution, readService: Distribution? = nil, writeService: Distribution? = nil,

@@ -15,17 +15,19 @@ public struct Payload: Sendable, Equatable {
     public var isWrite: Bool
     /// When the user action behind the producer's request happened (``RequestRecord/origin``), in nanoseconds.
     public var origin: Int64
+    /// The producer's region (``RequestRecord/region``; 0 for none).
+    public var region: UInt8 = 0
 
     /// A payload.
-    public init(key: UInt64 = 0, size: Double = 0, type: Int32 = 0, isWrite: Bool = false, origin: Int64 = 0) {
-        self.key = key; self.size = size; self.type = type; self.isWrite = isWrite; self.origin = origin
+    public init(key: UInt64 = 0, size: Double = 0, type: Int32 = 0, isWrite: Bool = false, origin: Int64 = 0, region: UInt8 = 0) {
+        self.key = key; self.size = size; self.type = type; self.isWrite = isWrite; self.origin = origin; self.region = region
     }
 
     /// The payload of request `request`.
     init(of request: Int32, in table: RequestTable) {
         let r = table.records + Int(request)
         self.init(key: r.pointee.key, size: r.pointee.baseSize, type: r.pointee.type, isWrite: r.pointee.isWrite,
-                  origin: r.pointee.origin)
+                  origin: r.pointee.origin, region: r.pointee.region)
     }
 }
 
@@ -43,6 +45,7 @@ extension Node {
         let request = requests.allocate(workload: -1, created: now, measured: measured)
         let r = requests.records + Int(request)
         r.pointee.key = payload.key
+        r.pointee.region = payload.region
         r.pointee.size = payload.size
         r.pointee.baseSize = payload.size
         r.pointee.type = payload.type

@@ -97,6 +97,8 @@ public struct RequestRecord: Sendable {
     public var isWrite: Bool = false
     /// The key it reads or writes (1...N), or 0 for workloads without keys.
     public var key: UInt64 = 0
+    /// The region of the user who sent it: 1 + its index in ``ModelConfig/regions``, 0 for none.
+    public var region: UInt8 = 0
     /// Payload size in bytes at the hop that holds the request now (0 when none is declared): its
     /// type's `payload:` for that component, else ``baseSize``.
     public var size: Double = 0
@@ -151,6 +153,7 @@ public final class RequestTable {
         r.pointee.isWrite = false
         r.pointee.txPhase = .none
         r.pointee.key = 0
+        r.pointee.region = 0
         r.pointee.size = 0
         r.pointee.baseSize = 0
         r.pointee.version = 0

@@ -33,6 +33,8 @@ public struct WorkloadResult: Sendable, Equatable {
             && a.failedBy.map(\.count) == b.failedBy.map(\.count) && a.retries == b.retries
             && a.lateReplies == b.lateReplies && a.arrivedByType.map(\.type) == b.arrivedByType.map(\.type)
             && a.arrivedByType.map(\.count) == b.arrivedByType.map(\.count) && a.bytes == b.bytes
+            && a.arrivedByRegion.map(\.region) == b.arrivedByRegion.map(\.region)
+            && a.arrivedByRegion.map(\.count) == b.arrivedByRegion.map(\.count)
             && a.slices.map(\.completed) == b.slices.map(\.completed) && a.slices.map(\.failed) == b.slices.map(\.failed)
             && a.focus == b.focus && a.availabilityTheory == b.availabilityTheory
             && a.sliceSeconds == b.sliceSeconds && a.series.count == b.series.count
@@ -57,6 +59,8 @@ public struct WorkloadResult: Sendable, Equatable {
     public var lateReplies: Int = 0
     /// Arrivals by request type, in the order of the scenario's request types (types with none left out).
     public var arrivedByType: [(type: String, count: Int)] = []
+    /// Arrivals by region (`regions:`), in the order of the scenario's regions (empty without regions).
+    public var arrivedByRegion: [(region: String, count: Int)] = []
     /// Bytes carried by the measured requests (0 when the workload declares no sizes).
     public var bytes: Double = 0
     /// Completed and failed requests per slice of the measured window (by arrival time), in time order.

@@ -17,6 +17,16 @@ public final class Client: Node {
     private let cumulativeShares: [Double]
     private let stream: RandomStream
     private let keySampler: KeySampler?
+    /// With regions: each region's key sampler over its block and the block's first key.
+    private let regionKeys: [(sampler: KeySampler, first: UInt64)]
+    /// With regions and a plain arrival process: the cumulative normalised region shares.
+    private let cumulativeRegionShares: [Double]
+    /// Region draws of plain arrival processes, from a stream of their own.
+    private let regionStream: RandomStream
+    /// The region (index in ``WorkloadConfig/regions``) of the arrival scheduled next.
+    private var nextRegion = 0
+    /// Measured requests per region (indexed like ``WorkloadConfig/regions``).
+    public private(set) var arrivedByRegion: [Int]
     private let sizeStream: RandomStream
     /// Backoff jitter draws from a stream of its own: retries depend on how the system answers,
     /// and must not shift the arrivals, types, keys and sizes that comparisons hold in common.
@@ -71,6 +81,12 @@ public final class Client: Node {
         self.sizeStream = model.stream(for: "workload:" + config.name + "#size")
         self.retryStream = model.stream(for: "workload:" + config.name + "#retry")
         self.keySampler = config.keys.map { KeySampler($0) }
+        self.regionStream = model.stream(for: "workload:" + config.name + "#region")
+        let regionTotal = config.regions.reduce(0) { $0 + $1.share }
+        var runningRegion = 0.0
+        cumulativeRegionShares = config.regions.map { runningRegion += $0.share / regionTotal; return runningRegion }
+        regionKeys = config.keys.map { Client.regionSamplers($0, regions: config.regions) } ?? []
+        arrivedByRegion = [Int](repeating: 0, count: config.regions.count)
         self.arrivedByType = [Int](repeating: 0, count: typeCount)
         windowStart = model.warmupEnd.ns
         backlog = DecimatingSampler(start: model.warmupEnd,
@@ -88,11 +104,38 @@ public final class Client: Node {
     /// Schedules the first arrival (one gap after the workload's `start`).
     public override func start() { scheduleArrival(after: config.start) }
 
+    /// The gap to the next arrival; sets ``nextRegion`` when the workload has regions.
     private func nextGap(after t: SimDuration) -> SimDuration {
         switch config.arrival {
-        case .poisson(let rate): return Distribution.exponential(mean: 1 / rate).sampleDuration(stream)
-        case .interarrival(let d): return d.sampleDuration(stream)
-        case .cyclic(let c): return SimDuration(seconds: c.nextGap(after: t.seconds, stream))
+        case .poisson(let rate): return plainRegion(Distribution.exponential(mean: 1 / rate).sampleDuration(stream))
+        case .interarrival(let d): return plainRegion(d.sampleDuration(stream))
+        case .cyclic(let c):
+            let next = c.nextArrival(after: t.seconds, stream)
+            if c.regions.isEmpty { _ = plainRegion(.zero) } else { nextRegion = next.region }
+            return SimDuration(seconds: next.gap)
+        }
+    }
+
+    /// Draws the region of the next arrival by share (a workload with regions and no cycle of its own).
+    private func plainRegion(_ gap: SimDuration) -> SimDuration {
+        if cumulativeRegionShares.count > 1 {
+            let u = regionStream.uniform()
+            var r = 0
+            while r < cumulativeRegionShares.count - 1 && u >= cumulativeRegionShares[r] { r += 1 }
+            nextRegion = r
+        }
+        return gap
+    }
+
+    /// Key samplers over each region's block of `keys`' key space: the same law over the block's
+    /// size, offset to its first key.
+    static func regionSamplers(_ keys: KeyDistribution, regions: [RegionConfig]) -> [(sampler: KeySampler, first: UInt64)] {
+        RegionConfig.blocks(regions, keySpace: keys.keyCount).map { block in
+            let n = block.hi >= block.lo ? block.hi - block.lo + 1 : 1
+            switch keys {
+            case .uniform: return (KeySampler(.uniform(n: n)), block.lo)
+            case .zipf(_, let s): return (KeySampler(.zipf(n: n, exponent: s)), block.lo)
+            }
         }
     }
 
@@ -125,7 +168,12 @@ public final class Client: Node {
         r.pointee.route = classRoutes[c]
         r.pointee.type = classTypes[c]
         r.pointee.isWrite = config.mix[c].isWrite
-        if let keySampler { r.pointee.key = keySampler.next(stream) }
+        if !config.regions.isEmpty {
+            let region = nextRegion
+            r.pointee.region = UInt8(region + 1)
+            if measured { arrivedByRegion[region] += 1 }
+            if !regionKeys.isEmpty { r.pointee.key = regionKeys[region].first - 1 + regionKeys[region].sampler.next(stream) }
+        } else if let keySampler { r.pointee.key = keySampler.next(stream) }
         if let size = config.mix[c].size {
             r.pointee.size = size.sample(sizeStream)
             r.pointee.baseSize = r.pointee.size
@@ -171,6 +219,7 @@ public final class Client: Node {
             r.pointee.type = old.type
             r.pointee.isWrite = old.isWrite
             r.pointee.key = old.key
+            r.pointee.region = old.region
             r.pointee.size = old.baseSize
             r.pointee.baseSize = old.baseSize
             r.pointee.attempt = old.attempt + 1

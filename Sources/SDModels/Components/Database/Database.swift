@@ -75,7 +75,7 @@ public final class Database: Node {
     /// Shard slots: the initial shards, plus one held in reserve for a split.
     public let shardSlots: Int
     /// Shards in use: slots 0..<activeShards.
-    public private(set) var activeShards: Int
+    public internal(set) var activeShards: Int
     /// The shard that split (nil before a split, or if none could).
     public private(set) var splitShard: Int?
     /// The first key moved to the new shard by the split.
@@ -85,11 +85,20 @@ public final class Database: Node {
     private var primaryOf: [Int] = []
     private var replicasOf: [[Int]] = []
     private var nextReplica: [Int] = []
-    private let isScatter: [Bool]
+    /// Per request type: the index in ``fanoutPlans`` of its scatter-gather or join, -1 for none.
+    private let fanoutOf: [Int]
+    /// Scatter-gather types (every shard, no merge) and joins across shards (`cross-shard-joins:`).
+    let fanoutPlans: [JoinSpec]
+    /// Which shards a join of k < all shards touches.
+    let joinStream: RandomStream
+    /// `sharding: region`: the tree of regions and sub-shards, and what it measures.
+    var regions: RegionState?
+    /// Measured joins.
+    var joinStats = JoinFigures()
     /// Joins and multi-row transactions by request type (Database+Queries.swift).
     let queryCosts: QueryCosts
     private let lookupStream: RandomStream
-    private let warmupNs: Int64
+    let warmupNs: Int64
     private let splitPlanned: Bool
     private var splitAttempted = false
 
@@ -119,6 +128,9 @@ public final class Database: Node {
         var reason: FailureReason = .rejected
         /// A part was lost in a crash: the request has been written off and is released at the end.
         var lost = false
+        /// Its plan in ``fanoutPlans``, and the parts sent.
+        var plan: Int32 = -1
+        var parts: Int32 = 0
     }
     private struct Apply {
         var station: Int32
@@ -146,7 +158,7 @@ public final class Database: Node {
     private static let buckets = 64
     private var bucketLoad: [[Int]], bucketBytes: [[Double]]
     // Storage, whole run.
-    private var initialBytesOf: [Double], writtenBytesOf: [Double]
+    var initialBytesOf: [Double], writtenBytesOf: [Double]
     /// Bytes committed during the measured window.
     private var writtenInWindow: Double = 0
     // Crashes and failover: per shard slot, the failover scheduled (its generation) and the
@@ -160,7 +172,7 @@ public final class Database: Node {
 
     /// A database's own events.
     enum Event: Int32, CaseIterable {
-        case queryDone = 2, replicaApplied, lookupDone, splitNow, replicasApplied, promoteNow
+        case queryDone = 2, replicaApplied, lookupDone, splitNow, replicasApplied, promoteNow, regionSplitCheck, mergeDone
     }
 
     /// A database. Its key space is the largest of the workloads' (`keys:`).
@@ -168,11 +180,15 @@ public final class Database: Node {
         precondition(config.shards >= 1 && config.workers >= 1 && config.readReplicas >= 0)
         self.config = config
         let keySpace = max(model.config.workloads.compactMap { $0.keys?.keyCount }.max() ?? 1, 1)
-        shardMap = ShardMap(scheme: config.sharding, shards: config.shards, keySpace: keySpace, ranges: config.ranges)
+        let tree = config.regionSharding.map { RegionShardTree(config: $0, regions: model.config.regions, keySpace: keySpace) }
+        shardMap = ShardMap(scheme: config.sharding, shards: tree?.leaves ?? config.shards, keySpace: keySpace, ranges: config.ranges)
         splitPlanned = config.splitAt != nil && config.sharding == .range
-        shardSlots = config.shards + (splitPlanned ? 1 : 0)
-        activeShards = config.shards
-        isScatter = model.config.requestTypes.map { config.scatterTypes.contains($0) }
+        shardSlots = tree.map { $0.config.maxShards } ?? config.shards + (splitPlanned ? 1 : 0)
+        activeShards = tree?.leaves ?? config.shards
+        let plans = config.scatterTypes.map { JoinSpec(type: $0) } + config.crossShardJoins
+        fanoutPlans = plans
+        fanoutOf = model.config.requestTypes.map { t in plans.firstIndex { $0.type == t } ?? -1 }
+        joinStream = model.stream(for: name + "#join")
         queryCosts = QueryCosts(config.queries, types: model.config.requestTypes)
         lookupStream = model.stream(for: name + "#directory")
         warmupNs = model.warmupEnd.ns
@@ -181,7 +197,10 @@ public final class Database: Node {
         routedAfterSplit = routed
         bucketLoad = Array(repeating: [Int](repeating: 0, count: splitPlanned ? Database.buckets : 0), count: shardSlots)
         bucketBytes = Array(repeating: [Double](repeating: 0, count: splitPlanned ? Database.buckets : 0), count: shardSlots)
-        initialBytesOf = shardMap.keyShares(shardSlots: shardSlots).map { $0 * config.initialBytes }
+        let slots = shardSlots
+        let keyShares = tree.map { RegionState.initialShares($0, regions: model.config.regions, slots: slots) }
+            ?? shardMap.keyShares(shardSlots: slots)
+        initialBytesOf = keyShares.map { $0 * config.initialBytes }
         writtenBytesOf = [Double](repeating: 0, count: shardSlots)
         failoverGeneration = [UInt32](repeating: 0, count: shardSlots)
         retired = Array(repeating: [], count: shardSlots)
@@ -202,10 +221,12 @@ public final class Database: Node {
             replicasOf.append(replicas)
             nextReplica.append(0)
         }
+        regions = tree.map { RegionState(tree: $0, slots: shardSlots, model: model) }
     }
 
     public override func wire() {
         if splitPlanned, let at = config.splitAt { sim.schedule(at: SimTime(ns: at.ns), to: id, kind: Database.Event.splitNow.rawValue) }
+        scheduleRegionSplitCheck()
     }
 
     /// The shard serving `key` now.
@@ -257,6 +278,8 @@ public final class Database: Node {
         case Database.Event.splitNow.rawValue: splitHottestRange()
         case Database.Event.replicasApplied.rawValue: replicasApplied(Int32(truncatingIfNeeded: arg))
         case Database.Event.promoteNow.rawValue: promote(shard: Int(arg >> 32), generation: UInt32(truncatingIfNeeded: arg))
+        case Database.Event.regionSplitCheck.rawValue: splitHotLeaves()
+        case Database.Event.mergeDone.rawValue: answer(Int32(truncatingIfNeeded: arg), failed: false, reason: .none)
         default: preconditionFailure("unknown database event \(kind)")
         }
     }
@@ -266,14 +289,18 @@ public final class Database: Node {
         let r = requests.records + Int(request)
         let type = Int(r.pointee.type)
         let acknowledged = UInt32(bitPattern: requests.top(request).aux)
-        if type < isScatter.count && isScatter[type] {
-            if sim.now.ns >= warmupNs { scatterRequests += 1 }
-            let n = activeShards
-            let fanout = fanouts.insert(Fanout(request: request, remaining: Int32(n), failed: false))
+        if type < fanoutOf.count && fanoutOf[type] >= 0 {
+            let plan = fanoutOf[type]
+            let targets = fanoutTargets(plan: plan)
+            if sim.now.ns >= warmupNs {
+                if plan < config.scatterTypes.count { scatterRequests += 1 } else { countJoin(parts: targets.count) }
+            }
+            let fanout = fanouts.insert(Fanout(request: request, remaining: Int32(targets.count), failed: false,
+                                               plan: Int32(plan), parts: Int32(targets.count)))
             // The last part may answer at once (rejected) and recycle the request: touch nothing after.
-            for s in 0..<n { send(request, to: s, isWrite: false, fanout: fanout, acknowledged: acknowledged) }
+            for s in targets { send(request, to: s, isWrite: false, fanout: fanout, acknowledged: acknowledged) }
         } else {
-            send(request, to: shardMap.shard(of: r.pointee.key), isWrite: r.pointee.isWrite, fanout: -1,
+            send(request, to: shard(ofRequest: request), isWrite: r.pointee.isWrite, fanout: -1,
                  acknowledged: acknowledged)
         }
     }
@@ -293,6 +320,7 @@ public final class Database: Node {
             if measured { readsOnReplicas += 1 }
         }
         if measured { routed[shard] += 1 }
+        if regions != nil { recordRegionQuery(request, shard: shard, now: now, fanout: fanout) }
         if splitAttempted { routedAfterSplit[shard] += 1 } else { routedBeforeSplit[shard] += 1 }
         if splitPlanned && !splitAttempted && fanout < 0, let b = bucket(of: requests.records[Int(request)].key, in: shard) {
             bucketLoad[shard][b] += 1
@@ -402,6 +430,7 @@ public final class Database: Node {
         writtenBytesOf[shard] += r.pointee.size
         if sim.now.ns >= warmupNs { writtenInWindow += r.pointee.size }
         if splitPlanned && !splitAttempted, let b = bucket(of: key, in: shard) { bucketBytes[shard][b] += r.pointee.size }
+        if regions != nil { recordRegionBytes(key, shard: shard, bytes: r.pointee.size) }
         var longest = SimDuration.zero
         for replica in replicasOf[shard] {
             let st = stations[replica]
@@ -456,12 +485,15 @@ public final class Database: Node {
         fanouts.give(fanout)
         // Written off by a crash: nothing answers it; the record goes now.
         if done.lost { return requests.release(request) }
+        if !done.failed, done.plan >= 0, let merge = fanoutPlans[Int(done.plan)].mergePerShard {
+            return startMerge(request, parts: Int(done.parts), merge: merge)
+        }
         answer(request, failed: done.failed, reason: done.reason)
     }
 
     /// Sends the answer (or the rejection) back. Always the last thing a handler does: the reply
     /// may travel synchronously and come back into this database.
-    private func answer(_ request: Int32, failed: Bool, reason: FailureReason) {
+    func answer(_ request: Int32, failed: Bool, reason: FailureReason) {
         let arrivedAt = requests.top(request).arrivedAt
         if arrivedAt >= warmupNs {
             if failed { rejected += 1 } else {
@@ -670,10 +702,12 @@ public final class Database: Node {
     /// their primary was down).
     public override func results(window: SimDuration, end: SimTime) -> [ComponentResult] {
         let w = max(window.seconds, 1e-300)
-        let rows = stations.map { $0.result(group: name, window: window, end: end) }
-        let busy = stations.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) }
-        let allWorkers = Double(stations.count * config.workers)
-        let arrivals = stations.reduce(0) { $0 + $1.arrivals }
+        // Under region sharding, the slots no split reached have no rows.
+        let used = regions == nil ? stations : stations.filter { $0.shard < activeShards }
+        let rows = used.map { $0.result(group: name, window: window, end: end) }
+        let busy = used.reduce(0.0) { $0 + $1.cpu.busyAverage.average(until: end) }
+        let allWorkers = Double(used.count * config.workers)
+        let arrivals = used.reduce(0) { $0 + $1.arrivals }
         var row = ComponentResult(
             name: name, kind: "database", group: name == group ? nil : group, isGroup: false, workers: 0,
             utilization: busy / allWorkers, throughput: Double(completed) / w,
@@ -690,7 +724,10 @@ public final class Database: Node {
                       ("read_your_writes_violations", Double(rywViolations))]
         }
         if !config.scatterTypes.isEmpty { extra.append(("scatter_requests", Double(scatterRequests))) }
-        if shardSlots > 1 {
+        extra += joinFigures()
+        if regions != nil {
+            extra += regionFigures(end: end)
+        } else if shardSlots > 1 {
             let shares = Database.shares(routed)
             let hot = hotShards(shares)
             for s in 0..<shardSlots {
@@ -709,7 +746,7 @@ public final class Database: Node {
             }
         }
         let stored = storedBytes
-        if shardSlots > 1 { for s in 0..<shardSlots { extra.append(("shard_\(s + 1)_bytes", stored[s])) } }
+        if shardSlots > 1 { for s in 0..<(regions == nil ? shardSlots : activeShards) { extra.append(("shard_\(s + 1)_bytes", stored[s])) } }
         let total = stored.reduce(0, +)
         extra += [("stored_bytes", total), ("stored_bytes_all_copies", total * Double(1 + config.readReplicas))]
         if config.failover != nil || primaryCrashes > 0 {
@@ -718,6 +755,7 @@ public final class Database: Node {
                       ("lost_in_crash", Double(lostInCrash)), ("refused_primary_down", Double(refusedPrimaryDown))]
         }
         row.extra = extra
+        if regions != nil { row.series = regionSeries() }
         return [row] + rows
     }
 

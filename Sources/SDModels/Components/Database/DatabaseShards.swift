@@ -46,7 +46,7 @@ public struct ShardMap: Sendable, Equatable {
     /// The shard that serves `key`.
     public func shard(of key: UInt64) -> Int {
         switch scheme {
-        case .hash, .directory: return ModNHashing.owner(of: key, targets: initialShards)
+        case .hash, .directory, .region: return ModNHashing.owner(of: key, targets: initialShards)
         case .range: return owners[position(of: key)]
         }
     }
