@@ -29,7 +29,10 @@ public enum AvailabilityModel {
         guard !seen.contains(name), let c = config.components.first(where: { $0.name == name }) else { return 1 }
         seen.append(name)
         let deps = c.kind.dependencies
-        let replicas = c.instanceNames.map { replica(group: name, instance: $0, config) }
+        // A dispatcher's tasks wait for any live worker: its workers are its replicas.
+        var instances = c.instanceNames
+        if case .dispatcher(let d) = c.kind { instances = (1...d.workers).map { "\(name).worker-\($0)" } }
+        let replicas = instances.map { replica(group: name, instance: $0, config) }
         let own = 1 - replicas.reduce(1.0) { $0 * (1 - $1) }
         return deps.reduce(own) { $0 * group($1, config, &seen) }
     }

@@ -146,6 +146,7 @@ public enum OfferedLoad {
         case .cache(let s): return s.service.mean
         case .cdn(let s): return s.service.mean
         case .kvStore(let s): return s.service.mean
+        case .dispatcher(let d): return d.task.mean
         case .gateway(let r), .bus(let r): return r.service.mean
         case .loadBalancer: return 0
         default: return nil
@@ -159,6 +160,7 @@ public enum OfferedLoad {
         case .cache(let s): return s.queueLimit != nil
         case .cdn(let s): return s.queueLimit != nil
         case .kvStore(let s): return s.queueLimit != nil
+        case .dispatcher(let d): return d.queueLimit != nil
         case .gateway(let r), .bus(let r): return r.queueLimit != nil
         case .database(let d): return d.queueLimit != nil
         case .loadBalancer: return true
@@ -174,6 +176,7 @@ public enum OfferedLoad {
         case .cache(let s): return s.workers
         case .cdn(let s): return s.workers
         case .kvStore(let s): return s.workers
+        case .dispatcher(let d): return d.workers
         case .gateway(let r), .bus(let r): return r.workers
         case .loadBalancer: return 0
         default: return nil

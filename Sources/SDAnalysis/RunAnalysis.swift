@@ -236,6 +236,10 @@ public enum BottleneckAnalysis {
             let perReplica = max(b.servers / max(c.replicas, 1), 1)
             let replicas = Int(saturating: (Double(need) / Double(perReplica)).rounded(.up))
             if case .database = c.kind { return head + "Shard \(c.name) or put a cache in front of it.\(next)" }
+            if case .dispatcher = c.kind {
+                return head + "Give \(c.name) \(need) workers instead of \(b.servers): it then runs at "
+                    + "\(pct(load * Double(b.servers) / Double(need))); or make its tasks shorter.\(next)"
+            }
             let after = load * Double(c.replicas) / Double(replicas)
             let each = "\(perReplica) worker\(perReplica == 1 ? "" : "s") each"
             let lb = c.replicas == 1 ? " behind a load balancer" : ""

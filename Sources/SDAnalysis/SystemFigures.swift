@@ -10,7 +10,8 @@ public struct Figure: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
         /// A workload's latency, throughput, availability, losses.
         case workload
-        /// A component group (a tier): its utilization.
+        /// A component group (a tier): its utilization, and the headline figures of its kind
+        /// (``SystemFigures/headlineFigures(_:)``).
         case tier
         /// A machine type: its instances' mean utilization and their cost.
         case machine
@@ -57,6 +58,17 @@ public enum SystemFigures {
     /// System metrics, in report order.
     public static let systemMetrics = ["cost_per_hour", "cost_per_million"]
 
+    /// The figures of a component, besides its utilization, that a comparison or sweep shows
+    /// for its kind: what the kind is for (a dispatcher's detection delay and duplicate work).
+    static func headlineFigures(_ kind: ComponentKind) -> [(metric: String, unit: Figure.Unit)] {
+        switch kind {
+        case .dispatcher:
+            return [("detection_delay_mean", .seconds), ("latency_reassign_extra", .seconds), ("reassigned", .count),
+                    ("duplicates", .count), ("false_suspicions", .count), ("heartbeats_per_second", .perSecond)]
+        default: return []
+        }
+    }
+
     /// Every figure of `r` (one replication of `config`) with its value, in a fixed order:
     /// workloads, then tiers, then machine types, then cost. A value that means nothing (the
     /// latency of a workload with no completed request) is NaN.
@@ -84,6 +96,11 @@ public enum SystemFigures {
             // Kinds without workers (load balancers) have no utilization to show.
             guard let row = r.components.first(where: { $0.name == c.name }), row.workers > 0 else { continue }
             out.append((Figure(kind: .tier, subject: c.name, metric: "utilization", unit: .fraction), row.utilization))
+            for (metric, unit) in headlineFigures(c.kind) {
+                if let v = row.extra.first(where: { $0.name == metric })?.value {
+                    out.append((Figure(kind: .tier, subject: c.name, metric: metric, unit: unit), v))
+                }
+            }
         }
         var types: [String] = []
         for m in r.machines where !types.contains(m.type) { types.append(m.type) }

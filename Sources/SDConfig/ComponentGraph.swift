@@ -89,7 +89,7 @@ extension ComponentKind {
         case .polledTable(let p): return p.calls.map { ComponentEdge(to: $0, .consume) }
         case .feedService(let f): return f.feedCache.map { [ComponentEdge(to: $0, .feedCache)] } ?? []
         case .cdn(let c): return [ComponentEdge(to: c.origin, .origin)]
-        case .database, .objectStore, .kvStore: return []
+        case .database, .objectStore, .kvStore, .dispatcher: return []
         }
     }
 

@@ -18,6 +18,9 @@ public enum FailureAction: Sendable, Equatable {
     case flush(String)
     /// Every component in a zone crashes at once.
     case zoneOutage(String)
+    /// A dispatcher's worker (`notifier.worker-2`), or all its workers, stop for a while without
+    /// crashing (a GC pause, a frozen VM): no heartbeats, no work; then they carry on where they were.
+    case pause(String)
 }
 
 /// A failure at a fixed time, for a while (or, without `duration`, until the run ends or a `restart`).

@@ -312,6 +312,8 @@ public enum ComponentKind: Sendable, Equatable {
     case cdn(CDNConfig)
     /// A key-value / wide-column store with N replicas and read and write quorums R and W.
     case kvStore(KVStoreConfig)
+    /// A task dispatcher that watches a pool of workers by heartbeats and reassigns the tasks of dead ones.
+    case dispatcher(DispatcherConfig)
 
     /// The name used in scenario files and reports.
     public var name: String {
@@ -328,6 +330,7 @@ public enum ComponentKind: Sendable, Equatable {
         case .feedService: return "feed-service"
         case .cdn: return "cdn"
         case .kvStore: return "kv-store"
+        case .dispatcher: return "dispatcher"
         }
     }
 }

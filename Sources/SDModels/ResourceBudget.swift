@@ -118,6 +118,10 @@ public struct ResourceEstimate: Sendable, Equatable {
                 workers += replicas * Double(o.prefixes)
             case .cache(let k): stations += replicas; warm(k.keyed, replicas)
             case .cdn(let k): stations += replicas; warm(k.mode.keyedConfig, replicas)
+            case .dispatcher(let d):
+                stations += replicas
+                workers += replicas * Double(d.workers)
+                events += ticks(replicas * Double(d.workers), every: d.heartbeat)
             case .kvStore(let k):
                 // The coordinator and its storage nodes, each node's ring points.
                 stations += replicas * Double(1 + k.nodes)

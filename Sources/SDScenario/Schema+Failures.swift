@@ -37,10 +37,11 @@ extension Schema {
         ("NAME-i", "one instance of a replicated group, such as `app-2`"),
         ("DB.primary", "the primary of every shard of an unreplicated database `DB` (its read replicas stay up)"),
         ("DB.shard-N.primary", "the primary of shard N of a sharded database (N from 1 to the shards, plus one with `split-hot`)"),
+        ("D.worker-N", "worker N of the dispatcher `D` (N from 1 to its `workers`); `D` alone means every worker (with `random`, each on its own)"),
     ]
 
     /// The keys that say what fails; an entry has exactly one.
-    static let failureActions = ["crash", "restart", "slow", "partition", "latency-spike", "flush", "zone-outage", "random"]
+    static let failureActions = ["crash", "restart", "slow", "partition", "latency-spike", "flush", "zone-outage", "random", "pause"]
 
     static let failureFields: [FieldSpec<FailureDraft>] = [
         FieldSpec("at", help: "When the failure starts, from the start of the run (warm-up included); before `duration`. Required except with `random`.",
@@ -54,8 +55,12 @@ extension Schema {
                   shape: .name) { d, n, v in d.action("slow", n, v) },
         FieldSpec("flush", help: "A keyed cache loses its contents (dirty write-back entries are lost).", shape: .name) { d, n, v in d.action("flush", n, v) },
         FieldSpec("latency-spike", help: "Every hop to or from the target takes `extra` longer.", shape: .name) { d, n, v in d.action("latency-spike", n, v) },
-        FieldSpec("random", help: "Each replica of the target, on its own, is up for a draw of `mttf`, then down for a draw of `mttr`, for the whole run.",
+        FieldSpec("random", help: "Each replica of the target (each worker of a dispatcher), on its own, is up for a draw of `mttf`, then down for a draw of `mttr`, for the whole run.",
                   shape: .name) { d, n, v in d.action("random", n, v) },
+        FieldSpec("pause",
+                  help: "A dispatcher's worker (`D.worker-N`), or all its workers (`D`), stop without crashing (a GC pause, a frozen VM): "
+                      + "no heartbeats, no work, nothing lost; then they carry on where they were.",
+                  shape: .name) { d, n, v in d.action("pause", n, v) },
         FieldSpec("zone-outage", help: "Every component in the zone crashes.", shape: .text) { d, n, v in
             d.actions.append(("zone-outage", n))
             if let z = v.name(n, key: "zone-outage") { d.zone = Reference(name: z, node: n) }
@@ -226,6 +231,13 @@ extension Validator {
                 if c.database.shardSlots > 1 { names += (1...c.database.shardSlots).map { "\(c.name).shard-\($0).primary" } }
             }
         }
+        // What a pause may name: a dispatcher, or one of its workers.
+        var pausable: [String] = []
+        for c in components where c.kind?.name == Schema.dispatcherKind.name {
+            let workers = (1...max(c.workers, 1)).map { "\(c.name).worker-\($0)" }
+            names += workers
+            pausable += [c.name] + workers
+        }
         let zones = components.compactMap(\.zone)
         func check(_ ref: Reference) {
             guard !names.contains(ref.name) else { return }
@@ -234,6 +246,12 @@ extension Validator {
         }
         for f in failures {
             f.targets.forEach(check)
+            if f.actions.first?.key == "pause" {
+                for ref in f.targets where names.contains(ref.name) && !pausable.contains(ref.name) {
+                    let hint = pausable.isEmpty ? "there is no dispatcher" : "such as '\(pausable[pausable.count > 1 ? 1 : 0])'"
+                    error("'pause' applies to a dispatcher or one of its workers, not '\(ref.name)' (\(hint))", at: ref.node)
+                }
+            }
             f.sides.joined().forEach(check)
             if let z = f.zone, !zones.contains(z.name) {
                 let hint = Suggestions.closest(to: z.name, among: zones).map { "; did you mean '\($0)'?" }
@@ -267,6 +285,7 @@ extension ScenarioLoader {
             case "flush": action = .flush(target)
             case "latency-spike": action = .latencySpike(target, extra: d.extra ?? .constant(0))
             case "zone-outage": action = .zoneOutage(d.zone?.name ?? "")
+            case "pause": action = .pause(target)
             default: action = .partition(d.sides.map { $0.map(\.name) })
             }
             events.append(FailureEvent(at: at, action: action, duration: d.duration))

@@ -167,6 +167,8 @@ struct ComponentDraft {
     /// kv-store (Schema+KVStore.swift)
     var kv = KVStoreDraft()
     var kvReplicationGiven = false
+    /// dispatcher (Schema+Dispatcher.swift)
+    var dispatcher = DispatcherDraft()
 }
 
 /// One kind of component: its keys and how a finished draft becomes a ``ComponentKind``.
@@ -374,7 +376,7 @@ enum Schema {
     ]
 
     /// Kinds defined in files of their own (`Schema+*.swift`).
-    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind, kvStoreKind] }
+    static var moreKinds: [ComponentKindSpec] { [gatewayKind, busKind, feedServiceKind, cdnKind, kvStoreKind, dispatcherKind] }
 
     /// The names of all kinds.
     static var kindNames: [String] { kinds.map(\.name) }

@@ -9,6 +9,7 @@ final class ScenarioLibraryTests: XCTestCase {
         "scaling-horizontal-vs-vertical", "spof-single-db", "read-replicas", "cache-in-front", "consistent-vs-modn",
         "cache-policies", "cache-write-policies", "sharding", "queue-vs-polling", "soa-vs-microservices",
         "monolith-vs-microservices", "mm1", "three-tier", "spof-lesson", "spof-lesson-fixed", "cdn-photo-views", "autoscale-load-step", "sql-vs-nosql", "sharding-by-region",
+        "notifier-heartbeats",
     ]
 
     /// Every shipped scenario exits with status 0 (so all its expectations hold), keeps its

@@ -8,7 +8,7 @@ final class EventKindTests: XCTestCase {
         let nodeLevel: [[Int32]] = [
             Station.Event.allRawValues, Machine.Event.allRawValues, FailureInjector.Event.allRawValues,
             Database.Event.allRawValues, LoadBalancer.Event.allRawValues, VirtualAddress.Event.allRawValues,
-            Client.Event.allRawValues, Scaler.Event.allRawValues, Autoscaler.Event.allRawValues,
+            Client.Event.allRawValues, Scaler.Event.allRawValues, Autoscaler.Event.allRawValues, Dispatcher.Event.allRawValues,
         ]
         for kinds in nodeLevel {
             XCTAssertTrue(kinds.allSatisfy { $0 >= NodeEvent.firstPrivate && $0 < Station.firstSubclassEvent }, "\(kinds)")

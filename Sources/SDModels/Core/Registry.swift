@@ -20,6 +20,7 @@ extension ComponentKind {
         case .feedService(let c): return FeedService(name: name, group: group, model: model, config: c)
         case .cdn(let c): return CDN(name: name, group: group, model: model, config: c)
         case .kvStore(let c): return KVStore(name: name, group: group, model: model, config: c)
+        case .dispatcher(let c): return Dispatcher(name: name, group: group, model: model, config: c)
         }
     }
 }

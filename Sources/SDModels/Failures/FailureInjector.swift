@@ -18,7 +18,7 @@ final class FailureInjector: ModelPart {
         events = model.config.failures
         var random: [(RandomFailure, [(node: Node, part: String?)], RandomStream)] = []
         for f in model.config.randomFailures {
-            random.append((f, model.failureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
+            random.append((f, model.randomFailureTargets(named: f.target), model.stream(for: "failures:" + f.target)))
         }
         self.random = random
         self.model = model
@@ -74,6 +74,8 @@ final class FailureInjector: ModelPart {
             for n in model.nodes(named: target) { n.extraLatency = starting ? extra : nil }
         case .flush(let target):
             if starting { for n in model.nodes(named: target) { n.flush() } }
+        case .pause(let target):
+            for (n, part) in model.failureTargets(named: target) { (n as? WorkerParts)?.pausePart(part, starting: starting) }
         case .zoneOutage(let zone):
             for n in model.nodes(inZone: zone) { if starting { model.crash(n) } else { model.restart(n) } }
         }

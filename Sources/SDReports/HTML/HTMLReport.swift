@@ -31,6 +31,7 @@ public enum HTMLReport {
             case .latencySpike(let t, _): label = "latency spike \(t)"
             case .flush(let t): label = "flush \(t)"; to = to ?? from + max(end / 400, 1e-9)
             case .zoneOutage(let z): label = "zone \(z) down"
+            case .pause(let t): label = "pause \(t)"
             }
             out.append(ChartWindow(from: from, to: min(to ?? end, end), label: label))
         }
