@@ -64,6 +64,12 @@ public enum StabilityCheck {
                 out.append("workload '\(w.name)' sends only \(window): the load changes during the measured window")
             }
         }
+        for w in config.workloads {
+            guard case .cyclic(let rate) = w.arrival, let range = rateRange(rate, from: from, to: to),
+                  range.high > cycleTolerance * range.low else { continue }
+            out.append("workload '\(w.name)' follows the daily cycle: its rate runs from \(String(format: "%.4g", range.low))/s to "
+                       + "\(String(format: "%.4g", range.high))/s over the measured window, so its figures mix light and heavy hours")
+        }
         for c in r.components {
             let splits = c.extra.filter { $0.name.hasPrefix("split_") && $0.name.hasSuffix("_at") && $0.value > from && $0.value < to }
             if !splits.isEmpty {
@@ -74,6 +80,24 @@ public enum StabilityCheck {
             out.append("the autoscaler of '\(t.policy.group)' changed its replicas during the measured window")
         }
         return out
+    }
+
+    /// A cyclic rate whose highest value over the window exceeds its lowest by more than this factor
+    /// makes the run a trajectory, not a steady state (a run of minutes at the peak stays within it).
+    public static let cycleTolerance = 1.1
+
+    /// The lowest and highest rate of `rate` over [from, to] seconds, sampled every minute (or in
+    /// 100,000 steps over a very long run) and at the ends.
+    static func rateRange(_ rate: CyclicRate, from: Double, to: Double) -> (low: Double, high: Double)? {
+        guard to > from else { return nil }
+        let step = max(60, (to - from) / 100_000)
+        let steps = Int(((to - from) / step).rounded(.up))
+        var low = Double.infinity, high = -Double.infinity
+        for i in 0...steps {
+            let x = rate.rate(at: min(to, from + Double(i) * step))
+            low = min(low, x); high = max(high, x)
+        }
+        return (low, high)
     }
 
     /// Least-squares slope of a series, per second (nil with fewer than 4 samples).

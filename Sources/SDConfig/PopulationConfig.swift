@@ -67,14 +67,14 @@ public struct PopulationConfig: Sendable, Equatable {
         return rate
     }
 
-    /// The workloads the activities compile to: one per activity, named after its type, with
-    /// uniform keys over the users (the acting user's id).
+    /// The workloads the activities compile to: one per activity, named after its type, with the
+    /// activity's keys (by default uniform over the users: the acting user's id).
     public var workloads: [WorkloadConfig] {
         activities.map { a in
             WorkloadConfig(name: a.type, arrival: .cyclic(arrival(of: a)),
                            mix: [RequestClass(type: a.type, share: 1, route: a.route, size: a.size, isWrite: a.isWrite,
                                               payloads: a.payloads, copies: a.copies)],
-                           keys: .uniform(n: users), timeout: a.timeout, retry: a.retry)
+                           keys: a.keys ?? .uniform(n: users), timeout: a.timeout, retry: a.retry)
         }
     }
 }
@@ -98,6 +98,8 @@ public struct ActivityConfig: Sendable, Equatable {
     public var isWrite: Bool
     /// What it carries to particular components instead of `size` (``RequestClass/payloads``).
     public var payloads: [HopPayload] = []
+    /// Which key each request reads or writes (nil: the acting user's id, uniform over the users).
+    public var keys: KeyDistribution?
     /// How long the user's client waits for one attempt (nil: forever).
     public var timeout: SimDuration?
     /// What the user's client does after a failed attempt (nil: nothing).

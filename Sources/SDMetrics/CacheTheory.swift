@@ -13,8 +13,7 @@ public enum CacheTheory {
     /// seconds). The left side is the expected number of distinct keys among T requests, increasing
     /// in T from 0 to N, so the root exists for 0 < C < N. Each step costs O(N).
     public static func cheCharacteristicTime(probabilities p: [Double], capacity c: Double) -> Double {
-        precondition(c > 0 && c < Double(p.count), "Che's approximation needs 0 < C < N")
-        return Roots.increasing({ t in p.reduce(0) { $0 - expm1(-$1 * t) } }, reaches: c, start: c)
+        cheCharacteristicTime(probabilities: p, counts: nil, capacity: c)
     }
 
     /// LRU's hit ratio by Che's approximation (Che, Tung & Wang, IEEE JSAC 2002):
@@ -26,8 +25,30 @@ public enum CacheTheory {
     /// realistic sizes; the error is largest for very small caches, where the characteristic time
     /// is not close to deterministic.
     public static func cheLRUHitRatio(probabilities p: [Double], capacity c: Double) -> Double {
-        let t = cheCharacteristicTime(probabilities: p, capacity: c)
-        return p.reduce(0) { $0 - $1 * expm1(-$1 * t) }
+        cheLRUHitRatio(probabilities: p, counts: nil, capacity: c)
+    }
+
+    /// Che's approximation over keys in groups: `counts[i]` keys each of probability `p[i]` (so
+    /// Σ counts·p = 1). Popularity laws over 10⁸ keys and more reduce to a few thousand groups of
+    /// keys of nearly equal probability; with `counts` nil every group is one key.
+    public static func cheLRUHitRatio(probabilities p: [Double], counts: [Double]?, capacity c: Double) -> Double {
+        let t = cheCharacteristicTime(probabilities: p, counts: counts, capacity: c)
+        return weightedSum(p, counts) { -$0 * expm1(-$0 * t) }
+    }
+
+    /// T_C for keys in groups (see ``cheLRUHitRatio(probabilities:counts:capacity:)``).
+    public static func cheCharacteristicTime(probabilities p: [Double], counts: [Double]?, capacity c: Double) -> Double {
+        let keys = counts?.reduce(0, +) ?? Double(p.count)
+        precondition(c > 0 && c < keys, "Che's approximation needs 0 < C < N")
+        return Roots.increasing({ t in weightedSum(p, counts) { -expm1(-$0 * t) } }, reaches: c, start: c)
+    }
+
+    /// Σ_i counts[i] · f(p[i]) (counts nil: every count 1).
+    private static func weightedSum(_ p: [Double], _ counts: [Double]?, _ f: (Double) -> Double) -> Double {
+        guard let counts else { return p.reduce(0) { $0 + f($1) } }
+        var s = 0.0
+        for i in p.indices { s += counts[i] * f(p[i]) }
+        return s
     }
 
     /// The same approximation for FIFO and RANDOM replacement, which have the same hit ratio under

@@ -16,7 +16,7 @@ public enum TextReport {
                 + "are marked unreliable.", width: 100)
         }
         if let v = r.stability, v.steady, !v.scriptedChanges.isEmpty {
-            out += "\n" + wrap("Note: the scenario changes the system during the measured window. " + v.scriptedChanges.map {
+            out += "\n" + wrap("Note: the load or the system changes during the measured window. " + v.scriptedChanges.map {
                 $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ") + " Means average over the change, and "
                 + "the 95% intervals are marked unreliable; read the percentiles and the time series.", width: 100)
         }

@@ -24,6 +24,7 @@ struct ActivityDraft {
     var typeNode: YAMLNode?
     var perUser: (perDay: Double, text: String)?
     var size: Distribution?
+    var keys: KeyDistribution?
     var copies: [Double] = []
     var route: [Reference]?
     var isWrite: Bool?
@@ -78,6 +79,9 @@ extension Schema {
             d.size = v.distribution(n, key: "size", of: .size)
         },
         copiesField(ActivityDraft.self) { d, c in d.copies = c },
+        FieldSpec("keys", help: "Which key each request reads or writes, as a workload's `keys`: the acting user's id by default, or "
+                      + "another key space, such as the photos a photo view opens (`zipf(100M, 0.9)`: a few photos are viewed by many).",
+                  shape: .keys, default: "uniform(users): the acting user's id") { d, n, v in d.keys = v.keys(n, key: "keys") },
         FieldSpec("route", required: true, example: "route: [lb, app]", help: "The components a request visits, in order.",
                   shape: .names) { d, n, v in d.route = v.references(n, key: "route") },
         FieldSpec("write", help: "Whether the requests change data.", shape: .flag, default: "from the type, as for `mix`") { d, n, v in
@@ -334,7 +338,7 @@ extension Validator {
             w.timeout = a.timeout
             w.retry = a.retry
             if let users = p.users, let rate = a.perUser {
-                w.keys = .uniform(n: UInt64(users))
+                w.keys = a.keys ?? .uniform(n: UInt64(users))
                 w.arrival = .cyclic(CyclicRate(mean: Double(users) * p.dailyActive * rate.perDay / 86_400,
                                                dailyCycle: p.dailyCycle, weeklyCycle: p.weeklyCycle,
                                                peakHour: p.peakHour, startHour: p.startHour ?? p.peakHour))
@@ -354,6 +358,7 @@ extension Validator {
                                           payloads: a.payloads.map(\.config))
             activity.timeout = a.timeout
             activity.retry = a.retry
+            activity.keys = a.keys
             activities.append(activity)
         }
         return PopulationConfig(users: UInt64(users), dailyActive: p.dailyActive, dailyCycle: p.dailyCycle,

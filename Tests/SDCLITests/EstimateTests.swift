@@ -87,8 +87,13 @@ final class EstimateTests: XCTestCase {
         let out = try sdsim(["estimate", "scenarios/instagram.yaml"])
         XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertTrue(out.stdout.contains("10M users × 50% daily × 4/month ÷ 30 days ÷ 86,400 s = 7.72/s"), out.stdout)
-        XCTAssertTrue(out.stdout.contains("= 104TB/month"), out.stdout)   // 100 TB of originals plus thumbnails
+        XCTAssertTrue(out.stdout.contains("photos per month             7.72/s × 5MB × 2,592,000 s = 100TB/month"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("thumbs per month             7.72/s × 220KB × 2,592,000 s = 4.4TB/month"), out.stdout)
         XCTAssertTrue(out.stdout.contains("feed-service"), out.stdout)
+        // Photo views through the CDN: Che's approximation over 10⁸ photos (grouped keys) and the
+        // feed cache's two hash-split replicas pooled (both measured within 0.2 points in the run).
+        XCTAssertTrue(out.stdout.contains("CDN 'photo-cdn': hit ratio 64.4% assumed"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("Cache 'feed-cache': hit ratio 10% assumed (2 replicas splitting the keys by hash"), out.stdout)
     }
 
     func testBadTargetUtilization() throws {

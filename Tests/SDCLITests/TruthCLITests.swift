@@ -190,7 +190,7 @@ final class TruthCLITests: XCTestCase {
 
     /// The whiteboard architecture passes: every tier of instagram.yaml survives the loss of any one
     /// replica, balancer, or the database's primary, for every workload. A 60 s run (a 20 s outage,
-    /// twice the database's 10 s failover) keeps the 14 runs cheap; the full 210 s audit agrees
+    /// twice the database's 10 s failover) keeps the 20 runs cheap; the full 210 s audit agrees
     /// (`sdsim spof scenarios/instagram.yaml`, about 80 s of CPU).
     func testInstagramHasNoSinglePointOfFailure() throws {
         let out = try sdsim(["spof", "scenarios/instagram.yaml", "--no-db", "--jobs", "2", "--format", "json",
@@ -198,7 +198,7 @@ final class TruthCLITests: XCTestCase {
         XCTAssertEqual(out.status, 0, out.stdout)
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(doc["single_points_of_failure"] as? [String], [])
-        XCTAssertEqual((doc["rows"] as? [Any])?.count, 13)   // 13 component groups, no machines or zones
+        XCTAssertEqual((doc["rows"] as? [Any])?.count, 19)   // 19 component groups, no machines or zones
     }
 
     /// `redundancy: dns` and `detection:` are read; a replicated balancer may start a route.

@@ -72,6 +72,21 @@ final class PopulationTests: XCTestCase {
         XCTAssertEqual(summary.writes, uploads.arrived)
     }
 
+    /// A run over a whole day is a trajectory, not a steady state: its intervals are marked
+    /// unreliable with the rate's range (λ̄·(1 ∓ 0.7)); ten minutes at the peak, where the rate stays
+    /// within 0.1% of its top, are not marked.
+    func testADayIsMarkedAndThePeakMinutesAreNot() {
+        let p = population()
+        let day = Runner.run(dayConfig(p))
+        XCTAssertFalse(day.intervalsReliable)
+        let note = day.stability!.scriptedChanges.first { $0.contains("'feed-read' follows the daily cycle") }
+        XCTAssertNotNil(note, "\(day.stability!.scriptedChanges)")
+        let mean = 100_000 * 0.5 * 8 / 86_400.0
+        XCTAssertTrue(note?.contains(String(format: "%.4g/s to %.4g/s", mean * 0.3, mean * 1.7)) ?? false, note ?? "")
+        let peak = Runner.run(dayConfig(p, seconds: 600))
+        XCTAssertTrue(peak.intervalsReliable, "\(peak.stability!.scriptedChanges)")
+    }
+
     /// A flat day (daily-cycle 1) is a homogeneous Poisson process: the rate holds over one hour.
     func testFlatCycleIsPoissonAtTheMeanRate() {
         let p = population(dailyCycle: 1)

@@ -19,12 +19,14 @@ final class PopulationScenarioTests: XCTestCase {
         XCTAssertEqual(p.startHour, 20, "time 0 defaults to the peak hour")
         XCTAssertEqual(p.activities.map(\.type), ["upload", "feed-read", "photo-view", "follow", "unfollow"])
         XCTAssertEqual(p.activities[0].perUserPerDay, 4.0 / 30, accuracy: 1e-15)
-        XCTAssertEqual(p.activities[0].copies, [200e3, 20e3])
+        XCTAssertEqual(p.activities[0].copies, [], "the thumbnail worker writes the thumbnails as objects of their own")
+        XCTAssertEqual(p.activities[2].keys, .zipf(n: 100_000_000, exponent: 1), "photo views are keyed by photo, not by user")
         XCTAssertEqual(p.followers, FollowerLaw(exponent: 2.3))
         XCTAssertEqual(p.celebrities, 10)
-        // Each activity is a workload keyed by user id with a cyclic arrival process.
+        // Each activity is a workload with a cyclic arrival process, keyed by user id unless it says otherwise.
         XCTAssertEqual(config.workloads.map(\.name), ["upload", "feed-read", "photo-view", "follow", "unfollow"])
         XCTAssertEqual(config.workloads[1].keys, .uniform(n: 10_000_000))
+        XCTAssertEqual(config.workloads[2].keys, .zipf(n: 100_000_000, exponent: 1))
         guard case .cyclic(let rate) = config.workloads[0].arrival else { return XCTFail("uploads are not cyclic") }
         // 4 uploads a month per daily-active user = 2 per monthly user: 7.72/s, 100 TB of originals a month.
         XCTAssertEqual(rate.mean, 10e6 * 0.5 * 4 / 30 / 86_400, accuracy: 1e-12)

@@ -17,7 +17,8 @@ import SDEngine
 ///
 /// A CDN edge (``CDN``) is outside the data center: what it delivers to clients is counted apart
 /// (``edgeEgress``), not as egress, and what it fetches from its origin is egress. An edge sends
-/// from many points of presence: its transfers do not queue on one link.
+/// from many points of presence: its transfers do not queue on one link. A load balancer whose
+/// targets are all edges (DNS steering users to points of presence) counts as an edge.
 public final class Links {
     let bandwidth: Double
     let uplink: Double
@@ -93,8 +94,8 @@ public final class Links {
             if measured {
                 if isEdge[f] { edgeEgress += bytes } else { egress += bytes }
             }
-        } else if isEdge[t] && measured {
-            egress += bytes   // an origin's fill leaves the data center for the edge
+        } else if isEdge[t] && !isEdge[f] && measured {
+            egress += bytes   // an origin's fill leaves the data center for the edge (an edge's steering does not)
         }
         if measured {
             bytesOut[f] += bytes

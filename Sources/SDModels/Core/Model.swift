@@ -72,8 +72,19 @@ public final class Model {
         payloadsActive = payloads.active
         build()
         if Links.wanted(config.network) {
-            links = Links(network: config.network, isClient: nodes.map { $0 is Client }, isEdge: nodes.map { $0 is CDN }, warmupEnd: warmupEnd.ns)
+            links = Links(network: config.network, isClient: nodes.map { $0 is Client }, isEdge: edgeNodes(), warmupEnd: warmupEnd.ns)
         }
+    }
+
+    /// The nodes outside the data center: CDN edges, and load balancers whose every target is an
+    /// edge (DNS or anycast steering users to points of presence, not a hop in the data center):
+    /// what they pass to clients is the edges' delivery, not egress, and it queues on no data-center link.
+    private func edgeNodes() -> [Bool] {
+        var edge = nodes.map { $0 is CDN }
+        for (i, node) in nodes.enumerated() {
+            if let lb = node as? LoadBalancer, !lb.targets.isEmpty, lb.targets.allSatisfy({ edge[Int($0)] }) { edge[i] = true }
+        }
+        return edge
     }
 
     /// The length of one slice of the series over time: ``Client/seriesSlices`` slices cover the
