@@ -107,7 +107,7 @@ public struct Estimate: Sendable, Equatable {
     public static func make(_ config: ModelConfig, targetUtilization: Double = 0.7) -> Estimate {
         var e = Estimate(scenario: config.name, targetUtilization: targetUtilization)
         let population = config.population
-        let peakFactor = population.map { $0.dailyCycle * $0.weeklyCycle } ?? 1
+        let peakFactor = population?.peakFactor ?? 1
         let activityNames = Set(population?.activities.map(\.type) ?? [])
 
         // Traffic.
@@ -119,6 +119,7 @@ public struct Estimate: Sendable, Equatable {
                 e.traffic.append(Line(label: a.type, value: mean, unit: "/s", arithmetic: rateArithmetic(p, a, mean)))
                 var peak = "\(sig(mean))/s × \(sig(p.dailyCycle)) (daily cycle)"
                 if p.weeklyCycle != 1 { peak += " × \(sig(p.weeklyCycle)) (weekly cycle)" }
+                if p.regions.count > 1 { peak = "\(sig(mean))/s × \(sig(peakFactor)) (the regions' shifted cycles, at their summed peak)" }
                 e.traffic.append(Line(label: a.type + " at peak", value: mean * peakFactor, unit: "/s",
                                       arithmetic: peak + " = \(sig(mean * peakFactor))/s"))
             }
@@ -179,6 +180,19 @@ public struct Estimate: Sendable, Equatable {
         e.tiers = tiers(config, peakFactor: peakFactor, target: targetUtilization, notes: &e.notes)
         e.notes.append("Machines are sized for the peak rate (average × daily cycle × weekly cycle) and count only "
                        + "service times: network hops and waiting are not included.")
+        if let p = population, p.regions.count > 1 {
+            let total = p.regions.reduce(0) { $0 + $1.share }
+            let each = p.regions.map { r -> String in
+                var utc = (p.peakHour - r.utcOffsetHours).truncatingRemainder(dividingBy: 24)
+                if utc < 0 { utc += 24 }
+                let minutes = Int((utc * 60).rounded()) % (24 * 60)
+                let clock = "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+                return "\(r.name) \(percent(r.share / total)) of the load, peaking at \(clock) UTC"
+            }
+            e.notes.append("Regions: " + each.joined(separator: "; ") + ". Each region peaks at \(sig(p.dailyCycle * p.weeklyCycle)) × its own "
+                           + "mean, so a shard that serves one region is sized for its region's share × \(sig(p.dailyCycle * p.weeklyCycle)); "
+                           + "all regions together peak at only \(sig(peakFactor)) × the mean, the factor used above.")
+        }
         return e
     }
 

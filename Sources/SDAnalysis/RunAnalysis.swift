@@ -64,11 +64,17 @@ public enum StabilityCheck {
                 out.append("workload '\(w.name)' sends only \(window): the load changes during the measured window")
             }
         }
-        for w in config.workloads {
+        let cycles = config.workloads.compactMap { w -> (name: String, range: String)? in
             guard case .cyclic(let rate) = w.arrival, let range = rateRange(rate, from: from, to: to),
-                  range.high > cycleTolerance * range.low else { continue }
-            out.append("workload '\(w.name)' follows the daily cycle: its rate runs from \(String(format: "%.4g", range.low))/s to "
-                       + "\(String(format: "%.4g", range.high))/s over the measured window, so its figures mix light and heavy hours")
+                  range.high > cycleTolerance * range.low else { return nil }
+            return (w.name, "from \(String(format: "%.4g", range.low))/s to \(String(format: "%.4g", range.high))/s")
+        }
+        if cycles.count == 1 {
+            out.append("workload '\(cycles[0].name)' follows the daily cycle, \(cycles[0].range) over the measured window, "
+                       + "so its figures mix light and heavy hours")
+        } else if cycles.count > 1 {
+            out.append("the workloads follow the daily cycle, " + cycles.map { "'\($0.name)' \($0.range)" }.joined(separator: ", ")
+                       + " over the measured window, so their figures mix light and heavy hours")
         }
         for c in r.components {
             let splits = c.extra.filter { $0.name.hasPrefix("split_") && $0.name.hasSuffix("_at") && $0.value > from && $0.value < to }

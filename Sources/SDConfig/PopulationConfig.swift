@@ -53,6 +53,16 @@ public struct PopulationConfig: Sendable, Equatable {
         self.followers = followers; self.celebrities = celebrities; self.celebrityFollowers = celebrityFollowers
     }
 
+    /// The highest total rate over a week divided by the mean: dailyCycle × weeklyCycle in one
+    /// time zone; lower when ``regions`` in several time zones add up shifted cycles (the maximum
+    /// of their sum, found on a one-minute grid over a week).
+    public var peakFactor: Double {
+        guard regions.count > 1 else { return dailyCycle * weeklyCycle }
+        var rate = CyclicRate(mean: 1, dailyCycle: dailyCycle, weeklyCycle: weeklyCycle, peakHour: peakHour, startHour: startHour)
+        rate.regions = CyclicRate.shifts(of: regions)
+        return stride(from: 0.0, to: 7 * 86_400, by: 60).reduce(0.0) { max($0, rate.rate(at: $1)) }
+    }
+
     /// Users active on a given day.
     public var dailyActiveUsers: Double { Double(users) * dailyActive }
 

@@ -1,4 +1,5 @@
 import SDModels
+import SDMetrics
 
 /// The text report's section for a database sharded by region: one row per shard (its region,
 /// depth in the split tree, keys, share, utilization, busiest time, hot slices, bytes), a strip
@@ -61,6 +62,19 @@ enum RegionShardReport {
         return "Warning: \(c.name) served \(Format.grouped(Int(joins))) joins across \(Format.fixed(shards, decimals: 1)) shards "
             + "on average; each waits for its slowest shard and then the merge. Keep joins inside a shard (shard by the join key, "
             + "or denormalize).\n"
+    }
+
+    /// Each region-sharded database's per-shard load series, labelled `shard-N (region)`, for charts.
+    static func loadSeries(_ r: RunResult) -> [(component: String, shards: [(label: String, series: Series)])] {
+        let regions = r.workloads.first { !$0.arrivedByRegion.isEmpty }?.arrivedByRegion.map(\.region) ?? []
+        return r.components.filter(applies).map { c in
+            let shards = c.series.filter { $0.name.hasPrefix("shard_") && $0.name.hasSuffix("_load") }.enumerated().map { i, s in
+                let index = c.extra.first { $0.name == "shard_\(i + 1)_region" }.map { Int($0.value) - 1 } ?? -1
+                let region = index >= 0 && index < regions.count ? " (\(regions[index]))" : ""
+                return (label: "shard-\(i + 1)\(region)", series: s)
+            }
+            return (c.name, shards)
+        }
     }
 
     /// Seconds as h:mm.

@@ -124,6 +124,25 @@ final class RegionShardingTests: XCTestCase {
         }
     }
 
+    /// Shifted cycles add up to a flatter day: Σ s_r·a·cos(ω(t − t_r)) = a·|Σ s_r·e^{iωt_r}|·cos(ω(t − t*)),
+    /// so the world's peak factor is 1 + a·|Σ s_r·e^{iωt_r}| (without a weekly cycle), below each
+    /// region's own 1 + a; one region alone keeps 1 + a. The total rate's mean over a day stays λ̄.
+    func testShiftedCyclesPeakFactorHasItsClosedForm() {
+        let a = 0.8
+        var p = PopulationConfig(users: 1_000, dailyCycle: 1 + a, peakHour: 20, startHour: 0,
+                                 activities: [ActivityConfig(type: "read", perUserPerDay: 1, route: ["db"])])
+        XCTAssertEqual(p.peakFactor, 1 + a)
+        p.regions = threeRegions
+        var re = 0.0, im = 0.0
+        for r in threeRegions {
+            let phase = 2 * Double.pi * (20 - r.utcOffsetHours) / 24
+            re += r.share * cos(phase); im += r.share * sin(phase)
+        }
+        XCTAssertEqual(p.peakFactor, 1 + a * (re * re + im * im).squareRoot(), accuracy: 1e-6)
+        let rate = p.arrival(of: p.activities[0])
+        XCTAssertEqual(rate.expectedArrivals(from: 0, to: 86_400) / 86_400, rate.mean, accuracy: 1e-9 * rate.mean)
+    }
+
     /// A join over k of n shards with exponential service (mean 1/μ) at light load waits for the
     /// slowest of k independent Exp(μ) queries, E[max] = H_k/μ, then merges k answers of m each:
     /// E[latency] = H_k/μ + k·m. Checked for k = n = 4 and k = 2 of 4, over replications.
@@ -186,6 +205,35 @@ final class RegionShardingTests: XCTestCase {
             depths.append(Int(extra(d, n + "depth")))
         }
         XCTAssertEqual(depths.sorted(), [1, 1, 2, 2, 2, 2])
+    }
+
+    /// `hash` sub-sharding: two equal regions of 50,000 uniform keys, one sub-shard each, both hot at
+    /// the first look (share ½ > 0.95 × ½), so each splits by one more hash bit. A leaf's share of
+    /// the queries afterwards is ½ × the fraction of its region's keys it holds (counted key by key
+    /// on the same tree), within a binomial interval; the halves hold about half the keys each.
+    func testHashSplitHalvesARegionsKeys() {
+        let regions = [RegionConfig(name: "east", share: 0.5), RegionConfig(name: "west", share: 0.5)]
+        let db = regionDB([1, 1], sub: .hash, levels: 1, every: 10, workers: 64, hotThreshold: 0.95)
+        var config = ModelConfig(name: "hash-split", seed: 21, duration: SimDuration(seconds: 19.9), warmup: SimDuration(seconds: 10),
+                                 workloads: [WorkloadConfig(name: "users", arrival: .poisson(ratePerSecond: 20_000), route: ["db"],
+                                                            keys: .uniform(n: 100_000))],
+                                 components: [database(db)])
+        config.setRegions(regions)
+        let r = Runner.runOnce(config).result
+        let d = row(r, "db")
+        XCTAssertEqual(extra(d, "splits"), 2)
+        // The same splits on a tree of our own: slot 0 → 2 (east), slot 1 → 3 (west).
+        var tree = RegionShardTree(config: db.regionSharding!, regions: regions, keySpace: 100_000)
+        _ = tree.split(0, load: [])
+        _ = tree.split(1, load: [])
+        var owned = [Int](repeating: 0, count: 4)
+        for key: UInt64 in 1...100_000 { owned[tree.slot(region: tree.region(of: 0, key: key), key: key)] += 1 }
+        let queries = Double(r.workloads[0].arrived)
+        for s in 0..<4 {
+            let p = Double(owned[s]) / 100_000
+            XCTAssertEqual(p, 0.25, accuracy: 0.01, "slot \(s) holds about half its region's keys")
+            XCTAssertEqual(extra(d, "shard_\(s + 1)_share"), p, accuracy: 4.5 * (p * (1 - p) / queries).squareRoot(), "shard \(s + 1)")
+        }
     }
 
     /// Same scenario and seed: identical results, splits and series included.

@@ -127,7 +127,8 @@ public enum HTMLReport {
     /// throughput and availability; per component instance its utilization and its queue (length or depth).
     public static func runSeriesCount(_ r: RunResult) -> Int {
         let withSeries = r.workloads.filter { !$0.series.isEmpty }
-        return withSeries.count * 4 + utilizationSeries(r).count + queueSeries(r).count
+        let shardSeries: Int = RegionShardReport.loadSeries(r).reduce(0) { $0 + $1.shards.count }
+        return withSeries.count * 4 + utilizationSeries(r).count + queueSeries(r).count + shardSeries
     }
 
     static func utilizationSeries(_ r: RunResult) -> [(String, Series)] {
@@ -222,6 +223,11 @@ public enum HTMLReport {
         if !queues.isEmpty {
             body += SVGChart.lines(title: "Queue length (waiting requests)", yLabel: "requests",
                                    series: queues.map { ChartSeries(name: $0.0 + ($0.1.name == "depth" ? " depth" : ""), points: points($0.1)) },
+                                   windows: windows, xRange: range, format: plain)
+        }
+        for db in RegionShardReport.loadSeries(r) {
+            body += SVGChart.lines(title: "Load per shard of \(db.component) (sharded by region)", yLabel: "queries/s",
+                                   series: db.shards.map { ChartSeries(name: $0.label, points: points($0.series)) },
                                    windows: windows, xRange: range, format: plain)
         }
         if !windows.isEmpty {
