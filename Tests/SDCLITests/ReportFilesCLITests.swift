@@ -22,6 +22,12 @@ final class ReportFilesCLITests: XCTestCase {
             XCTAssertEqual(text.components(separatedBy: "subgraph cluster_").count - 1, 3, text)
             for name in ["horizontal", "pooled", "vertical"] { XCTAssertTrue(text.contains("label=\"\(name)\";"), name) }
             XCTAssertTrue(text.contains("BOTTLENECK"), "each system's bottleneck is marked")
+            // Graphviz reads it, where installed.
+            if let graphviz = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.isExecutableFile) {
+                let rendered = try runProcess(URL(fileURLWithPath: graphviz), ["-Tsvg", dot.path])
+                XCTAssertEqual(rendered.status, 0, rendered.stderr)
+                XCTAssertEqual(rendered.stdout.components(separatedBy: "class=\"cluster\"").count - 1, 3)
+            }
         }
         XCTAssertEqual(pages[0], pages[1], "the same bytes on every run and for any --jobs")
         let page = String(decoding: pages[0], as: UTF8.self)

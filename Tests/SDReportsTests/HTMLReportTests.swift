@@ -249,7 +249,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(c.withheld(p99, 1))
         XCTAssertFalse(c.isSignificant(p99, 1), "no significance is claimed for a withheld figure")
         let html = HTMLReport.compare(c, configs: configs)
-        XCTAssertTrue(html.contains("NO STEADY STATE"))
+        XCTAssertTrue(html.contains("NO STEADY STATE") && html.contains("<strong>No steady state in overloaded:</strong> offered load"), html)
         XCTAssertTrue(html.contains("<td class=\"unsteady\">no steady state</td>"))
         XCTAssertTrue(html.contains("overloaded (no steady state)"), "its curves over time are marked in the legend")
         XCTAssertTrue(html.contains("overloaded has no steady state"), "no distribution is drawn for it")

@@ -74,20 +74,20 @@ extension HTMLReport {
     static func compareSystems(_ c: Comparison) -> String {
         var rows: [[String]] = [], classes: [[String]] = []
         for (s, name) in c.systems.enumerated() {
-            let state: String
-            if let v = c.stability[s] {
-                state = v.steady ? "steady" : "NO STEADY STATE: " + v.reasons.joined(separator: "; ")
-            } else {
-                state = "not run"
-            }
+            let state = c.stability[s].map { $0.steady ? "steady" : "NO STEADY STATE (below)" } ?? "not run"
             let empty = (c.combined[s]?.workloads ?? []).filter { $0.completed == 0 }.map(\.name)
             let completed = c.combined[s] == nil ? "-" : empty.isEmpty ? "every workload"
                 : "NOTHING COMPLETED in " + empty.joined(separator: ", ")
             rows.append([name + (s == c.baseline ? " (baseline)" : ""), state, completed, ComparisonReport.bottleneck(c.bottlenecks[s])])
             classes.append(["", c.unsteady(s) ? "l fail" : "l pass", empty.isEmpty ? "l" : "l fail", "l"])
         }
-        return "<h2>Systems</h2>\n" + table(["system", "steady state", "completed requests", "bottleneck (over its replications)"],
-                                            rows, cellClasses: classes)
+        var out = "<h2>Systems</h2>\n" + table(["system", "steady state", "completed requests", "bottleneck (over its replications)"],
+                                               rows, cellClasses: classes)
+        for s in c.systems.indices where c.unsteady(s) {
+            out += "<p><strong>No steady state in \(HTML.escape(c.systems[s])):</strong> "
+                + HTML.escape((c.stability[s]?.reasons ?? []).joined(separator: "; ")) + ".</p>\n"
+        }
+        return out
     }
 
     /// The side-by-side table, cell for cell the text report's, a significant difference marked.
