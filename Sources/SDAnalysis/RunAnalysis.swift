@@ -236,7 +236,9 @@ public enum BottleneckAnalysis {
         let ceiling = 1 / b.demand
         let f = { (x: Double) in fmt(x) }
         if !isBottleneck {
-            return "No bottleneck at this load: the busiest, \(b.name), runs at \(pct(load)) (below \(pct(BottleneckReport.threshold))); "
+            // Just under the threshold a whole percent rounds up to it ("50% (below 50%)"): a tenth, rounded down, then.
+            let shown = pct(load) == pct(BottleneckReport.threshold) ? String(format: "%.1f%%", (load * 1000).rounded(.down) / 10) : pct(load)
+            return "No bottleneck at this load: the busiest, \(b.name), runs at \(shown) (below \(pct(BottleneckReport.threshold))); "
                 + "it would saturate at \(f(ceiling)) requests/s, \(f(ceiling / max(x0, 1e-300))) times today's \(f(x0))."
         }
         let second = rows.filter { $0.name != b.name && $0.demand.isFinite && $0.demand > 0 }.max { $0.demand < $1.demand }

@@ -2,7 +2,7 @@ import SDEngine
 import SDModels
 import XCTest
 import SDConfig
-import SDAnalysis
+@testable import SDAnalysis
 
 /// Stability (offered load, growing backlog) and the bottleneck analysis from the operational laws.
 final class LoadAnalysisTests: XCTestCase {
@@ -34,6 +34,18 @@ final class LoadAnalysisTests: XCTestCase {
         let outcome = Expectations.evaluate([lenient], on: r)
         XCTAssertFalse(outcome[0].passed)
         XCTAssertTrue(outcome[0].problem?.hasPrefix("no steady state") ?? false, "\(outcome[0])")
+    }
+
+    /// Just under the 50% threshold the advice shows a tenth of a percent, rounded down, so it never
+    /// reads "runs at 50% (below 50%)"; elsewhere whole percents.
+    func testAdviceNeverRoundsUpToTheThreshold() {
+        let row = LoadRow(name: "s", kind: "server", servers: 1, visits: 1, serviceTime: 0.01, demand: 0.01,
+                          demandMeasured: false, offeredLoad: 0.4996)
+        let config = single(rate: 50)
+        XCTAssertTrue(BottleneckAnalysis.advice(row, [row], config, throughput: 49.96, isBottleneck: false)
+            .contains("runs at 49.9% (below 50%)"))
+        XCTAssertTrue(BottleneckAnalysis.advice(row, [row], config, throughput: 30, isBottleneck: false)
+            .contains("runs at 30% (below 50%)"))
     }
 
     /// ρ = 80/s × 10 ms = 0.8: stable, nothing marked, few in flight at the end (L = ρ/(1−ρ) = 4).
