@@ -55,6 +55,8 @@ final class BrowserTests: XCTestCase, @unchecked Sendable {
             let series = (c as? [String: Any])?["series"] as? [String: Any] ?? [:]
             if series["utilization"] != nil { n += 1 }
             if series["queue_length"] != nil || series["depth"] != nil { n += 1 }
+            // A database sharded by region: one line per shard in its "Load per shard" chart.
+            n += series.keys.filter { $0.hasPrefix("shard_") && $0.hasSuffix("_load") }.count
         }
         return n
     }
