@@ -6,20 +6,28 @@ import SDAnalysis
 /// component table and the bottleneck. Plain text (no colours), columns aligned, latencies in
 /// ns/us/ms/s with three significant digits, thousands separated by commas whatever the locale.
 public enum TextReport {
+    /// "Warning: no steady state. …" when the run had none (text and HTML reports).
+    public static func stabilityWarning(_ r: RunResult) -> String? {
+        guard let v = r.stability, !v.steady else { return nil }
+        return "Warning: no steady state. " + v.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }
+            .joined(separator: " ") + " Means and percentiles depend on the run's length, and the 95% intervals are marked unreliable."
+    }
+
+    /// "Note: the load or the system changes …" when a steady run has scripted changes or follows a
+    /// cycle during its measured window (text and HTML reports).
+    public static func changesNote(_ r: RunResult) -> String? {
+        guard let v = r.stability, v.steady, !v.scriptedChanges.isEmpty else { return nil }
+        return "Note: the load or the system changes during the measured window. " + v.scriptedChanges.map {
+            $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ") + " Means average over the change, and "
+            + "the 95% intervals are marked unreliable; read the percentiles and the time series."
+    }
+
     /// The report of `r`, ending with a newline.
     public static func render(_ r: RunResult) -> String {
         var out = header(r) + "\n"
         if let stopped = r.stoppedEarly { out += "\n" + wrap("PARTIAL REPORT: the run \(stopped).", width: 100) }
-        if let v = r.stability, !v.steady {
-            out += "\n" + wrap("Warning: no steady state. " + v.reasons.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }
-                .joined(separator: " ") + " Means and percentiles depend on the run's length, and the 95% intervals "
-                + "are marked unreliable.", width: 100)
-        }
-        if let v = r.stability, v.steady, !v.scriptedChanges.isEmpty {
-            out += "\n" + wrap("Note: the load or the system changes during the measured window. " + v.scriptedChanges.map {
-                $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ") + " Means average over the change, and "
-                + "the 95% intervals are marked unreliable; read the percentiles and the time series.", width: 100)
-        }
+        if let warning = stabilityWarning(r) { out += "\n" + wrap(warning, width: 100) }
+        if let note = changesNote(r) { out += "\n" + wrap(note, width: 100) }
         if let lesson = r.lesson { out += "\n" + wrap("Lesson: " + lesson, width: 100) }
         if !r.workloads.isEmpty {
             out += "\n" + workloadTable(r.workloads, reliable: r.intervalsReliable)

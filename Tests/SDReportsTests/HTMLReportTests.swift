@@ -95,6 +95,21 @@ final class HTMLReportTests: XCTestCase {
                       "a run stopped early says so, as the text report does")
     }
 
+    /// A run whose load changes during the measured window (a day's cycle, a load step, an
+    /// autoscaler) prints no 95% interval in the HTML either: "unreliable", and the text report's note.
+    func testChangingLoadMarksTheIntervalsUnreliable() {
+        let (config, steadyRun) = hostileRun()
+        var r = steadyRun
+        r.stability = StabilityVerdict()
+        XCTAssertTrue(r.intervalsReliable)
+        XCTAssertFalse(HTMLReport.run(r, config: config).contains(">unreliable<"))
+        r.stability!.scriptedChanges = ["the workloads follow the daily cycle, 'a' from 1/s to 2/s over the measured window"]
+        XCTAssertFalse(r.intervalsReliable)
+        let html = HTMLReport.run(r, config: config)
+        XCTAssertTrue(html.contains(">unreliable<"), "the interval column says unreliable")
+        XCTAssertTrue(html.contains("<p>Note: the load or the system changes during the measured window. The workloads follow the daily cycle"))
+    }
+
     func testHostileNamesAreEscapedInTheSweepReport() {
         let w = HTMLReportTests.hostile[1]
         let figures = [("throughput", Figure.Unit.perSecond), ("mean", .seconds), ("p99", .seconds)].map {

@@ -169,13 +169,15 @@ public enum HTMLReport {
         if let s = r.stability, !s.steady {
             body += "<p><strong>No steady state:</strong> \(HTML.escape(s.reasons.joined(separator: " ")))</p>\n"
         }
+        if let note = TextReport.changesNote(r) { body += "<p>\(HTML.escape(note))</p>\n" }
 
         body += "<h2>Workloads</h2>\n" + table(
             ["workload", "arrived", "completed", "failed", "availability", "mean", "95% CI", "p50", "p90", "p99", "p99.9", "max"],
             r.workloads.map { w in
                 let l = w.latency, none = l.count == 0
                 func d(_ x: Double) -> String { none ? "n/a" : Format.duration(x) }
-                let ci = l.meanCI95.low.isFinite && l.meanCI95.high.isFinite ? "[\(Format.duration(l.meanCI95.low)), \(Format.duration(l.meanCI95.high))]" : "n/a"
+                let ci = !r.intervalsReliable ? "unreliable"
+                    : l.meanCI95.low.isFinite && l.meanCI95.high.isFinite ? "[\(Format.duration(l.meanCI95.low)), \(Format.duration(l.meanCI95.high))]" : "n/a"
                 return [w.name, Format.grouped(w.arrived), Format.grouped(w.completed), Format.grouped(w.failed),
                         Format.availability(w.availability), d(l.mean), none ? "n/a" : ci, d(l.p50), d(l.p90), d(l.p99), d(l.p999), d(l.max)]
             })
