@@ -178,7 +178,7 @@ public struct CyclicRate: Sendable, Equatable {
     }
 
     /// One unshifted cycle at `seconds`.
-    @inlinable @usableFromInline
+    @inlinable
     func cycle(at seconds: Double) -> Double {
         let hoursFromPeak = startHour - peakHour + seconds / 3600
         var r = mean
